@@ -1,0 +1,49 @@
+// swift-tools-version: 6.1
+// Fjord monorepo manifest: every target of every package, declared once with `path:` into Packages/.
+// Each Packages/<Name>/Package.swift declares the same package standalone (depending on ../Kernel by path);
+// .ci/run builds those too, so no package silently leans on the monorepo.
+// Adding a package: add its library, executable and test targets below in the same three-line pattern.
+import PackageDescription
+
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
+let package = Package(
+    name: "Fjord",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Kernel", targets: ["Kernel"]),
+        .library(name: "FjordCLI", targets: ["FjordCLI"]),
+        .executable(name: "tensor", targets: ["tensor"]),
+    ],
+    traits: [
+        .trait(name: "MPI", description: "Open MPI communicator (needs libopenmpi-dev); run under mpirun."),
+        .default(enabledTraits: []),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Kernel: C libraries, our C hot loops, the Swift kernel, the shared CLI plumbing and the `tensor` tool.
+        .systemLibrary(name: "COpenBLAS", path: "Packages/Kernel/Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CFFTW", path: "Packages/Kernel/Sources/CFFTW", pkgConfig: "fftw3f",
+                       providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Packages/Kernel/Sources/CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CMPI", path: "Packages/Kernel/Sources/CMPI", pkgConfig: "ompi-c",
+                       providers: [.apt(["libopenmpi-dev"])]),
+        .target(name: "CKernel", path: "Packages/Kernel/Sources/CKernel"),
+        .target(name: "Kernel",
+                dependencies: ["COpenBLAS", "CFFTW", "CPNG", "CKernel",
+                               .target(name: "CMPI", condition: .when(traits: ["MPI"]))],
+                path: "Packages/Kernel/Sources/Kernel"),
+        .target(name: "FjordCLI", dependencies: ["Kernel", argumentParser], path: "Packages/Kernel/Sources/FjordCLI"),
+        .executableTarget(name: "tensor", dependencies: ["Kernel", "FjordCLI", argumentParser],
+                          path: "Packages/Kernel/Sources/tensor"),
+        .testTarget(name: "KernelTests", dependencies: ["Kernel", "CKernel"], path: "Packages/Kernel/Tests/KernelTests"),
+        .testTarget(name: "KernelCLITests", dependencies: ["tensor", "Kernel"], path: "Packages/Kernel/Tests/KernelCLITests"),
+
+        // Cross-tool pipelines: real pipes between the built executables and Python's numpy.
+        .testTarget(name: "PipelineTests", dependencies: ["tensor"], path: "Tests/PipelineTests"),
+    ]
+)

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Kernel
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a tool's body: a ``FjordError`` becomes one line `tool: message` on stderr and the error's
+/// sysexits code; uncommitted `-o` files are removed first, so a failed run leaves no partial file.
+/// Errors of the argument parser (usage, `--help`) pass through to it.
+public func runTool(_ tool: String, _ body: () throws -> Void) throws {
+    installSignalCleanup()
+    do {
+        try body()
+    } catch let e as FjordError {
+        AtomicFile.removeAllPending()
+        printError("\(tool): \(e.message)")
+        throw ExitCode(e.exitCode)
+    }
+}
+
+/// Writes one line to stderr.
+public func printError(_ line: String) {
+    writeStderr(line.hasSuffix("\n") ? line : line + "\n")
+}
+
+nonisolated(unsafe) private var cleanupInstalled = false
+
+/// On SIGINT, SIGTERM or SIGHUP, remove the temporary files of uncommitted outputs, then die of the signal.
+private func installSignalCleanup() {
+    guard !cleanupInstalled else { return }
+    cleanupInstalled = true
+    for sig in [SIGINT, SIGTERM, SIGHUP] {
+        signal(sig) { s in
+            AtomicFile.removeAllPending()
+            signal(s, SIG_DFL)
+            raise(s)
+        }
+    }
+}
+
+/// The core count, the default for `--threads`.
+public var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }

@@ -1,0 +1,67 @@
+import COpenBLAS
+
+/// Row-major wrappers over OpenBLAS with their shapes checked.
+///
+/// Shapes are given as the logical (m, n, k) of `C = α op(A) op(B) + β C` with `op(A)` m×k and
+/// `op(B)` k×n, whatever the transposes; leading dimensions follow from row-major storage.
+public enum BLAS {
+    /// `C ← α·op(A)·op(B) + β·C` (cblas_sgemm, row-major). `a` holds op(A) transposed when `transA`.
+    public static func sgemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+                             m: Int, n: Int, k: Int, transA: Bool = false, transB: Bool = false,
+                             alpha: Float = 1, beta: Float = 0) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "negative gemm dimension")
+        if m == 0 || n == 0 { return }
+        let lda = transA ? m : k
+        let ldb = transB ? k : n
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(max(lda, 1)), b, Int32(max(ldb, 1)), beta, c, Int32(max(n, 1)))
+    }
+
+    /// The matrix product of two 2-D tensors, `op(A)·op(B)`.
+    public static func matmul(_ a: Tensor, _ b: Tensor, transA: Bool = false, transB: Bool = false) -> Tensor {
+        precondition(a.rank == 2 && b.rank == 2, "matmul needs 2-D tensors, got \(a.shape) and \(b.shape)")
+        let (m, ka) = transA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+        let (kb, n) = transB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+        precondition(ka == kb, "matmul inner dimensions differ: \(a.shape)\(transA ? "ᵀ" : "") · \(b.shape)\(transB ? "ᵀ" : "")")
+        var c = Tensor(zeros: [m, n])
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    sgemm(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, m: m, n: n, k: ka, transA: transA, transB: transB)
+                }
+            }
+        }
+        return c
+    }
+
+    /// `y ← α·op(A)·x + β·y` with A stored m×n row-major (cblas_sgemv).
+    public static func sgemv(_ a: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                             m: Int, n: Int, transA: Bool = false, alpha: Float = 1, beta: Float = 0) {
+        if m == 0 || n == 0 { return }
+        cblas_sgemv(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(n),
+                    x, 1, beta, y, 1)
+    }
+
+    /// The Gram matrix `G = X·Xᵀ` of the n rows of an n×d matrix, full (both triangles), via cblas_ssyrk.
+    public static func gram(_ x: UnsafePointer<Float>, rows n: Int, cols d: Int, into g: UnsafeMutablePointer<Float>) {
+        if n == 0 { return }
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(d), 1, x, Int32(max(d, 1)), 0, g, Int32(n))
+        for i in 0..<n { for j in 0..<i { g[i * n + j] = g[j * n + i] } }
+    }
+
+    /// `y ← α·x + y` (cblas_saxpy).
+    public static func saxpy(_ n: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>) {
+        if n > 0 { cblas_saxpy(Int32(n), alpha, x, 1, y, 1) }
+    }
+
+    /// The dot product (cblas_sdot).
+    public static func dot(_ n: Int, _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>) -> Float {
+        n > 0 ? cblas_sdot(Int32(n), x, 1, y, 1) : 0
+    }
+
+    /// Threads OpenBLAS uses (OPENBLAS_NUM_THREADS, or the core count).
+    public static var threads: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(newValue)) }
+    }
+}

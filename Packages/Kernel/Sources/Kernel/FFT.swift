@@ -1,0 +1,119 @@
+import CFFTW
+import Synchronization
+
+/// Real-to-complex FFTs over the trailing 1, 2 or 3 axes of a float32 tensor, batched over the
+/// leading axes, with FFTW plans cached per (transform shape, batch).
+///
+/// Normalisation (numpy's default, "backward"): the forward transform is the plain sum
+/// `X[k] = Σₙ x[n] e^{-2πi k·n/N}`; the inverse divides by N = the product of the transform
+/// dimensions, so `irfft(rfft(x)) == x` up to rounding.
+///
+/// Complex results are float32 tensors with a trailing axis of 2 (real, imaginary): the rfft of
+/// shape `[B…, n₁, …, n_k]` has shape `[B…, n₁, …, n_k/2+1, 2]`, FFTW's and numpy's half-spectrum layout.
+public enum FFT {
+    struct Key: Hashable { let dims: [Int]; let batch: Int }
+
+    /// A forward and inverse plan pair; FFTW's new-array execute functions are thread-safe.
+    final class Plan: @unchecked Sendable {
+        let forward: OpaquePointer
+        let inverse: OpaquePointer
+        let realCount: Int
+        let complexCount: Int
+
+        init(dims: [Int], batch: Int) {
+            let n = dims.map { Int32($0) }
+            let real = dims.reduce(1, *)
+            let cdims = dims.dropLast() + [dims.last! / 2 + 1]
+            let complex = cdims.reduce(1, *)
+            realCount = real
+            complexCount = complex
+            let r = fftwf_alloc_real(max(real * batch, 1))!
+            let c = fftwf_alloc_complex(max(complex * batch, 1))!
+            defer { fftwf_free(r); fftwf_free(c) }
+            let flags = fj_fftw_estimate()
+            forward = n.withUnsafeBufferPointer { np in
+                fftwf_plan_many_dft_r2c(Int32(dims.count), np.baseAddress, Int32(batch), r, nil, 1, Int32(real),
+                                        c, nil, 1, Int32(complex), flags)
+            }
+            inverse = n.withUnsafeBufferPointer { np in
+                fftwf_plan_many_dft_c2r(Int32(dims.count), np.baseAddress, Int32(batch), c, nil, 1, Int32(complex),
+                                        r, nil, 1, Int32(real), flags)
+            }
+        }
+
+        deinit {
+            fftwf_destroy_plan(forward)
+            fftwf_destroy_plan(inverse)
+        }
+    }
+
+    /// FFTW's planner is not thread-safe: plans are made under this lock, then shared.
+    static let plans = Mutex<[Key: Plan]>([:])
+
+    static func plan(dims: [Int], batch: Int) -> Plan {
+        plans.withLock { cache in
+            let key = Key(dims: dims, batch: batch)
+            if let p = cache[key] { return p }
+            let p = Plan(dims: dims, batch: batch)
+            cache[key] = p
+            return p
+        }
+    }
+
+    /// Number of cached plan pairs (for tests and diagnostics).
+    public static var cachedPlanCount: Int { plans.withLock { $0.count } }
+
+    private static func split(_ shape: [Int], axes: Int) -> (batch: Int, dims: [Int]) {
+        precondition((1...3).contains(axes), "FFT over 1, 2 or 3 trailing axes, not \(axes)")
+        precondition(shape.count >= axes, "FFT over \(axes) axes of a rank-\(shape.count) tensor")
+        let dims = Array(shape.suffix(axes))
+        precondition(dims.allSatisfy { $0 > 0 }, "FFT of an empty axis in \(shape)")
+        return (shape.dropLast(axes).reduce(1, *), dims)
+    }
+
+    /// The half-spectrum real-to-complex transform over the trailing `axes` axes.
+    public static func rfft(_ x: Tensor, axes: Int = 1) -> Tensor {
+        let (batch, dims) = split(x.shape, axes: axes)
+        var outShape = x.shape
+        outShape[outShape.count - 1] = dims.last! / 2 + 1
+        outShape.append(2)
+        var out = Tensor(uninitializedShape: outShape)
+        if batch == 0 { return out }
+        let p = plan(dims: dims, batch: batch)
+        x.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                // r2c with FFTW_ESTIMATE does not write its input; FFTW's signature is not const.
+                let input = UnsafeMutablePointer(mutating: src.baseAddress!)
+                dst.baseAddress!.withMemoryRebound(to: fftwf_complex.self, capacity: dst.count / 2) {
+                    fftwf_execute_dft_r2c(p.forward, input, $0)
+                }
+            }
+        }
+        return out
+    }
+
+    /// The inverse of ``rfft(_:axes:)``: `spectrum` has shape `[B…, n₁, …, n_k/2+1, 2]` and `lastDim`
+    /// is n_k (which the half spectrum cannot tell apart from n_k - 1). Divides by N.
+    public static func irfft(_ spectrum: Tensor, lastDim: Int, axes: Int = 1) -> Tensor {
+        precondition(spectrum.rank >= axes + 1 && spectrum.shape.last == 2, "irfft input needs a trailing axis of 2, got \(spectrum.shape)")
+        var shape = Array(spectrum.shape.dropLast())
+        precondition(shape.last == lastDim / 2 + 1, "irfft: last axis \(shape.last!) is not \(lastDim)/2+1")
+        shape[shape.count - 1] = lastDim
+        let (batch, dims) = split(shape, axes: axes)
+        var out = Tensor(uninitializedShape: shape)
+        if batch == 0 { return out }
+        let p = plan(dims: dims, batch: batch)
+        var scratch = spectrum  // c2r overwrites its input: work on a private copy
+        scratch.withUnsafeMutableBufferPointer { _ in }
+        let scale = 1 / Float(dims.reduce(1, *))
+        scratch.withUnsafeMutableBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                src.baseAddress!.withMemoryRebound(to: fftwf_complex.self, capacity: src.count / 2) {
+                    fftwf_execute_dft_c2r(p.inverse, $0, dst.baseAddress!)
+                }
+                for i in 0..<dst.count { dst[i] *= scale }
+            }
+        }
+        return out
+    }
+}
