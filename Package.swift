@@ -40,10 +40,12 @@ let package = Package(
         .target(name: "FjordCLI", dependencies: ["Kernel", argumentParser], path: "Packages/Kernel/Sources/FjordCLI"),
         .executableTarget(name: "tensor", dependencies: ["Kernel", "FjordCLI", argumentParser],
                           path: "Packages/Kernel/Sources/tensor"),
+        // Test support shared by every package's CLI tests: runs the built tools in real shell pipes.
+        .target(name: "FjordTestSupport", path: "Packages/Kernel/Tests/FjordTestSupport"),
         .testTarget(name: "KernelTests", dependencies: ["Kernel", "CKernel"], path: "Packages/Kernel/Tests/KernelTests"),
-        .testTarget(name: "KernelCLITests", dependencies: ["tensor", "Kernel"], path: "Packages/Kernel/Tests/KernelCLITests"),
+        .testTarget(name: "KernelCLITests", dependencies: ["tensor", "Kernel", "FjordTestSupport"], path: "Packages/Kernel/Tests/KernelCLITests"),
 
         // Cross-tool pipelines: real pipes between the built executables and Python's numpy.
-        .testTarget(name: "PipelineTests", dependencies: ["tensor"], path: "Tests/PipelineTests"),
+        .testTarget(name: "PipelineTests", dependencies: ["tensor", "FjordTestSupport"], path: "Tests/PipelineTests"),
     ]
 )

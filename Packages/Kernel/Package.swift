@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Kernel", targets: ["Kernel"]),
         .library(name: "FjordCLI", targets: ["FjordCLI"]),
         .executable(name: "tensor", targets: ["tensor"]),
+        .library(name: "FjordTestSupport", targets: ["FjordTestSupport"]),
     ],
     traits: [
         .trait(name: "MPI", description: "Open MPI communicator (needs libopenmpi-dev); run under mpirun."),
@@ -31,7 +32,8 @@ let package = Package(
                                .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
         .target(name: "FjordCLI", dependencies: ["Kernel", argumentParser]),
         .executableTarget(name: "tensor", dependencies: ["Kernel", "FjordCLI", argumentParser]),
+        .target(name: "FjordTestSupport", path: "Tests/FjordTestSupport"),
         .testTarget(name: "KernelTests", dependencies: ["Kernel", "CKernel"]),
-        .testTarget(name: "KernelCLITests", dependencies: ["tensor", "Kernel"]),
+        .testTarget(name: "KernelCLITests", dependencies: ["tensor", "Kernel", "FjordTestSupport"]),
     ]
 )

@@ -21,11 +21,14 @@ public enum Colormap: String, CaseIterable, Sendable {
     /// Whether the map is meant for signed data centred on zero.
     public var isDiverging: Bool { self == .coolwarm }
 
-    /// A 256-entry lookup table, RGB.
+    /// Entries of ``table``: odd, so that t = 0.5 (zero on a diverging map) has an entry of its own.
+    public static let tableSize = 257
+
+    /// A lookup table of RGB colours for t = i / (tableSize - 1).
     public var table: [(UInt8, UInt8, UInt8)] {
         let a = anchors
-        return (0..<256).map { i in
-            let t = Double(i) / 255 * Double(a.count - 1)
+        return (0..<Colormap.tableSize).map { i in
+            let t = Double(i) / Double(Colormap.tableSize - 1) * Double(a.count - 1)
             let k = min(Int(t), a.count - 2)
             let f = t - Double(k)
             func mix(_ x: UInt8, _ y: UInt8) -> UInt8 { UInt8((Double(x) * (1 - f) + Double(y) * f).rounded()) }
@@ -36,7 +39,7 @@ public enum Colormap: String, CaseIterable, Sendable {
     /// The colour for `t` in [0, 1] (clamped); NaN maps to magenta so it stands out.
     public func color(_ t: Double) -> (UInt8, UInt8, UInt8) {
         if t.isNaN { return (255, 0, 255) }
-        let i = Int((min(max(t, 0), 1) * 255).rounded())
+        let i = Int((min(max(t, 0), 1) * Double(Colormap.tableSize - 1)).rounded())
         return table[i]
     }
 

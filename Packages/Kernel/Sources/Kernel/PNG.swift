@@ -92,7 +92,7 @@ public struct Heatmap {
                         let c: (UInt8, UInt8, UInt8)
                         if v.isNaN { c = (255, 0, 255) } else {
                             let t = Swift.min(Swift.max((v - lo) / span, 0), 1)
-                            c = lut[Int((t * 255).rounded())]
+                            c = lut[Int((t * Double(Colormap.tableSize - 1)).rounded())]
                         }
                         let o = ((oy + y) * width + ox + x) * 3
                         rgb[o] = c.0; rgb[o + 1] = c.1; rgb[o + 2] = c.2

@@ -50,13 +50,17 @@ public struct SVGPlot {
         guard lo.isFinite, hi.isFinite else { return [] }
         if hi <= lo { return [lo] }
         let raw = (hi - lo) / Double(target)
-        let mag = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? 10 * mag
-        var t = ceil(lo / step - 1e-9) * step
+        let e = floor(log10(raw))
+        let mag = pow(10, e)
+        let mult = [1.0, 2, 5, 10].first { $0 * mag >= raw } ?? 10
+        let step = mult * mag
+        // k·mult·10^e, computed as an integer over a power of ten so 0.6 prints as 0.6, not 0.6000000000000001
+        let value: (Double) -> Double = { k in e < 0 ? k * mult / pow(10, -e) : k * mult * mag }
         var out: [Double] = []
-        while t <= hi + step * 1e-9 {
-            out.append(abs(t) < step * 1e-9 ? 0 : t)
-            t += step
+        var k = ceil(lo / step - 1e-9)
+        while value(k) <= hi + step * 1e-9 {
+            out.append(k == 0 ? 0 : value(k))
+            k += 1
         }
         return out
     }

@@ -1,0 +1,61 @@
+# Fjord: build, test, demo. Every target that needs system packages runs Tools/bootstrap first,
+# which installs only what is missing.
+SWIFT    ?= swift
+PREFIX   ?= /usr/local
+PACKAGES := Kernel
+TOOLS    := tensor
+# Several tools in one pipe would otherwise each start a thread per core inside OpenBLAS.
+export OPENBLAS_NUM_THREADS ?= 1
+
+.PHONY: all bootstrap build release test demo install man bench fuzz standalone clean $(addprefix test-,$(PACKAGES))
+
+all: build
+
+bootstrap:
+	@Tools/bootstrap
+
+build: bootstrap
+	$(SWIFT) build
+
+release: bootstrap
+	$(SWIFT) build -c release
+
+# The whole suite: unit, CLI and pipeline tests (Swift Testing).
+test: bootstrap
+	$(SWIFT) build
+	$(SWIFT) test
+
+# One package's tests, e.g. make test-Kernel.
+$(addprefix test-,$(PACKAGES)): test-%: bootstrap
+	$(SWIFT) test --filter '^$*(CLI)?Tests\.'
+
+# The main job: every tool's reproduce/demo into out/, then out/index.html.
+demo: release
+	Tools/demo "$$($(SWIFT) build -c release --show-bin-path)" out
+
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin
+	for t in $(TOOLS); do install -m 755 "$$($(SWIFT) build -c release --show-bin-path)/$$t" $(DESTDIR)$(PREFIX)/bin/; done
+
+# Man pages from the argument parsers, into out/man.
+man: build
+	mkdir -p out/man
+	for t in $(TOOLS); do $(SWIFT) package --allow-writing-to-directory out/man generate-manual --target $$t --output-directory out/man; done
+	@ls out/man
+
+# Each package's standalone manifest must build on its own (no hidden reliance on the monorepo).
+standalone: bootstrap
+	for p in $(PACKAGES); do $(SWIFT) build --package-path Packages/$$p --scratch-path .build-standalone-$$p || exit 1; done
+
+# Benchmarks (measurements, never tests): package-benchmark for kernels, Tools/bench for peers.
+bench: release
+	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+	Tools/bench/pipe-throughput "$$($(SWIFT) build -c release --show-bin-path)"
+
+# libFuzzer over the npy and safetensors parsers; FUZZ_SECONDS each (default 120).
+FUZZ_SECONDS ?= 120
+fuzz: bootstrap
+	Fuzz/run $(FUZZ_SECONDS)
+
+clean:
+	rm -rf .build .build-* out
