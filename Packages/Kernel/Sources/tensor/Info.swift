@@ -17,11 +17,11 @@ struct Info: ParsableCommand {
     func run() throws {
         try runTool("tensor info") {
             let out = ByteSink(fd: 1, name: "stdout")
-            if !json {
-                try out.write(pad("#", 4) + pad("shape", 18) + pad("dtype", 7) + pad("min", 13) + pad("max", 13)
-                              + pad("mean", 13) + pad("std", 13) + "nan\n")
-            }
             try input.forEach { i, a in
+                if i == 0 && !json {
+                    try out.write(pad("#", 4) + pad("shape", 18) + pad("dtype", 7) + pad("min", 13) + pad("max", 13)
+                                  + pad("mean", 13) + pad("std", 13) + "nan\n")
+                }
                 let s = Stats(a.tensor())
                 let shape = "(" + a.shape.map(String.init).joined(separator: ", ") + (a.shape.count == 1 ? ",)" : ")")
                 let dt = a.header.dtype.descr(littleEndian: a.header.littleEndian) + (a.header.fortranOrder ? " F" : "")
