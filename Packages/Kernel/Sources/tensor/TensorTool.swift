@@ -21,7 +21,7 @@ struct TensorTool: ParsableCommand {
         73 cannot create output, 74 I/O error; a closed output pipe ends the tool quietly (141).
         """,
         version: fjordVersion,
-        subcommands: [Info.self, Rand.self, Cat.self, Stack.self, Split.self, Select.self, Slice.self, Convert.self,
+        subcommands: [Info.self, Rand.self, Cat.self, Stack.self, Split.self, Select.self, Slice.self, Reshape.self, Convert.self,
                       FromCSV.self, ToCSV.self, Diff.self, Png.self, Plot.self, Pack.self, Unpack.self]
     )
 }
