@@ -27,6 +27,34 @@ public final class NpyReader {
 
     /// The next array, or nil at a clean end of input (end exactly where an array would start).
     public func next() throws(FjordError) -> NpyArray? {
+        guard let header = try nextHeader() else { return nil }
+        let storage = try readData(header.byteCount!, at: source.offset, shape: header.shape)
+        index += 1
+        return NpyArray(header: header, storage: storage)
+    }
+
+    /// Streams the data of the array whose header ``nextHeader()`` just returned into `sink`, in
+    /// chunks, without holding the array in memory (what `tensor cat` does with each array).
+    public func copyData(of header: NpyHeader, to sink: ByteSink, chunk: Int = 1 << 20) throws(FjordError) {
+        let nbytes = header.byteCount!
+        let start = source.offset
+        let buffer = AlignedStorage(uninitializedByteCount: min(max(nbytes, 1), chunk))
+        var done = 0
+        while done < nbytes {
+            let want = min(buffer.byteCount, nbytes - done)
+            let r = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer.pointer, count: want))
+            try sink.write(UnsafeRawBufferPointer(start: buffer.pointer, count: r))
+            done += r
+            if r < want {
+                throw fail(start, "truncated array data: shape \(header.shape) needs \(nbytes) bytes, input has \(done)")
+            }
+        }
+        index += 1
+    }
+
+    /// Reads the preamble and header of the next array, leaving the source at its data; nil at a clean end.
+    /// Follow it with ``copyData(of:to:chunk:)``; ``next()`` does both steps into memory.
+    public func nextHeader() throws(FjordError) -> NpyHeader? {
         let start = source.offset
         let pre = try source.read(count: 8)
         if pre.isEmpty {
@@ -59,12 +87,7 @@ public final class NpyReader {
         guard dict.count == headerLength else {
             throw fail(start + 8, "header length \(headerLength) runs past the end of input (\(dict.count) bytes left)")
         }
-        let header = try NpyHeader.parse(dict: dict, name: source.name, offset: dictOffset)
-        let dataOffset = source.offset
-        let nbytes = header.byteCount!
-        let storage = try readData(nbytes, at: dataOffset, shape: header.shape)
-        index += 1
-        return NpyArray(header: header, storage: storage)
+        return try NpyHeader.parse(dict: dict, name: source.name, offset: dictOffset)
     }
 
     /// Reads `nbytes` of array data. Memory grows with the bytes that actually arrive, so a header

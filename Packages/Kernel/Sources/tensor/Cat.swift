@@ -22,7 +22,13 @@ struct Cat: ParsableCommand {
             let readers = try inputs.map { (p) throws(FjordError) -> NpyReader in try NpyReader(path: p) }
             try output.write { sink in
                 let w = NpyWriter(sink)
-                for r in readers { while let a = try r.next() { try w.write(a) } }
+                for r in readers {
+                    // Stream each array's data through in chunks: constant memory whatever the array size.
+                    while let h = try r.nextHeader() {
+                        try w.sink.write(h.encoded())
+                        try r.copyData(of: h, to: w.sink)
+                    }
+                }
             }
         }
     }

@@ -1,0 +1,23 @@
+// swift-tools-version: 6.1
+// Kernel benchmarks (package-benchmark). Measurements, never tests: run with `make bench`.
+import PackageDescription
+
+let package = Package(
+    name: "FjordBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(path: "../Packages/Kernel"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "KernelBench",
+            dependencies: [
+                .product(name: "Kernel", package: "Kernel"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/KernelBench",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ]
+)
