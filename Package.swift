@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "Kernel", targets: ["Kernel"]),
         .library(name: "FjordCLI", targets: ["FjordCLI"]),
         .executable(name: "tensor", targets: ["tensor"]),
+        .library(name: "Learn", targets: ["Learn"]),
+        .executable(name: "learn", targets: ["learn"]),
     ],
     traits: [
         .trait(name: "MPI", description: "Open MPI communicator (needs libopenmpi-dev); run under mpirun."),
@@ -44,6 +46,17 @@ let package = Package(
         .target(name: "FjordTestSupport", path: "Packages/Kernel/Tests/FjordTestSupport"),
         .testTarget(name: "KernelTests", dependencies: ["Kernel", "CKernel"], path: "Packages/Kernel/Tests/KernelTests"),
         .testTarget(name: "KernelCLITests", dependencies: ["tensor", "Kernel", "FjordTestSupport"], path: "Packages/Kernel/Tests/KernelCLITests"),
+
+        // Learn: layers with hand-written backward passes, optimizers, data, data-parallel training.
+        .target(name: "CLearnData", path: "Packages/Learn/Sources/CLearnData", exclude: ["data"]),
+        .target(name: "Learn",
+                dependencies: ["Kernel", "CLearnData", .target(name: "CMPI", condition: .when(traits: ["MPI"]))],
+                path: "Packages/Learn/Sources/Learn"),
+        .executableTarget(name: "learn", dependencies: ["Learn", "Kernel", "FjordCLI", argumentParser],
+                          path: "Packages/Learn/Sources/learn"),
+        .testTarget(name: "LearnTests", dependencies: ["Learn", "Kernel"], path: "Packages/Learn/Tests/LearnTests"),
+        .testTarget(name: "LearnCLITests", dependencies: ["learn", "tensor", "FjordTestSupport"],
+                    path: "Packages/Learn/Tests/LearnCLITests"),
 
         // Cross-tool pipelines: real pipes between the built executables and Python's numpy.
         .testTarget(name: "PipelineTests", dependencies: ["tensor", "FjordTestSupport"], path: "Tests/PipelineTests"),

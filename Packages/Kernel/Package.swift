@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "FjordCLI", targets: ["FjordCLI"]),
         .executable(name: "tensor", targets: ["tensor"]),
         .library(name: "FjordTestSupport", targets: ["FjordTestSupport"]),
+        .library(name: "CMPI", targets: ["CMPI"]),
     ],
     traits: [
         .trait(name: "MPI", description: "Open MPI communicator (needs libopenmpi-dev); run under mpirun."),

@@ -6,15 +6,24 @@ import COpenBLAS
 /// `op(B)` k×n, whatever the transposes; leading dimensions follow from row-major storage.
 public enum BLAS {
     /// `C ← α·op(A)·op(B) + β·C` (cblas_sgemm, row-major). `a` holds op(A) transposed when `transA`.
+    /// Leading dimensions default to packed storage; give them to work on column blocks of wider matrices
+    /// (one attention head inside [T, D], say).
     public static func sgemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
                              m: Int, n: Int, k: Int, transA: Bool = false, transB: Bool = false,
-                             alpha: Float = 1, beta: Float = 0) {
+                             alpha: Float = 1, beta: Float = 0, lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil) {
         precondition(m >= 0 && n >= 0 && k >= 0, "negative gemm dimension")
         if m == 0 || n == 0 { return }
-        let lda = transA ? m : k
-        let ldb = transB ? k : n
+        let la = lda ?? (transA ? m : k)
+        let lb = ldb ?? (transB ? k : n)
+        let lc = ldc ?? n
+        precondition(la >= (transA ? m : k) && lb >= (transB ? k : n) && lc >= n, "gemm leading dimension too small")
+        if k == 0 {
+            // C ← βC (BLAS may leave C untouched when k = 0 and β = 0 on some builds)
+            for i in 0..<m { for j in 0..<n { c[i * lc + j] = beta == 0 ? 0 : beta * c[i * lc + j] } }
+            return
+        }
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(max(lda, 1)), b, Int32(max(ldb, 1)), beta, c, Int32(max(n, 1)))
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(max(la, 1)), b, Int32(max(lb, 1)), beta, c, Int32(max(lc, 1)))
     }
 
     /// The matrix product of two 2-D tensors, `op(A)·op(B)`.

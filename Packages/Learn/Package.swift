@@ -1,0 +1,36 @@
+// swift-tools-version: 6.1
+// Learn standalone: the same targets as the root manifest declares for it, over ../Kernel by path.
+import PackageDescription
+
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
+let package = Package(
+    name: "Learn",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Learn", targets: ["Learn"]),
+        .executable(name: "learn", targets: ["learn"]),
+    ],
+    traits: [
+        .trait(name: "MPI", description: "MPICommunicator over Open MPI; run under mpirun."),
+        .default(enabledTraits: []),
+    ],
+    dependencies: [
+        .package(path: "../Kernel", traits: [.trait(name: "MPI", condition: .when(traits: ["MPI"]))]),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "CLearnData", exclude: ["data"]),
+        .target(name: "Learn", dependencies: [
+            .product(name: "Kernel", package: "Kernel"), "CLearnData",
+            .product(name: "CMPI", package: "Kernel", condition: .when(traits: ["MPI"])),
+        ]),
+        .executableTarget(name: "learn", dependencies: [
+            "Learn", .product(name: "Kernel", package: "Kernel"), .product(name: "FjordCLI", package: "Kernel"), argumentParser,
+        ]),
+        .testTarget(name: "LearnTests", dependencies: ["Learn", .product(name: "Kernel", package: "Kernel")]),
+        .testTarget(name: "LearnCLITests", dependencies: [
+            "learn", .product(name: "FjordTestSupport", package: "Kernel"),
+        ]),
+    ]
+)

@@ -1,0 +1,60 @@
+import ArgumentParser
+import FjordCLI
+import Kernel
+import Learn
+
+struct DataCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "data",
+        abstract: "Write a bundled or synthetic data set as a stream: features [n, d] f4, then labels [n] i8.",
+        discussion: "Example: learn data iris | tensor select --index 0 | tensor info")
+
+    @Argument(help: "digits, breast-cancer, wine, iris, gaussian or teacher.") var name: String
+    @Option(help: "Rows of synthetic data.") var samples = 4000
+    @Option(help: "Seed (synthetic data).") var seed: UInt64 = 0
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try runTool("learn data") {
+            var opts = DataOptions()
+            opts.data = name
+            opts.samples = samples
+            let d: Dataset
+            if let b = BundledData(rawValue: name) { d = b.load() } else {
+                guard ["gaussian", "teacher"].contains(name) else {
+                    throw FjordError.usage("unknown data set '\(name)'; expected \(BundledData.allCases.map(\.rawValue).joined(separator: ", ")), gaussian, teacher")
+                }
+                d = name == "gaussian"
+                    ? Synthetic.gaussianMixture(samples: samples, dimension: 20, classes: 4, separation: 1, seed: seed)
+                    : Synthetic.teacherStudent(samples: samples, dimension: 20, hidden: 16, classes: 4, seed: seed)
+            }
+            try output.write { sink in
+                let w = NpyWriter(sink)
+                try w.write(d.features)
+                try w.write(NpyArray(doubles: d.labels.map(Double.init), shape: [d.count], dtype: .i8))
+            }
+        }
+    }
+}
+
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Accuracy and loss of a saved MLP checkpoint on a data set's test split.",
+        discussion: "Example: learn eval model.safetensors --data digits --hidden 32")
+
+    @Argument(help: ArgumentHelp("Checkpoint written by learn train --save.", valueName: "FILE")) var checkpoint: String
+    @OptionGroup var dataOptions: DataOptions
+    @OptionGroup var modelOptions: ModelOptions
+    @Option(help: "Seed of the train/test split (as in training).") var seed: UInt64 = 0
+
+    func run() throws {
+        try runTool("learn eval") {
+            let (train, test) = try dataOptions.load(seed: seed)
+            let sizes = modelOptions.sizes(input: train.dimension, classes: train.classes)
+            let model = Sequential.mlp(sizes, activation: Activation.Kind(rawValue: modelOptions.activation)!)
+            _ = try Checkpoint.load(checkpoint, into: model)
+            let (loss, acc) = try evaluate(model, on: test)
+            print("test_loss \(loss)\ntest_accuracy \(acc)")
+        }
+    }
+}
