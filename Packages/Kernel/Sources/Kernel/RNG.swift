@@ -89,12 +89,11 @@ public struct RNG: Sendable {
     public enum Distribution: String, CaseIterable, Sendable { case uniform, normal, laplace }
 
     /// Fills `out` with standard draws from the distribution, taken from this generator's stream
-    /// starting at `position` (which then advances by out.count). The bytes do not depend on `threads`.
+    /// starting at the first whole 4-value block at or after `position` (normal draws pair lanes within a
+    /// block); `position` then moves past the last block used. The bytes do not depend on `threads`.
     public mutating func fill(_ out: UnsafeMutableBufferPointer<Float>, _ dist: Distribution, threads: Int = 1) {
         guard let base = out.baseAddress, out.count > 0 else { return }
-        let (seed, stream, start) = (seed, stream, position)
-        // Keep the 4-lane blocks aligned: normal draws pair lanes within a block.
-        precondition(start % 4 == 0 || dist != .normal, "normal fills must start on a 4-value block")
+        let (seed, stream, start) = (seed, stream, (position + 3) / 4 * 4)
         let n = out.count
         let chunks = max(1, min(threads, n / 65536))
         let per = (n + chunks - 1) / chunks
@@ -111,7 +110,7 @@ public struct RNG: Sendable {
             }
         }
         if chunks == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: body) }
-        position += (UInt64(n) + 3) / 4 * 4
+        position = start + (UInt64(n) + 3) / 4 * 4
     }
 
     /// A tensor of standard draws.

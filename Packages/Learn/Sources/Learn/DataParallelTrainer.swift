@@ -142,7 +142,7 @@ public func trainDataParallel(_ comm: any Communicator, train: Dataset, test: Da
     }
     if config.steps == 0 && rank == 0 { report.history.append(try evaluate(model, train: train, test: test, step: 0)) }
     report.transportTraffic = comm.traffic
-    report.parameters = Array(model.parameterBuffer)
+    report.parameters = model.parameterValues
     report.seconds = monotonicSeconds() - start
     return report
 }

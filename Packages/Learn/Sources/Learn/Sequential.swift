@@ -55,10 +55,13 @@ public final class Sequential {
         }
     }
 
-    /// The parameters as a mutable buffer.
+    /// The parameters as a mutable buffer into the model's storage: valid only while the model is alive.
     public var parameterBuffer: UnsafeMutableBufferPointer<Float> {
         UnsafeMutableBufferPointer(start: parameters.pointer.assumingMemoryBound(to: Float.self), count: parameterCount)
     }
+
+    /// A copy of the parameters (safe on a temporary model, unlike holding ``parameterBuffer``).
+    public var parameterValues: [Float] { Array(parameterBuffer) }
 
     /// The gradient as a mutable buffer.
     public var gradientBuffer: UnsafeMutableBufferPointer<Float> {

@@ -1,0 +1,101 @@
+import Kernel
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import Learn
+
+/// Every layer's backward pass against central finite differences (relative error < 1e-3 in float32).
+@Suite struct LayerGradientTests {
+    @Test func linear() {
+        let e = gradientCheck(Linear(5, 4), input: awayFromZero([3, 5], seed: 1))
+        #expect(e.input < 1e-3 && e.parameters < 1e-3, "\(e)")
+        let nb = gradientCheck(Linear(3, 2, bias: false), input: awayFromZero([2, 2, 3], seed: 2))  // extra leading axis
+        #expect(nb.input < 1e-3 && nb.parameters < 1e-3, "\(nb)")
+    }
+
+    @Test(arguments: Activation.Kind.allCases)
+    func activation(kind: Activation.Kind) {
+        let e = gradientCheck(Activation(kind), input: awayFromZero([4, 6], seed: 3), eps: 1e-3)
+        #expect(e.input < 1e-3, "\(kind): \(e)")
+    }
+
+    @Test func layerNorm() {
+        let ln = LayerNorm(6)
+        let model = Sequential([ln], seed: 0)
+        // non-trivial γ, β so their gradients matter
+        var rng = RNG(seed: 5)
+        for i in 0..<12 { model.parameterBuffer[i] = 1 + 0.5 * rng.normal() }
+        let e = gradientCheck(ln, input: awayFromZero([3, 6], seed: 4), eps: 1e-2)
+        #expect(e.input < 1e-3 && e.parameters < 1e-3, "\(e)")
+    }
+
+    @Test func embedding() {
+        let ids = Tensor(shape: [2, 3], values: [0, 3, 1, 3, 3, 2])
+        let e = gradientCheck(Embedding(4, 5), input: ids, checkInput: false)
+        #expect(e.parameters < 1e-3, "\(e)")
+    }
+
+    @Test(arguments: [(1, false), (2, false), (3, true)])
+    func attention(heads: Int, causal: Bool) {
+        let layer = MultiHeadAttention(dim: 6, heads: heads, causal: causal)
+        let e = gradientCheck(layer, input: awayFromZero([2, 4, 6], seed: 6), eps: 1e-2)
+        #expect(e.input < 1e-3 && e.parameters < 1e-3, "heads \(heads) causal \(causal): \(e)")
+    }
+
+    @Test func attentionWeightsAreRowStochasticAndCausal() {
+        let layer = MultiHeadAttention(dim: 4, heads: 2, causal: true)
+        let model = Sequential([layer], seed: 1)
+        _ = model.forward(awayFromZero([1, 5, 4], seed: 2))
+        let a = layer.attentionWeights!
+        #expect(a.shape == [1, 2, 5, 5])
+        let v = a.scalars
+        for row in 0..<10 {
+            let r = Array(v[(row * 5)..<(row * 5 + 5)])
+            #expect(abs(r.reduce(0, +) - 1) < 1e-5)
+            let i = row % 5
+            #expect(r[(i + 1)...].allSatisfy { $0 == 0 })  // no weight on future positions
+        }
+    }
+
+    @Test func crossEntropyGradientAndWeights() throws {
+        let z = awayFromZero([4, 3], seed: 7)
+        let y: [Int32] = [0, 2, 1, 2]
+        let w: [Float] = [1, 0.5, 2, 0]
+        let r = try softmaxCrossEntropy(logits: z, labels: y, weights: w)
+        let eps: Float = 1e-2
+        for i in 0..<z.count {
+            var zp = z, zm = z
+            zp[flat: i] += eps
+            zm[flat: i] -= eps
+            let n = (try softmaxCrossEntropy(logits: zp, labels: y, weights: w).loss
+                     - softmaxCrossEntropy(logits: zm, labels: y, weights: w).loss) / Double(2 * eps)
+            #expect(abs(n - Double(r.gradient[flat: i])) < 1e-4)
+        }
+        // unweighted equals the mean of −log softmax at the label
+        let u = try softmaxCrossEntropy(logits: Tensor(shape: [1, 2], values: [0, 0]), labels: [1])
+        #expect(abs(u.loss - log(2.0)) < 1e-6)
+    }
+
+    @Test func mseGradient() throws {
+        let r = try meanSquaredError(Tensor([1, 2, 3, 4]), Tensor([1, 0, 3, 0]))
+        #expect(r.loss == 5 && r.gradient.scalars == [0, 1, 0, 2])
+    }
+
+    @Test func lossInputErrors() {
+        #expect(throws: FjordError.self) { try softmaxCrossEntropy(logits: Tensor(shape: [2, 3], repeating: 0), labels: [0, 3]) }
+        #expect(throws: FjordError.self) { try softmaxCrossEntropy(logits: Tensor(shape: [2, 3], repeating: 0), labels: [0]) }
+        #expect(throws: FjordError.self) { try softmaxCrossEntropy(logits: Tensor(shape: [1, 2], values: [.nan, 0]), labels: [0]) }
+        #expect(throws: FjordError.self) { try meanSquaredError(Tensor([1]), Tensor([1, 2])) }
+    }
+
+    @Test func sequentialOwnsOneFlatBufferWithNamedViews() {
+        let m = Sequential.mlp([4, 3, 2], seed: 1)
+        #expect(m.parameterCount == 4 * 3 + 3 + 3 * 2 + 2)
+        #expect(m.views.map(\.name) == ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"])
+        #expect(m.views.map(\.offset) == [0, 12, 15, 21])
+        // the same seed gives the same initialisation; another seed does not
+        #expect(Sequential.mlp([4, 3, 2], seed: 1).parameterValues == m.parameterValues)
+        #expect(Sequential.mlp([4, 3, 2], seed: 2).parameterValues != m.parameterValues)
+    }
+}
