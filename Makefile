@@ -2,12 +2,12 @@
 # which installs only what is missing.
 SWIFT    ?= swift
 PREFIX   ?= /usr/local
-PACKAGES := Kernel
-TOOLS    := tensor
+PACKAGES := Kernel Learn
+TOOLS    := tensor learn
 # Several tools in one pipe would otherwise each start a thread per core inside OpenBLAS.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: all bootstrap build release test demo install man bench fuzz standalone clean $(addprefix test-,$(PACKAGES))
+.PHONY: all bootstrap build release test test-mpi demo install man bench fuzz standalone clean $(addprefix test-,$(PACKAGES))
 
 all: build
 
@@ -20,10 +20,14 @@ build: bootstrap
 release: bootstrap
 	$(SWIFT) build -c release
 
-# The whole suite: unit, CLI and pipeline tests (Swift Testing).
+# The whole suite: unit, CLI and pipeline tests (Swift Testing), then the MPI-versus-local check.
 test: bootstrap
 	$(SWIFT) build
 	$(SWIFT) test
+	Tests/mpi/local-vs-mpi
+
+test-mpi: bootstrap
+	Tests/mpi/local-vs-mpi
 
 # One package's tests, e.g. make test-Kernel.
 $(addprefix test-,$(PACKAGES)): test-%: bootstrap

@@ -33,7 +33,8 @@ struct Train: ParsableCommand {
     @Option(help: "Evaluate every N steps (0: at the end).") var evalEvery = 0
     @Option(help: "Seed for the split, initialisation, batches and partitions.") var seed: UInt64 = 0
     @Option(help: ArgumentHelp("Save the final model as safetensors.", valueName: "FILE")) var save: String?
-    @Option(help: ArgumentHelp("Write the run's summary as JSON.", valueName: "FILE")) var report: String?
+    @Option(help: ArgumentHelp("Write the run's summary as JSON; with {rank} in the name every MPI rank writes its own.",
+                               valueName: "FILE")) var report: String?
     @Flag(help: "No summary on stderr.") var quiet = false
 
     func validate() throws {
@@ -116,8 +117,10 @@ struct Train: ParsableCommand {
             json["test_accuracy"] = f.testAccuracy.map { .number($0) } ?? .null
             json["train_loss"] = .number(f.trainLoss)
         }
+        if let path = report, rank == 0 || path.contains("{rank}") {
+            try AtomicFile.write(JSON.object(json).serialized + "\n", to: path.replacingOccurrences(of: "{rank}", with: String(rank)))
+        }
         if rank == 0 {
-            if let path = report { try AtomicFile.write(JSON.object(json).serialized + "\n", to: path) }
             if let path = save {
                 let model = Sequential.mlp(sizes, activation: Activation.Kind(rawValue: modelOptions.activation)!)
                 _ = model.parameterBuffer.update(from: r.parameters)
