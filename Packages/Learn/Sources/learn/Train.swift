@@ -35,6 +35,8 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Save the final model as safetensors.", valueName: "FILE")) var save: String?
     @Option(help: ArgumentHelp("Write the run's summary as JSON; with {rank} in the name every MPI rank writes its own.",
                                valueName: "FILE")) var report: String?
+    @Option(help: ArgumentHelp("Write the evaluation history as a .npy of rows step, train loss, train accuracy, test accuracy.",
+                               valueName: "FILE")) var history: String?
     @Flag(help: "No summary on stderr.") var quiet = false
 
     func validate() throws {
@@ -121,6 +123,14 @@ struct Train: ParsableCommand {
             try AtomicFile.write(JSON.object(json).serialized + "\n", to: path.replacingOccurrences(of: "{rank}", with: String(rank)))
         }
         if rank == 0 {
+            if let path = history {
+                let h = r.history
+                let rows: [[Double]] = [h.map { Double($0.step) }, h.map(\.trainLoss), h.map(\.trainAccuracy), h.map { $0.testAccuracy ?? .nan }]
+                let a = NpyArray(doubles: rows.flatMap { $0 }, shape: [4, h.count], dtype: .f4)
+                let f = try AtomicFile(path: path)
+                try NpyWriter(f.sink).write(a)
+                try f.commit()
+            }
             if let path = save {
                 let model = Sequential.mlp(sizes, activation: Activation.Kind(rawValue: modelOptions.activation)!)
                 _ = model.parameterBuffer.update(from: r.parameters)
