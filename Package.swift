@@ -16,6 +16,8 @@ let package = Package(
         .executable(name: "tensor", targets: ["tensor"]),
         .library(name: "Learn", targets: ["Learn"]),
         .executable(name: "learn", targets: ["learn"]),
+        .library(name: "Quant", targets: ["Quant"]),
+        .executable(name: "quant", targets: ["quant"]),
     ],
     traits: [
         .trait(name: "MPI", description: "Open MPI communicator (needs libopenmpi-dev); run under mpirun."),
@@ -57,6 +59,15 @@ let package = Package(
         .testTarget(name: "LearnTests", dependencies: ["Learn", "Kernel"], path: "Packages/Learn/Tests/LearnTests"),
         .testTarget(name: "LearnCLITests", dependencies: ["learn", "tensor", "FjordTestSupport"],
                     path: "Packages/Learn/Tests/LearnCLITests"),
+
+        // Quant: stochastic gradient quantization with real Elias-coded bit streams.
+        .target(name: "CQuant", path: "Packages/Quant/Sources/CQuant"),
+        .target(name: "Quant", dependencies: ["Kernel", "Learn", "CQuant"], path: "Packages/Quant/Sources/Quant"),
+        .executableTarget(name: "quant", dependencies: ["Quant", "Learn", "Kernel", "FjordCLI", argumentParser],
+                          path: "Packages/Quant/Sources/quant"),
+        .testTarget(name: "QuantTests", dependencies: ["Quant", "CQuant", "Kernel"], path: "Packages/Quant/Tests/QuantTests"),
+        .testTarget(name: "QuantCLITests", dependencies: ["quant", "tensor", "FjordTestSupport"],
+                    path: "Packages/Quant/Tests/QuantCLITests"),
 
         // Cross-tool pipelines: real pipes between the built executables and Python's numpy.
         .testTarget(name: "PipelineTests", dependencies: ["tensor", "FjordTestSupport"], path: "Tests/PipelineTests"),

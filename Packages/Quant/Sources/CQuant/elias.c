@@ -1,0 +1,170 @@
+/* Elias ω and γ codes, a bit writer/reader, and the per-bucket sparse/dense body of an encoded gradient. */
+#include "cquant.h"
+
+static inline int bit_length(uint64_t n) { return 64 - __builtin_clzll(n); } /* n ≥ 1 */
+
+int fjq_code_length(int code, uint64_t n) {
+    if (n == 0) return -1;
+    if (code == FJQ_CODE_GAMMA) return 2 * bit_length(n) - 1;
+    int len = 1; /* the terminating 0 */
+    while (n > 1) {
+        int b = bit_length(n);
+        len += b;
+        n = (uint64_t)(b - 1);
+    }
+    return len;
+}
+
+static inline void put_small(fjq_writer *w, uint64_t value, int nbits) { /* nbits ≤ 56 */
+    w->acc = (w->acc << nbits) | (value & ((1ull << nbits) - 1));
+    w->nacc += nbits;
+    w->pos += (size_t)nbits;
+    while (w->nacc >= 8) {
+        w->nacc -= 8;
+        size_t byte = (w->pos - (size_t)w->nacc) / 8 - 1;
+        if (byte < w->cap_bytes) w->buf[byte] = (uint8_t)(w->acc >> w->nacc); else w->overflow = 1;
+    }
+}
+
+void fjq_put_bits(fjq_writer *w, uint64_t value, int nbits) {
+    if (nbits <= 0) return;
+    if (nbits > 32) {
+        put_small(w, value >> 32, nbits - 32);
+        put_small(w, value & 0xFFFFFFFFull, 32);
+    } else {
+        put_small(w, value, nbits);
+    }
+}
+
+void fjq_flush(fjq_writer *w) {
+    if (w->nacc > 0) {
+        size_t byte = w->pos / 8;
+        if (byte < w->cap_bytes) w->buf[byte] = (uint8_t)(w->acc << (8 - w->nacc)); else w->overflow = 1;
+        w->nacc = 0;
+    }
+}
+
+void fjq_put_code(fjq_writer *w, int code, uint64_t n) {
+    if (code == FJQ_CODE_GAMMA) {
+        int b = bit_length(n);
+        fjq_put_bits(w, 0, b - 1);
+        fjq_put_bits(w, n, b);
+        return;
+    }
+    /* ω: groups are written front to back, so collect them first (at most 6 groups for 64-bit n) */
+    uint64_t groups[8];
+    int lens[8], k = 0;
+    while (n > 1) {
+        int b = bit_length(n);
+        groups[k] = n;
+        lens[k] = b;
+        k++;
+        n = (uint64_t)(b - 1);
+    }
+    for (int i = k - 1; i >= 0; i--) fjq_put_bits(w, groups[i], lens[i]);
+    fjq_put_bits(w, 0, 1);
+}
+
+uint64_t fjq_get_bits(fjq_reader *r, int nbits) {
+    if (nbits < 0 || nbits > 64 || r->pos + (size_t)nbits > r->len_bits) { r->error = 1; return 0; }
+    uint64_t v = 0;
+    for (int k = 0; k < nbits; k++) {
+        size_t p = r->pos++;
+        v = (v << 1) | ((r->buf[p >> 3] >> (7 - (p & 7))) & 1u);
+    }
+    return v;
+}
+
+uint64_t fjq_get_code(fjq_reader *r, int code, uint64_t max) {
+    if (code == FJQ_CODE_GAMMA) {
+        int zeros = 0;
+        while (!r->error && fjq_get_bits(r, 1) == 0) {
+            if (++zeros > 63) { r->error = 1; return 0; }
+        }
+        if (r->error) return 0;
+        uint64_t v = (zeros ? fjq_get_bits(r, zeros) : 0) | (1ull << zeros);
+        if (r->error || v > max) { r->error = 1; return 0; }
+        return v;
+    }
+    uint64_t n = 1;
+    for (;;) {
+        uint64_t bit = fjq_get_bits(r, 1);
+        if (r->error) return 0;
+        if (bit == 0) break;
+        /* a group of n+1 bits starting with the 1 just read */
+        if (n >= 64) { r->error = 1; return 0; }
+        uint64_t rest = fjq_get_bits(r, (int)n);
+        if (r->error) return 0;
+        n = (1ull << n) | rest;
+    }
+    if (n > max) { r->error = 1; return 0; }
+    return n;
+}
+
+void fjq_bucket_bits(const int16_t *q, size_t len, int code, size_t *dense_bits, size_t *sparse_bits) {
+    size_t dense = 1, sparse = 1;
+    size_t prev = 0; /* one past the previous nonzero index */
+    for (size_t i = 0; i < len; i++) {
+        int a = q[i] < 0 ? -q[i] : q[i];
+        dense += (size_t)fjq_code_length(code, (uint64_t)a + 1) + (a ? 1 : 0);
+        if (a) {
+            sparse += (size_t)fjq_code_length(code, i + 1 - prev) + 1 + (size_t)fjq_code_length(code, (uint64_t)a);
+            prev = i + 1;
+        }
+    }
+    sparse += (size_t)fjq_code_length(code, len + 1 - prev);
+    *dense_bits = dense;
+    *sparse_bits = sparse;
+}
+
+void fjq_encode_bucket(fjq_writer *w, const int16_t *q, size_t len, int code) {
+    size_t dense, sparse;
+    fjq_bucket_bits(q, len, code, &dense, &sparse);
+    if (sparse < dense) {
+        fjq_put_bits(w, 1, 1);
+        size_t prev = 0;
+        for (size_t i = 0; i < len; i++) {
+            int a = q[i] < 0 ? -q[i] : q[i];
+            if (!a) continue;
+            fjq_put_code(w, code, i + 1 - prev);
+            fjq_put_bits(w, q[i] < 0, 1);
+            fjq_put_code(w, code, (uint64_t)a);
+            prev = i + 1;
+        }
+        fjq_put_code(w, code, len + 1 - prev);
+    } else {
+        fjq_put_bits(w, 0, 1);
+        for (size_t i = 0; i < len; i++) {
+            int a = q[i] < 0 ? -q[i] : q[i];
+            fjq_put_code(w, code, (uint64_t)a + 1);
+            if (a) fjq_put_bits(w, q[i] < 0, 1);
+        }
+    }
+}
+
+int fjq_decode_bucket(fjq_reader *r, int16_t *q, size_t len, int code, int K) {
+    uint64_t mode = fjq_get_bits(r, 1);
+    if (r->error) return -1;
+    if (mode == 0) {
+        for (size_t i = 0; i < len; i++) {
+            uint64_t a = fjq_get_code(r, code, (uint64_t)K) - 1;
+            if (r->error) return -1;
+            int neg = a ? (int)fjq_get_bits(r, 1) : 0;
+            if (r->error) return -1;
+            q[i] = (int16_t)(neg ? -(int)a : (int)a);
+        }
+        return 0;
+    }
+    size_t pos = 0; /* one past the previous nonzero */
+    for (size_t i = 0; i < len; i++) q[i] = 0;
+    for (;;) {
+        uint64_t gap = fjq_get_code(r, code, (uint64_t)(len + 1 - pos));
+        if (r->error) return -1;
+        pos += gap;
+        if (pos == len + 1) return 0; /* the closing gap */
+        int neg = (int)fjq_get_bits(r, 1);
+        uint64_t a = fjq_get_code(r, code, (uint64_t)(K - 1));
+        if (r->error) return -1;
+        q[pos - 1] = (int16_t)(neg ? -(int)a : (int)a);
+    }
+}

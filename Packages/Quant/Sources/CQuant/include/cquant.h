@@ -1,0 +1,63 @@
+/* CQuant: stochastic quantization to level indices and the Elias-coded bit streams of Fjord's quant package.
+ * Pure functions over caller-owned buffers; no allocation; safe on disjoint ranges from several threads. */
+#ifndef FJORD_CQUANT_H
+#define FJORD_CQUANT_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* How a bucket is scaled: its L2 norm or its largest magnitude. */
+enum { FJQ_NORM_L2 = 0, FJQ_NORM_LINF = 1 };
+/* How a magnitude r in [0,1] finds its interval: uniform levels j/s (floor(r·s)), or a binary search. */
+enum { FJQ_LEVELS_UNIFORM = 0, FJQ_LEVELS_SEARCH = 1 };
+
+/* Unbiased stochastic rounding of v[0..d) in buckets of `bucket` coordinates (the last may be shorter).
+ * levels[0..K) are sorted magnitudes with levels[0] = 0 and levels[K-1] = 1. For coordinate i of bucket b with
+ * scale n_b: r = |v_i|/n_b, ℓ_j ≤ r ≤ ℓ_{j+1}; q_i = ±(j+1) with probability (r−ℓ_j)/(ℓ_{j+1}−ℓ_j), else ±j
+ * (sign of v_i; 0 has no sign). Writes norms[b] = n_b and q[i]. A zero bucket gives norm 0 and q = 0.
+ * Randomness: bucket b draws from splitmix64 seeded by fj_bucket_seed(seed, stream, b), two 32-bit uniforms
+ * per 64-bit output, so the result does not depend on how buckets are split over threads.
+ * Returns 0, or -1 if v holds a NaN or an infinity (outputs then unspecified). */
+int fjq_quantize(const float *v, size_t d, size_t bucket, int norm_kind, const float *levels, int K, int lookup,
+                 uint64_t seed, uint64_t stream, float *norms, int16_t *q);
+
+/* out_i = n_b · sign(q_i) · levels[|q_i|]. */
+void fjq_dequantize(const int16_t *q, const float *norms, size_t d, size_t bucket, const float *levels, float *out);
+
+/* Exact E‖Q(v) − v‖² for the scheme (the variance of unbiased rounding), Σ_b n_b² Σ_i (ℓ_{j+1}−r_i)(r_i−ℓ_j),
+ * and ‖v‖² (so the caller can normalise); also the expected number of nonzero q_i. In double. */
+void fjq_exact_variance(const float *v, size_t d, size_t bucket, int norm_kind, const float *levels, int K,
+                        double *variance, double *norm2, double *expected_nnz);
+
+/* The seed of bucket b's generator. */
+uint64_t fjq_bucket_seed(uint64_t seed, uint64_t stream, uint64_t b);
+
+/* ---- Elias codes (Elias 1975) over positive integers n ≥ 1 ----
+ * ω: recursive; lengths 1, 3, 3, 6 (4..7), 7 (8..15), 11 (16..31), …   γ: ⌊log₂n⌋ zeros then n in binary. */
+enum { FJQ_CODE_OMEGA = 0, FJQ_CODE_GAMMA = 1 };
+int fjq_code_length(int code, uint64_t n);
+
+/* A bit writer over a caller buffer (MSB first within each byte). `pos` counts bits written; bits wait in
+ * `acc` (fewer than 8 of them between calls) until a whole byte is ready; fjq_flush writes the last partial
+ * byte, zero-padded. Writing past `cap_bytes` sets `overflow` and drops the bits. */
+typedef struct { uint8_t *buf; size_t cap_bytes; size_t pos; uint64_t acc; int nacc; int overflow; } fjq_writer;
+void fjq_put_bits(fjq_writer *w, uint64_t value, int nbits);
+void fjq_put_code(fjq_writer *w, int code, uint64_t n);
+void fjq_flush(fjq_writer *w);
+
+/* A bit reader; `error` becomes nonzero on reading past the end or on a malformed code. */
+typedef struct { const uint8_t *buf; size_t len_bits; size_t pos; int error; } fjq_reader;
+uint64_t fjq_get_bits(fjq_reader *r, int nbits);
+/* Decodes one code; values above `max` (or codes longer than 64 bits) set r->error and return 0. */
+uint64_t fjq_get_code(fjq_reader *r, int code, uint64_t max);
+
+/* The bucket body, after its 32-bit float norm: one mode bit, then
+ *   sparse (mode 1): for each nonzero, code(gap) where gap = index − previous index (the first index + 1), a sign
+ *                    bit and code(|q|); closed by code(gap to one past the bucket end) = code(len − prev);
+ *   dense  (mode 0): for each coordinate code(|q| + 1) and, when q ≠ 0, a sign bit.
+ * fjq_bucket_bits gives both sizes; fjq_encode_bucket writes the smaller (ties: dense). */
+void fjq_bucket_bits(const int16_t *q, size_t len, int code, size_t *dense_bits, size_t *sparse_bits);
+void fjq_encode_bucket(fjq_writer *w, const int16_t *q, size_t len, int code);
+/* Decodes a bucket body of `len` coordinates with level indices < K; returns 0 or -1 on malformed input. */
+int fjq_decode_bucket(fjq_reader *r, int16_t *q, size_t len, int code, int K);
+
+#endif

@@ -1,0 +1,171 @@
+import CQuant
+import Kernel
+
+/// Elias codes for the level indices and gaps (Elias 1975).
+public enum EliasCode: String, Sendable, CaseIterable {
+    case omega, gamma
+    var code: Int32 { self == .omega ? Int32(FJQ_CODE_OMEGA) : Int32(FJQ_CODE_GAMMA) }
+
+    /// Bits of the code of n ≥ 1.
+    public func length(_ n: UInt64) -> Int { Int(fjq_code_length(code, n)) }
+}
+
+/// The framed binary format of an encoded gradient (`quant encode`; DESIGN §4). All integers little-endian.
+///
+///     offset  size  field
+///     0       4     magic "FJQG"
+///     4       1     version (1)
+///     5       1     code: 0 Elias ω, 1 Elias γ
+///     6       1     norm: 0 L2, 1 L∞
+///     7       1     rank r of the original shape (≤ 32)
+///     8       2     K, the number of magnitude levels
+///     10      1     scheme id (informational: 0 custom, 1 qsgd, 2 qsgdinf, 3 nuq, 4 terngrad, 5 alq, 6 amq)
+///     11      1     reserved (0)
+///     12      4     bucket size B
+///     16      8     payload length P in bytes
+///     24      8·r   dimensions
+///     …       4·K   the levels as float32
+///     …       P     bit stream, MSB first: per bucket a float32 norm (32 bits), a mode bit, then
+///                   dense:  per coordinate code(|q|+1) and a sign bit when q ≠ 0
+///                   sparse: per nonzero code(gap) (gap = 1-based distance from the previous nonzero),
+///                           a sign bit and code(|q|); closed by code(gap to one past the bucket's end)
+///                   whichever is shorter for that bucket; zero-padded to a whole byte at the end.
+///
+/// The message's byte count is the communication cost Fjord reports.
+public struct EncodedGradient: Sendable {
+    public static let magic: [UInt8] = Array("FJQG".utf8)
+    public static let version: UInt8 = 1
+
+    public enum SchemeID: UInt8, Sendable { case custom = 0, qsgd, qsgdinf, nuq, terngrad, alq, amq }
+
+    public var quantizer: Quantizer
+    public var code: EliasCode
+    public var scheme: SchemeID
+    public var shape: [Int]
+    public var quantized: Quantized
+
+    public init(quantizer: Quantizer, code: EliasCode = .omega, scheme: SchemeID = .custom, shape: [Int], quantized: Quantized) {
+        self.quantizer = quantizer
+        self.code = code
+        self.scheme = scheme
+        self.shape = shape
+        self.quantized = quantized
+    }
+
+    /// The message bytes.
+    public func encoded() -> [UInt8] {
+        let q = quantized, d = q.count, bucket = quantizer.bucketSize
+        let K = quantizer.levels.count
+        let maxCode = code.length(UInt64(K)) + 1
+        let nb = quantizer.buckets(d)
+        let capBits = d * maxCode + nb * (33 + code.length(UInt64(bucket) + 1)) + 64
+        var payload = [UInt8](repeating: 0, count: capBits / 8 + 1)
+        let used: Int = payload.withUnsafeMutableBufferPointer { buf in
+            var w = fjq_writer(buf: buf.baseAddress, cap_bytes: buf.count, pos: 0, acc: 0, nacc: 0, overflow: 0)
+            q.indices.withUnsafeBufferPointer { qb in
+                for b in 0..<nb {
+                    let lo = b * bucket, n = min(bucket, d - lo)
+                    fjq_put_bits(&w, UInt64(q.norms[b].bitPattern), 32)
+                    fjq_encode_bucket(&w, qb.baseAddress! + lo, n, code.code)
+                }
+            }
+            fjq_flush(&w)
+            precondition(w.overflow == 0, "encoder buffer estimate too small")
+            return (w.pos + 7) / 8
+        }
+        payload.removeLast(payload.count - used)
+        var out = EncodedGradient.magic + [EncodedGradient.version, UInt8(code == .omega ? 0 : 1), UInt8(quantizer.norm == .l2 ? 0 : 1), UInt8(shape.count)]
+        out += le(UInt64(K), 2) + [scheme.rawValue, 0] + le(UInt64(bucket), 4) + le(UInt64(payload.count), 8)
+        for s in shape { out += le(UInt64(s), 8) }
+        for l in quantizer.levels.magnitudes { out += le(UInt64(l.bitPattern), 4) }
+        return out + payload
+    }
+
+    /// Bits per coordinate of the whole message (header included).
+    public var bitsPerCoordinate: Double { Double(encoded().count * 8) / Double(max(quantized.count, 1)) }
+
+    /// Reads one message from a source; nil at a clean end of input. Malformed or truncated input is a `.data`
+    /// error naming the byte offset; nothing is allocated beyond what the bytes actually present can fill.
+    public static func read(from src: ByteSource) throws(FjordError) -> EncodedGradient? {
+        let start = src.offset
+        let head = try src.read(count: 24)
+        if head.isEmpty { return nil }
+        func fail(_ at: Int, _ m: String) -> FjordError { .data("\(src.name): byte \(at): \(m)") }
+        guard head.count == 24 else { throw fail(start, "truncated encoded-gradient header (\(head.count) of 24 bytes)") }
+        guard Array(head[0..<4]) == magic else { throw fail(start, "not an encoded gradient (bad magic; expected FJQG from quant encode)") }
+        guard head[4] == version else { throw fail(start + 4, "unsupported encoded-gradient version \(head[4])") }
+        guard head[5] <= 1, head[6] <= 1 else { throw fail(start + 5, "unknown code or norm") }
+        let rank = Int(head[7])
+        guard rank <= 32 else { throw fail(start + 7, "rank \(rank) is over 32") }
+        let K = Int(rd(head, 8, 2)), bucket = Int(rd(head, 12, 4)), plen = rd(head, 16, 8)
+        guard K >= 2 && K <= 32768 else { throw fail(start + 8, "level count \(K) outside 2…32768") }
+        guard bucket >= 1 && bucket <= 1 << 26 else { throw fail(start + 12, "bucket size \(bucket) outside 1…2^26") }
+        guard plen <= 1 << 40 else { throw fail(start + 16, "payload length \(plen) is implausible") }
+        let dimsBytes = try src.read(count: 8 * rank)
+        guard dimsBytes.count == 8 * rank else { throw fail(start + 24, "truncated shape") }
+        var shape: [Int] = []
+        for k in 0..<rank {
+            let v = rd(dimsBytes, 8 * k, 8)
+            guard v <= 1 << 40 else { throw fail(start + 24 + 8 * k, "dimension \(v) is implausible") }
+            shape.append(Int(v))
+        }
+        guard let d = Tensor.elementCount(shape), d <= 1 << 34 else { throw fail(start + 24, "shape \(shape) is too large") }
+        // every bucket costs at least 34 bits: the payload length bounds the dimension before anything is allocated
+        let nb = (d + bucket - 1) / bucket
+        guard UInt64(nb) * 34 <= plen * 8 else {
+            throw fail(start + 16, "payload of \(plen) bytes cannot hold \(nb) buckets of shape \(shape)")
+        }
+        let levelBytes = try src.read(count: 4 * K)
+        guard levelBytes.count == 4 * K else { throw fail(src.offset, "truncated level table") }
+        let mags = (0..<K).map { Float(bitPattern: UInt32(rd(levelBytes, 4 * $0, 4))) }
+        let levels: LevelSet
+        do { levels = try LevelSet(mags) } catch { throw fail(src.offset - 4 * K, "bad level table: \(error.message)") }
+        let payloadStart = src.offset
+        let payload = try src.read(count: Int(plen))
+        guard payload.count == Int(plen) else {
+            throw fail(payloadStart, "truncated payload: \(plen) bytes announced, \(payload.count) present")
+        }
+        let code: EliasCode = head[5] == 0 ? .omega : .gamma
+        var q = Quantized(norms: [Float](repeating: 0, count: nb), indices: [Int16](repeating: 0, count: d))
+        var bad: String?
+        payload.withUnsafeBufferPointer { pb in
+            var r = fjq_reader(buf: pb.baseAddress, len_bits: pb.count * 8, pos: 0, error: 0)
+            q.indices.withUnsafeMutableBufferPointer { qb in
+                for b in 0..<nb {
+                    let lo = b * bucket, n = min(bucket, d - lo)
+                    let bits = UInt32(truncatingIfNeeded: fjq_get_bits(&r, 32))
+                    let nrm = Float(bitPattern: bits)
+                    if r.error != 0 || !(nrm >= 0 && nrm.isFinite) { bad = "bucket \(b): bad norm"; return }
+                    q.norms[b] = nrm
+                    if fjq_decode_bucket(&r, qb.baseAddress! + lo, n, code.code, Int32(K)) != 0 {
+                        bad = "bucket \(b): malformed or truncated code"
+                        return
+                    }
+                }
+                if (pb.count * 8 - r.pos) >= 8 { bad = "\(pb.count * 8 - r.pos) unused bits after the last bucket" }
+            }
+        }
+        if let bad { throw fail(payloadStart, "corrupt payload: \(bad)") }
+        let scheme = SchemeID(rawValue: head[10]) ?? .custom
+        return EncodedGradient(quantizer: Quantizer(levels: levels, norm: head[6] == 0 ? .l2 : .linf, bucketSize: bucket),
+                               code: code, scheme: scheme, shape: shape, quantized: q)
+    }
+
+    /// Decodes one message held in memory (it must be the whole of `bytes`).
+    public static func decode(_ bytes: [UInt8], name: String = "message") throws(FjordError) -> EncodedGradient {
+        let src = ByteSource(bytes: bytes, name: name)
+        guard let m = try read(from: src) else { throw .noInput("\(name): empty message") }
+        guard src.offset == bytes.count else { throw .data("\(name): \(bytes.count - src.offset) bytes after the message") }
+        return m
+    }
+
+    /// The dequantized values in the original shape.
+    public func tensor() -> Tensor { quantizer.dequantize(quantized).reshaped(shape) }
+}
+
+@inline(__always) func le(_ v: UInt64, _ n: Int) -> [UInt8] { (0..<n).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) } }
+@inline(__always) func rd(_ b: [UInt8], _ at: Int, _ n: Int) -> UInt64 {
+    var v: UInt64 = 0
+    for k in 0..<n { v |= UInt64(b[at + k]) << (8 * UInt64(k)) }
+    return v
+}
