@@ -1,0 +1,109 @@
+import CQuant
+import Kernel
+import Testing
+@testable import Quant
+
+func bitsString(_ code: EliasCode, _ n: UInt64) -> String {
+    var buf = [UInt8](repeating: 0, count: 16)
+    return buf.withUnsafeMutableBufferPointer { b -> String in
+        var w = fjq_writer(buf: b.baseAddress, cap_bytes: 16, pos: 0, acc: 0, nacc: 0, overflow: 0)
+        fjq_put_code(&w, code == .omega ? Int32(FJQ_CODE_OMEGA) : Int32(FJQ_CODE_GAMMA), n)
+        fjq_flush(&w)
+        return (0..<w.pos).map { (b[$0 / 8] >> (7 - UInt8($0 % 8))) & 1 == 1 ? "1" : "0" }.joined()
+    }
+}
+
+@Suite struct EncodingTests {
+    @Test func eliasCodeTable() {
+        let omega: [(UInt64, String)] = [(1, "0"), (2, "100"), (3, "110"), (4, "101000"), (8, "1110000"),
+                                          (16, "10100100000"), (100, "1011011001000")]
+        for (n, s) in omega { #expect(bitsString(.omega, n) == s, "ω(\(n))") }
+        #expect(bitsString(.gamma, 4) == "00100" && bitsString(.gamma, 1) == "1")
+        let lengths: [(UInt64, Int)] = [(1, 1), (2, 3), (3, 3), (4, 6), (7, 6), (8, 7), (15, 7), (16, 11), (31, 11), (32, 12),
+                                         (63, 12), (64, 13), (128, 14), (256, 16), (512, 17), (1024, 18)]
+        for (n, l) in lengths { #expect(EliasCode.omega.length(n) == l, "|ω(\(n))|") }
+    }
+
+    @Test(arguments: EliasCode.allCases)
+    func roundTripOneToAMillion(code: EliasCode) {
+        let n = 1_000_000
+        let c = code == .omega ? Int32(FJQ_CODE_OMEGA) : Int32(FJQ_CODE_GAMMA)
+        var total = 0
+        for k in 1...n { total += code.length(UInt64(k)) }
+        var buf = [UInt8](repeating: 0, count: total / 8 + 1)
+        buf.withUnsafeMutableBufferPointer { b in
+            var w = fjq_writer(buf: b.baseAddress, cap_bytes: b.count, pos: 0, acc: 0, nacc: 0, overflow: 0)
+            for k in 1...n { fjq_put_code(&w, c, UInt64(k)) }
+            fjq_flush(&w)
+            #expect(w.pos == total && w.overflow == 0)
+        }
+        buf.withUnsafeBufferPointer { b in
+            var r = fjq_reader(buf: b.baseAddress, len_bits: total, pos: 0, error: 0)
+            var ok = true
+            for k in 1...n where fjq_get_code(&r, c, UInt64.max) != UInt64(k) { ok = false; break }
+            #expect(ok && r.error == 0 && r.pos == total)
+        }
+    }
+
+    @Test(arguments: [(Scheme.qsgd, 4, 8192), (.nuq, 4, 1000), (.qsgdinf, 8, 777), (.terngrad, 2, 64), (.qsgd, 2, 1)])
+    func decodeOfEncodeIsDequantizeOfQuantize(scheme: Scheme, bits: Int, bucket: Int) throws {
+        let v = gaussian(10_007, seed: 3, laplace: true).reshaped([1, 10_007])
+        let qz = try scheme.quantizer(bits: bits, bucketSize: bucket)
+        for code in EliasCode.allCases {
+            let q = try qz.quantize(v, seed: 8)
+            let msg = EncodedGradient(quantizer: qz, code: code, scheme: scheme.id, shape: v.shape, quantized: q)
+            let bytes = msg.encoded()
+            let back = try EncodedGradient.decode(bytes)
+            #expect(back.quantized == q && back.shape == [1, 10_007] && back.scheme == scheme.id)
+            let a = back.tensor(), b = qz.dequantize(q).reshaped([1, 10_007])
+            #expect(a.scalars.map(\.bitPattern) == b.scalars.map(\.bitPattern))
+            // the size is exactly the header plus the sum of the chosen code lengths, rounded up to a byte
+            var bits = 0
+            q.indices.withUnsafeBufferPointer { qb in
+                for lo in stride(from: 0, to: q.count, by: bucket) {
+                    var dense = 0, sparse = 0
+                    fjq_bucket_bits(qb.baseAddress! + lo, min(bucket, q.count - lo), code.code, &dense, &sparse)
+                    bits += 32 + min(dense, sparse)
+                }
+            }
+            #expect(bytes.count == 24 + 8 * 2 + 4 * qz.levels.count + (bits + 7) / 8)
+        }
+    }
+
+    /// QSGD's sparse Elias code at s = √d costs ≈ 2.76 bits per coordinate on Gaussian d = 8192 (≤ 2.8 + 32/d).
+    @Test func sparseCodeAtSqrtDMatchesQSGDsFigure() throws {
+        var total = 0.0
+        for seed: UInt64 in 1...4 {
+            let v = gaussian(8192, seed: seed)
+            let qz = Quantizer(levels: .uniform(90), norm: .l2, bucketSize: 8192)
+            let q = try qz.quantize(v, seed: seed)
+            var dense = 0, sparse = 0
+            q.indices.withUnsafeBufferPointer { fjq_bucket_bits($0.baseAddress, 8192, EliasCode.omega.code, &dense, &sparse) }
+            total += Double(32 + sparse) / 8192 / 4
+        }
+        #expect(abs(total - 2.76) / 2.76 < 0.05 && total <= 2.8 + 32.0 / 8192, "\(total) bits/coordinate")
+    }
+
+    @Test func corruptOrTruncatedMessagesAreErrorsNotCrashes() throws {
+        let v = gaussian(3000, seed: 1)
+        let qz = try Scheme.nuq.quantizer(bits: 4, bucketSize: 1024)
+        let bytes = EncodedGradient(quantizer: qz, shape: [3000], quantized: try qz.quantize(v, seed: 1)).encoded()
+        for cut in [0, 3, 23, 30, 100, bytes.count - 1] {
+            #expect(throws: FjordError.self) { _ = try EncodedGradient.decode(Array(bytes[0..<cut])) }
+        }
+        // flip every bit of the header and payload (a sample of positions): decode either fails cleanly or succeeds
+        var rng = RNG(seed: 3)
+        var failures = 0
+        for _ in 0..<3000 {
+            var b = bytes
+            let i = rng.int(below: b.count)
+            b[i] ^= UInt8(1 << rng.int(below: 8))
+            do { _ = try EncodedGradient.decode(b) } catch { failures += 1 }
+        }
+        #expect(failures > 0)
+        // a header announcing a huge shape over a tiny payload is refused before allocating
+        var huge = bytes
+        for k in 0..<8 { huge[24 + k] = k == 4 ? 1 : 0 } // dimension 2^32
+        #expect(throws: FjordError.self) { _ = try EncodedGradient.decode(huge) }
+    }
+}
