@@ -17,7 +17,7 @@ let benchmarks: @Sendable () -> Void = {
             for _ in bench.scaledIterations {
                 model.zeroGradients()
                 let loss = try! softmaxCrossEntropy(logits: model.forward(x), labels: y)
-                model.backward(loss.gradient)
+                model.backward(loss.gradient, inputGradient: false)
                 opt.step(model.parameterBuffer, UnsafeBufferPointer(model.gradientBuffer))
             }
         }

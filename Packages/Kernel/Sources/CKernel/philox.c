@@ -1,4 +1,5 @@
 /* Philox4x32-10 counter-based generator and the distributions built on it. */
+#define _GNU_SOURCE /* sincosf */
 #include "ckernel.h"
 #include <math.h>
 
@@ -55,13 +56,15 @@ static void lanes_uniform(const uint32_t in[4], float v[4]) {
 }
 
 static void lanes_normal(const uint32_t in[4], float v[4]) {
+    /* Box–Muller in float: u1 on (0,1) with 24 bits (log finite, |x| ≤ 5.9), angle 2π·u2. */
     for (int p = 0; p < 2; p++) {
-        double u1 = ((double)(in[2 * p] >> 8) + 0.5) * 0x1.0p-24; /* (0,1): log is finite */
-        double u2 = (double)(in[2 * p + 1] >> 8) * 0x1.0p-24;
-        double r = sqrt(-2.0 * log(u1));
-        double t = 6.283185307179586 * u2;
-        v[2 * p] = (float)(r * cos(t));
-        v[2 * p + 1] = (float)(r * sin(t));
+        float u1 = ((float)(in[2 * p] >> 8) + 0.5f) * 0x1.0p-24f;
+        float u2 = (float)(in[2 * p + 1] >> 8) * 0x1.0p-24f;
+        float r = sqrtf(-2.0f * logf(u1));
+        float sn, cs;
+        sincosf(6.2831853f * u2, &sn, &cs);
+        v[2 * p] = r * cs;
+        v[2 * p + 1] = r * sn;
     }
 }
 

@@ -118,7 +118,7 @@ public func trainDataParallel(_ comm: any Communicator, train: Dataset, test: Da
         model.zeroGradients()
         let out = model.forward(x)
         let loss = try softmaxCrossEntropy(logits: out, labels: y)
-        model.backward(loss.gradient)
+        model.backward(loss.gradient, inputGradient: false)
 
         let message = try codec.encode(UnsafeBufferPointer(model.gradientBuffer), rng: &codecRNG)
         let all = comm.allgather(message)

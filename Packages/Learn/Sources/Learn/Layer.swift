@@ -39,6 +39,12 @@ extension Layer {
     public func initialize(_ rng: inout RNG) {}
 }
 
+/// A layer that can skip its input gradient when nothing below it needs one (the first layer of a model):
+/// it accumulates ∂L/∂θ only. For a Linear first layer this saves a third of its backward FLOPs.
+public protocol ParameterGradientOnly: Layer {
+    func backwardParameters(_ dy: Tensor)
+}
+
 /// Flattens all leading axes: a tensor of shape [a, b, …, f] viewed as [a·b·…, f].
 @inlinable func rows(_ x: Tensor) -> (n: Int, f: Int) {
     let f = x.shape.last ?? 1

@@ -5,7 +5,7 @@ import Kernel
 /// ``Init/he`` N(0, 2/in) (Kaiming normal, for ReLU nets) or a given normal std.
 ///
 /// Backward: dW += dyᵀ x, db += Σ_rows dy, dx = dy W — three BLAS calls.
-public final class Linear: Layer {
+public final class Linear: ParameterGradientOnly {
     public enum Init: Sendable { case uniform, he, normal(std: Float), zeros }
 
     public let inFeatures: Int
@@ -85,8 +85,19 @@ public final class Linear: Layer {
 
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input else { preconditionFailure("Linear.backward before forward") }
-        let n = rows(x).n
+        backwardParameters(dy)
         var dx = Tensor(uninitializedShape: x.shape)
+        dy.withUnsafeBufferPointer { g in
+            dx.withUnsafeMutableBufferPointer { d in
+                BLAS.sgemm(g.baseAddress!, w, d.baseAddress!, m: rows(x).n, n: inFeatures, k: outFeatures)
+            }
+        }
+        return dx
+    }
+
+    public func backwardParameters(_ dy: Tensor) {
+        guard let x = input else { preconditionFailure("Linear.backward before forward") }
+        let n = rows(x).n
         dy.withUnsafeBufferPointer { g in
             x.withUnsafeBufferPointer { xp in
                 // dW[out, in] += dyᵀ[out, n] · x[n, in]
@@ -98,11 +109,7 @@ public final class Linear: Layer {
                     for j in 0..<outFeatures { db[j] += row[j] }
                 }
             }
-            dx.withUnsafeMutableBufferPointer { d in
-                BLAS.sgemm(g.baseAddress!, w, d.baseAddress!, m: n, n: inFeatures, k: outFeatures)
-            }
         }
-        return dx
     }
 
     public var summary: String { "Linear(\(inFeatures)→\(outFeatures)\(bias ? "" : ", no bias"))" }

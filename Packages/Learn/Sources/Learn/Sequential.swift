@@ -74,11 +74,18 @@ public final class Sequential {
         return h
     }
 
-    /// Back-propagates ∂L/∂output through every layer, accumulating into ``gradients``; returns ∂L/∂input.
+    /// Back-propagates ∂L/∂output through every layer, accumulating into ``gradients``; returns ∂L/∂input,
+    /// or nil with `inputGradient: false`, which lets a first layer that can skip it (Linear) do so.
     @discardableResult
-    public func backward(_ dy: Tensor) -> Tensor {
+    public func backward(_ dy: Tensor, inputGradient: Bool = true) -> Tensor? {
         var g = dy
-        for l in layers.reversed() { g = l.backward(g) }
+        for (k, l) in layers.enumerated().reversed() {
+            if k == 0, !inputGradient, let p = l as? any ParameterGradientOnly {
+                p.backwardParameters(g)
+                return nil
+            }
+            g = l.backward(g)
+        }
         return g
     }
 

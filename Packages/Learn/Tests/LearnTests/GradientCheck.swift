@@ -21,7 +21,7 @@ func gradientCheck(_ layer: any Layer, input: Tensor, eps: Float = 1e-2, seed: U
     }
     model.zeroGradients()
     _ = model.forward(input)
-    let dx = model.backward(r)
+    let dx = model.backward(r)!
     let analyticParams = Array(model.gradientBuffer)
 
     var numericInput = [Double](repeating: 0, count: input.count)

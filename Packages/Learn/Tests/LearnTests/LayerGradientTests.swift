@@ -89,6 +89,21 @@ import Glibc
         #expect(throws: FjordError.self) { try meanSquaredError(Tensor([1]), Tensor([1, 2])) }
     }
 
+    @Test func skippingTheInputGradientLeavesParameterGradientsAlone() {
+        let m = Sequential.mlp([5, 4, 3], seed: 2)
+        let x = awayFromZero([6, 5], seed: 3)
+        var rng = RNG(seed: 4)
+        let dy = rng.tensor([6, 3])
+        m.zeroGradients()
+        _ = m.forward(x)
+        #expect(m.backward(dy) != nil)
+        let full = Array(m.gradientBuffer)
+        m.zeroGradients()
+        _ = m.forward(x)
+        #expect(m.backward(dy, inputGradient: false) == nil)
+        #expect(Array(m.gradientBuffer) == full)
+    }
+
     @Test func sequentialOwnsOneFlatBufferWithNamedViews() {
         let m = Sequential.mlp([4, 3, 2], seed: 1)
         #expect(m.parameterCount == 4 * 3 + 3 + 3 * 2 + 2)
