@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Learn", targets: ["Learn"]),
+        .library(name: "LearnCLI", targets: ["LearnCLI"]),
         .executable(name: "learn", targets: ["learn"]),
     ],
     traits: [
@@ -25,8 +26,12 @@ let package = Package(
             .product(name: "Kernel", package: "Kernel"), "CLearnData",
             .product(name: "CMPI", package: "Kernel", condition: .when(traits: ["MPI"])),
         ]),
-        .executableTarget(name: "learn", dependencies: [
+        .target(name: "LearnCLI", dependencies: [
             "Learn", .product(name: "Kernel", package: "Kernel"), .product(name: "FjordCLI", package: "Kernel"), argumentParser,
+            .product(name: "CMPI", package: "Kernel", condition: .when(traits: ["MPI"])),
+        ]),
+        .executableTarget(name: "learn", dependencies: [
+            "Learn", "LearnCLI", .product(name: "Kernel", package: "Kernel"), .product(name: "FjordCLI", package: "Kernel"), argumentParser,
         ]),
         .testTarget(name: "LearnTests", dependencies: ["Learn", .product(name: "Kernel", package: "Kernel")]),
         .testTarget(name: "LearnCLITests", dependencies: [

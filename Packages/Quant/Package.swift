@@ -25,7 +25,7 @@ let package = Package(
     targets: [
         .target(name: "CQuant"),
         .target(name: "Quant", dependencies: [kernel, learn, "CQuant"]),
-        .executableTarget(name: "quant", dependencies: ["Quant", learn, kernel, .product(name: "FjordCLI", package: "Kernel"), argumentParser]),
+        .executableTarget(name: "quant", dependencies: ["Quant", learn, .product(name: "LearnCLI", package: "Learn"), kernel, .product(name: "FjordCLI", package: "Kernel"), argumentParser]),
         .testTarget(name: "QuantTests", dependencies: ["Quant", "CQuant", kernel]),
         .testTarget(name: "QuantCLITests", dependencies: ["quant", .product(name: "FjordTestSupport", package: "Kernel")]),
     ]

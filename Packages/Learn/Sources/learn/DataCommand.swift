@@ -2,6 +2,7 @@ import ArgumentParser
 import FjordCLI
 import Kernel
 import Learn
+import LearnCLI
 
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,9 +17,6 @@ struct DataCommand: ParsableCommand {
 
     func run() throws {
         try runTool("learn data") {
-            var opts = DataOptions()
-            opts.data = name
-            opts.samples = samples
             let d: Dataset
             if let b = BundledData(rawValue: name) { d = b.load() } else {
                 guard ["gaussian", "teacher"].contains(name) else {

@@ -2,6 +2,7 @@ import ArgumentParser
 import FjordCLI
 import Kernel
 import Learn
+import LearnCLI
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,138 +16,7 @@ struct Train: ParsableCommand {
         Example: learn train --data digits --hidden 64,32 --optimizer sgd --lr 0.1 --momentum 0.9 --epochs 40
         """)
 
-    @OptionGroup var dataOptions: DataOptions
-    @OptionGroup var modelOptions: ModelOptions
-    @Option(help: "sgd, adam or adamw.") var optimizer = "adam"
-    @Option(help: "Learning rate (default 0.01 for adam, 0.1 for sgd).") var lr: Float?
-    @Option(help: "Momentum μ for sgd.") var momentum: Float = 0
-    @Option(help: "SGDEM: keep momentum only for the first E steps.") var earlyMomentum: Int?
-    @Option(help: "Weight decay λ.") var weightDecay: Float = 0
-    @Option(help: "Learning-rate schedule: constant, cosine or step (×0.1 every third of the run).") var schedule = "constant"
-    @Option(help: "Rows per worker per step.") var batch = 32
-    @Option(help: "Optimizer steps (overrides --epochs).") var steps: Int?
-    @Option(help: "Passes over the training data (all workers together).") var epochs = 20.0
-    @Option(help: "Workers.") var workers = 1
-    @Option(help: "Data partition across workers: iid, dirichlet:ALPHA or one-class.") var partition = "iid"
-    @Option(help: "mpi runs one worker per process under mpirun (build with --traits MPI); local simulates --workers threads.")
-    var backend = "local"
-    @Option(help: "Evaluate every N steps (0: at the end).") var evalEvery = 0
-    @Option(help: "Seed for the split, initialisation, batches and partitions.") var seed: UInt64 = 0
-    @Option(help: ArgumentHelp("Save the final model as safetensors.", valueName: "FILE")) var save: String?
-    @Option(help: ArgumentHelp("Write the run's summary as JSON; with {rank} in the name every MPI rank writes its own.",
-                               valueName: "FILE")) var report: String?
-    @Option(help: ArgumentHelp("Write the evaluation history as a .npy of rows step, train loss, train accuracy, test accuracy.",
-                               valueName: "FILE")) var history: String?
-    @Flag(help: "No summary on stderr.") var quiet = false
+    @OptionGroup var options: TrainingOptions
 
-    func validate() throws {
-        if !["sgd", "adam", "adamw"].contains(optimizer) { throw ValidationError("--optimizer must be sgd, adam or adamw") }
-        if !["constant", "cosine", "step"].contains(schedule) { throw ValidationError("--schedule must be constant, cosine or step") }
-        if !["local", "mpi"].contains(backend) { throw ValidationError("--backend must be local or mpi") }
-        if workers < 1 || workers > 256 { throw ValidationError("--workers must be between 1 and 256") }
-        if batch < 1 { throw ValidationError("--batch must be ≥ 1") }
-        if let s = steps, s < 0 { throw ValidationError("--steps must be ≥ 0") }
-        if !(epochs > 0) { throw ValidationError("--epochs must be > 0") }
-        if let l = lr, !(l > 0 && l.isFinite) { throw ValidationError("--lr must be a positive number") }
-        if !(momentum >= 0 && momentum < 1) { throw ValidationError("--momentum must be in [0, 1)") }
-        if (try? parsePartition()) == nil { throw ValidationError("--partition must be iid, one-class or dirichlet:ALPHA with ALPHA > 0") }
-    }
-
-    func parsePartition() throws -> Partition {
-        if partition == "iid" { return .iid }
-        if partition == "one-class" { return .oneClassPerWorker }
-        if partition.hasPrefix("dirichlet:"), let a = Double(partition.dropFirst(10)), a > 0 { return .dirichlet(alpha: a) }
-        throw ValidationError("bad partition")
-    }
-
-    func run() throws {
-        try runTool("learn train") {
-            let (train, test) = try dataOptions.load(seed: seed)
-            let comm = try makeCommunicator()
-            let n = comm?.size ?? workers
-            let totalSteps = steps ?? Int((epochs * Double(train.count) / Double(n * batch)).rounded(.up))
-            let rate = lr ?? (optimizer == "sgd" ? 0.1 : 0.01)
-            let sched: Schedule
-            switch schedule {
-            case "cosine": sched = .cosine(rate, total: totalSteps)
-            case "step": sched = .step(rate, gamma: 0.1, every: max(1, totalSteps / 3))
-            default: sched = .constant(rate)
-            }
-            let sizes = modelOptions.sizes(input: train.dimension, classes: train.classes)
-            let act = Activation.Kind(rawValue: modelOptions.activation)!
-            let (opt, mu, early, wd, s) = (optimizer, momentum, earlyMomentum, weightDecay, seed)
-            let setup = TrainingSetup(
-                model: { Sequential.mlp(sizes, activation: act, seed: s) },
-                optimizer: {
-                    switch opt {
-                    case "sgd": return SGD(sched, momentum: mu, momentumSteps: early, weightDecay: wd)
-                    case "adamw": return Adam(sched, weightDecay: wd, decoupled: true)
-                    default: return Adam(sched, weightDecay: wd)
-                    }
-                })
-            var config = TrainingConfig(steps: totalSteps, batchSize: batch)
-            config.partition = try parsePartition()
-            config.seed = seed
-            config.evaluateEvery = evalEvery
-            let reports: [TrainingReport]
-            if let comm {
-                reports = [try trainDataParallel(comm, train: train, test: test, setup: setup, config: config)]
-            } else {
-                reports = try trainLocal(workers: n, train: train, test: test, setup: setup, config: config)
-            }
-            try finish(reports: reports, rank: comm?.rank ?? 0, sizes: sizes, train: train, test: test, steps: totalSteps, workers: n)
-            finalizeCommunicator(comm)
-        }
-    }
-
-    func finish(reports: [TrainingReport], rank: Int, sizes: [Int], train: Dataset, test: Dataset, steps: Int, workers: Int) throws {
-        let r = reports[0]
-        let sent = reports.map(\.gradientTraffic.sent)
-        var json: [String: JSON] = [
-            "rank": .number(Double(rank)), "workers": .number(Double(workers)), "steps": .number(Double(steps)),
-            "parameters": .number(Double(r.parameterCount)), "seconds": .number(r.seconds),
-            "model": .array(sizes.map { .number(Double($0)) }), "data": .string(train.name),
-            "train_rows": .number(Double(train.count)), "test_rows": .number(Double(test.count)),
-            "gradient_bytes_sent": .array(sent.map { .number(Double($0)) }),
-            "transport_bytes_sent": .array(reports.map { .number(Double($0.transportTraffic.sent)) }),
-            "bits_per_coordinate": .number(r.bitsPerCoordinate),
-            "history": .array(r.history.map { h in
-                .object(["step": .number(Double(h.step)), "train_loss": .number(h.trainLoss),
-                         "train_accuracy": .number(h.trainAccuracy), "test_accuracy": h.testAccuracy.map { .number($0) } ?? .null])
-            }),
-        ]
-        if let f = r.final {
-            json["test_accuracy"] = f.testAccuracy.map { .number($0) } ?? .null
-            json["train_loss"] = .number(f.trainLoss)
-        }
-        if let path = report, rank == 0 || path.contains("{rank}") {
-            try AtomicFile.write(JSON.object(json).serialized + "\n", to: path.replacingOccurrences(of: "{rank}", with: String(rank)))
-        }
-        if rank == 0 {
-            if let path = history {
-                let h = r.history
-                let rows: [[Double]] = [h.map { Double($0.step) }, h.map(\.trainLoss), h.map(\.trainAccuracy), h.map { $0.testAccuracy ?? .nan }]
-                let a = NpyArray(doubles: rows.flatMap { $0 }, shape: [4, h.count], dtype: .f4)
-                let f = try AtomicFile(path: path)
-                try NpyWriter(f.sink).write(a)
-                try f.commit()
-            }
-            if let path = save {
-                let model = Sequential.mlp(sizes, activation: Activation.Kind(rawValue: modelOptions.activation)!)
-                _ = model.parameterBuffer.update(from: r.parameters)
-                try Checkpoint.save(model, to: path, metadata: ["model": sizes.map(String.init).joined(separator: "-"),
-                                                                "activation": modelOptions.activation, "fjord": fjordVersion])
-            }
-            if !quiet, let f = r.final {
-                var line = "learn train: \(train.name) \(sizes.map(String.init).joined(separator: "-")) \(optimizer), \(workers) worker\(workers == 1 ? "" : "s"), \(steps) steps in \(String(format2(r.seconds))) s: "
-                line += "train loss \(format4(f.trainLoss)), train acc \(format4(f.trainAccuracy))"
-                if let t = f.testAccuracy { line += ", test acc \(format4(t))" }
-                line += ", \(sent[0]) gradient bytes sent by worker 0"
-                printError(line)
-            }
-        }
-    }
+    func run() throws { try options.run(tool: "learn train") }
 }
-
-func format4(_ v: Double) -> String { String(Double((v * 10000).rounded()) / 10000) }
-func format2(_ v: Double) -> String { String(Double((v * 100).rounded()) / 100) }

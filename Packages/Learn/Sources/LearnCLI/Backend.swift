@@ -2,7 +2,7 @@ import FjordCLI
 import Kernel
 import Learn
 
-extension Train {
+extension TrainingOptions {
     /// The MPI communicator when --backend mpi (nil for local simulation).
     func makeCommunicator() throws(FjordError) -> (any Communicator)? {
         guard backend == "mpi" else { return nil }
