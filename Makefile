@@ -40,11 +40,13 @@ demo: release
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin
 	for t in $(TOOLS); do install -m 755 "$$($(SWIFT) build -c release --show-bin-path)/$$t" $(DESTDIR)$(PREFIX)/bin/; done
+	if [ -d out/man ]; then install -d $(DESTDIR)$(PREFIX)/share/man/man1 && install -m 644 out/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/; fi
 
 # Man pages from the argument parsers, into out/man.
 man: build
+	$(SWIFT) package --allow-writing-to-package-directory generate-manual --configuration debug
 	mkdir -p out/man
-	for t in $(TOOLS); do $(SWIFT) package --allow-writing-to-directory out/man generate-manual --target $$t --output-directory out/man; done
+	cp .build/plugins/GenerateManual/outputs/*/*.1 out/man/
 	@ls out/man
 
 # Each package's standalone manifest must build on its own (no hidden reliance on the monorepo).
@@ -55,6 +57,8 @@ standalone: bootstrap
 bench: release
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
 	Tools/bench/pipe-throughput "$$($(SWIFT) build -c release --show-bin-path)"
+	python3 Tools/bench/blas-fft.py
+	python3 Tools/bench/numpy-qsgd.py
 
 # libFuzzer over the npy and safetensors parsers; FUZZ_SECONDS each (default 120).
 FUZZ_SECONDS ?= 120

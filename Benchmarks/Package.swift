@@ -8,6 +8,7 @@ let package = Package(
     dependencies: [
         .package(path: "../Packages/Kernel"),
         .package(path: "../Packages/Learn"),
+        .package(path: "../Packages/Quant"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -28,6 +29,16 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/LearnBench",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "QuantBench",
+            dependencies: [
+                .product(name: "Kernel", package: "Kernel"),
+                .product(name: "Quant", package: "Quant"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/QuantBench",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]

@@ -111,15 +111,26 @@ public final class ByteSource {
         return got
     }
 
-    /// Reads exactly `n` bytes into a new array, or fewer at end of input.
+    /// Reads exactly `n` bytes into a new array, or fewer at end of input. Memory grows with the bytes that
+    /// actually arrive (1 MiB at a time), so a length field claiming gigabytes over a short input costs nothing.
     public func read(count n: Int) throws(FjordError) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: n)
+        precondition(n >= 0)
+        var out: [UInt8] = []
         var failure: FjordError?
-        let got = out.withUnsafeMutableBytes { b -> Int in
-            do throws(FjordError) { return try read(into: b) } catch { failure = error; return 0 }
+        while out.count < n {
+            let want = min(n - out.count, 1 << 20)
+            let start = out.count
+            out.append(contentsOf: repeatElement(0, count: want))
+            let got = out.withUnsafeMutableBytes { b -> Int in
+                do throws(FjordError) { return try read(into: UnsafeMutableRawBufferPointer(rebasing: b[start...])) }
+                catch { failure = error; return 0 }
+            }
+            if let failure { throw failure }
+            if got < want {
+                out.removeLast(want - got)
+                break
+            }
         }
-        if let e = failure { throw e }
-        if got < n { out.removeLast(n - got) }
         return out
     }
 

@@ -109,7 +109,8 @@ public struct SVGPlot {
     /// The SVG document.
     public func render() -> String {
         let left = 70.0, right = 20.0, top = title.isEmpty ? 20.0 : 40.0, bottom = 55.0
-        let legendW = series.count > 1 || series.contains { !$0.label.isEmpty } ? 150.0 : 0
+        let longest = series.map { $0.label.isEmpty ? 8 : $0.label.count }.max() ?? 0
+        let legendW = series.count > 1 || series.contains { !$0.label.isEmpty } ? max(110, 34 + 7.2 * Double(longest)) : 0
         let pw = width - left - right - legendW, ph = height - top - bottom
         let tx: (Double) -> Double = { logX ? log10($0) : $0 }
         let ty: (Double) -> Double = { logY ? log10($0) : $0 }

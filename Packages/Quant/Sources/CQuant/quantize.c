@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-static inline uint64_t splitmix64(uint64_t *s) {
+static inline uint64_t splitmix64(uint64_t *s) { /* seeds the per-bucket keys */
     uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
@@ -17,22 +17,38 @@ uint64_t fjq_bucket_seed(uint64_t seed, uint64_t stream, uint64_t b) {
 }
 
 /* The bucket's scale. */
+__attribute__((target_clones("avx2", "default")))
 static double bucket_norm(const float *v, size_t n, int kind, int *bad) {
-    double acc = 0.0;
+    /* one pass, no early exit, so it vectorizes; NaN/inf poison the flags instead */
     if (kind == FJQ_NORM_LINF) {
+        float mx = 0.0f;
+        int nonfinite = 0;
         for (size_t i = 0; i < n; i++) {
             float a = fabsf(v[i]);
-            if (!(a <= 3.4028235e38f)) { *bad = 1; return 0; } /* NaN or inf */
-            if (a > acc) acc = a;
+            nonfinite |= !(a <= 3.4028235e38f);
+            mx = a > mx ? a : mx;
         }
-        return acc;
+        if (nonfinite) *bad = 1;
+        return mx;
     }
-    for (size_t i = 0; i < n; i++) {
+    /* eight double accumulators break the add chain (and let the loop vectorize) */
+    double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    int nonfinite = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (int k = 0; k < 8; k++) {
+            float x = v[i + k];
+            nonfinite |= !(fabsf(x) <= 3.4028235e38f);
+            acc[k] += (double)x * (double)x;
+        }
+    }
+    for (; i < n; i++) {
         float x = v[i];
-        if (!(fabsf(x) <= 3.4028235e38f)) { *bad = 1; return 0; }
-        acc += (double)x * (double)x;
+        nonfinite |= !(fabsf(x) <= 3.4028235e38f);
+        acc[0] += (double)x * (double)x;
     }
-    return sqrt(acc);
+    if (nonfinite) *bad = 1;
+    return sqrt(((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])));
 }
 
 /* Index j with levels[j] <= r < levels[j+1] (j = K-2 when r >= 1). */
@@ -54,9 +70,93 @@ static inline int find_interval(float r, const float *levels, int K, int lookup,
     return lo;
 }
 
+/* The rounding randomness: a counter-based 32-bit hash of (bucket key, coordinate index), two rounds of
+ * MurmurHash3's finalizer. It uses only 32-bit multiplies, so the loops below vectorize (AVX2 when the CPU has
+ * it, chosen at load time through target_clones); 24 bits of it are compared with p, which matches float32's
+ * resolution of r itself. */
+static inline uint32_t fmix32(uint32_t h) {
+    h ^= h >> 16; h *= 0x85EBCA6Bu; h ^= h >> 13; h *= 0xC2B2AE35u; h ^= h >> 16;
+    return h;
+}
+static inline float uniform24(uint32_t k0, uint32_t k1, uint32_t i) {
+    return (float)(fmix32(fmix32(i * 0x9E3779B9u ^ k0) + k1) >> 8) * 0x1.0p-24f;
+}
+
+/* One bucket with uniform levels j/s: interval floor(r·s), p = r·s − j. Branch-free, vectorizable. */
+__attribute__((target_clones("avx2", "default")))
+static void bucket_uniform(const float *x, size_t n, float inv, float s, int top, uint32_t k0, uint32_t k1, int16_t *o) {
+    for (size_t i = 0; i < n; i++) {
+        float r = fabsf(x[i]) * inv;
+        r = r > 1.0f ? 1.0f : r;
+        float rs = r * s;
+        int j = (int)rs;
+        j = j > top ? top : j;
+        float p = rs - (float)j;
+        int idx = j + (uniform24(k0, k1, (uint32_t)i) < p);
+        o[i] = (int16_t)(x[i] < 0 ? -idx : idx);
+    }
+}
+
+/* One bucket with NUQSGD's levels 0, 2^-s, …, 1: for r ≥ 2^-s the interval is floor(log2 r) + s + 1, read off the
+ * float's exponent bits; below 2^-s it is 0. */
+__attribute__((target_clones("avx2", "default")))
+static void bucket_pow2(const float *x, size_t n, float inv, const float *levels, const float *invw, int K,
+                        uint32_t k0, uint32_t k1, int16_t *o) {
+    int s = K - 2;
+    for (size_t i = 0; i < n; i++) {
+        float r = fabsf(x[i]) * inv;
+        r = r > 1.0f ? 1.0f : r;
+        uint32_t bits;
+        memcpy(&bits, &r, 4);
+        int e = (int)(bits >> 23) - 127; /* floor(log2 r) for normal r; very negative for 0 and subnormals */
+        int j = e + s + 1;
+        j = j < 0 ? 0 : j;
+        j = j > K - 2 ? K - 2 : j;
+        float p = (r - levels[j]) * invw[j];
+        int idx = j + (uniform24(k0, k1, (uint32_t)i) < p);
+        o[i] = (int16_t)(x[i] < 0 ? -idx : idx);
+    }
+}
+
+/* One bucket with at most 16 general levels: the interval index counts the interior levels ≤ r, branch-free
+ * over a table padded with +inf (vectorizable); p from the precomputed inverse widths. */
+__attribute__((target_clones("avx2", "default")))
+static void bucket_small(const float *x, size_t n, float inv, const float lv[16], const float *invw, const float *levels,
+                         int K, uint32_t k0, uint32_t k1, int16_t *o) {
+    for (size_t i = 0; i < n; i++) {
+        float r = fabsf(x[i]) * inv;
+        r = r > 1.0f ? 1.0f : r;
+        int j = 0;
+        for (int k = 1; k < 16; k++) j += r >= lv[k];
+        j = j > K - 2 ? K - 2 : j;
+        float p = (r - levels[j]) * invw[j];
+        int idx = j + (uniform24(k0, k1, (uint32_t)i) < p);
+        o[i] = (int16_t)(x[i] < 0 ? -idx : idx);
+    }
+}
+
+/* One bucket with general levels: binary search for the interval, p from the precomputed inverse widths. */
+__attribute__((target_clones("avx2", "default")))
+static void bucket_search(const float *x, size_t n, float inv, const float *levels, const float *invw, int K,
+                          uint32_t k0, uint32_t k1, int16_t *o) {
+    for (size_t i = 0; i < n; i++) {
+        float r = fabsf(x[i]) * inv;
+        r = r > 1.0f ? 1.0f : r;
+        int j = find_interval(r, levels, K, FJQ_LEVELS_SEARCH, 0);
+        float p = invw ? (r - levels[j]) * invw[j] : (r - levels[j]) / (levels[j + 1] - levels[j]);
+        int idx = j + (uniform24(k0, k1, (uint32_t)i) < p);
+        o[i] = (int16_t)(x[i] < 0 ? -idx : idx);
+    }
+}
+
 int fjq_quantize(const float *v, size_t d, size_t bucket, int norm_kind, const float *levels, int K, int lookup,
                  uint64_t seed, uint64_t stream, float *norms, int16_t *q) {
     float s = (float)(K - 1);
+    float invw[64];
+    int small = K <= 64;
+    if (small) for (int j = 0; j + 1 < K; j++) invw[j] = 1.0f / (levels[j + 1] - levels[j]);
+    float lv[16];
+    for (int k = 0; k < 16; k++) lv[k] = k < K - 1 ? levels[k] : INFINITY; /* the top level 1 is never an interval start */
     size_t nb = bucket ? (d + bucket - 1) / bucket : 0;
     for (size_t b = 0; b < nb; b++) {
         size_t lo = b * bucket, n = (d - lo < bucket) ? d - lo : bucket;
@@ -69,23 +169,12 @@ int fjq_quantize(const float *v, size_t d, size_t bucket, int norm_kind, const f
         norms[b] = fn;
         if (fn == 0.0f) { memset(o, 0, n * sizeof(int16_t)); continue; }
         float inv = 1.0f / fn;
-        uint64_t state = fjq_bucket_seed(seed, stream, b);
-        uint64_t bits = 0;
-        int have = 0;
-        for (size_t i = 0; i < n; i++) {
-            float a = fabsf(x[i]);
-            float r = a * inv;
-            if (r > 1.0f) r = 1.0f;
-            int j = find_interval(r, levels, K, lookup, s);
-            float l0 = levels[j], l1 = levels[j + 1];
-            float p = (r - l0) / (l1 - l0);
-            if (!have) { bits = splitmix64(&state); have = 2; }
-            uint32_t u = (uint32_t)(bits >> (32 * (--have)));
-            /* round up with probability p: u / 2^32 < p */
-            int up = (double)u < (double)p * 4294967296.0;
-            int idx = j + up;
-            o[i] = (int16_t)(x[i] < 0 ? -idx : idx);
-        }
+        uint64_t key = fjq_bucket_seed(seed, stream, b);
+        uint32_t k0 = (uint32_t)key, k1 = (uint32_t)(key >> 32);
+        if (lookup == FJQ_LEVELS_UNIFORM) bucket_uniform(x, n, inv, s, K - 2, k0, k1, o);
+        else if (lookup == FJQ_LEVELS_POW2 && small) bucket_pow2(x, n, inv, levels, invw, K, k0, k1, o);
+        else if (K <= 16) bucket_small(x, n, inv, lv, invw, levels, K, k0, k1, o);
+        else bucket_search(x, n, inv, levels, small ? invw : NULL, K, k0, k1, o);
     }
     return 0;
 }

@@ -43,9 +43,9 @@ public struct AdaptiveLevelsCodec: GradientCodec {
             let fit = try LevelFitting(samples: recent, bucketSize: bucket)
             let s = LevelSet.levelCount(bits: bits) - 2
             let levels = method == .alq
-                ? fit.alq(initial: LevelFitting.amqLevels(p: 0.5, s: s), sweeps: 30).levels
+                ? fit.alqBest(interior: s)
                 : LevelFitting.amqLevels(p: fit.amq(s: s), s: s)
-            let set = try LevelSet(levels.map(Float.init))
+            let set = try LevelFitting.floatLevels(levels)
             inner.blocks[0].quantizer.levels = set
             refits.append((step, set.magnitudes))
         }

@@ -137,6 +137,34 @@ public struct LevelFitting: Sendable {
         return (l, trace)
     }
 
+    /// ALQ as the paper runs it: coordinate descent from three starts — exponential (p = 1/2, NUQSGD's shape),
+    /// uniform, and the weighted quantiles of the samples — keeping the lowest variance. `interior` is the number
+    /// of levels strictly between 0 and 1 (2^(b−1) − 2 for b bits).
+    public func alqBest(interior s: Int, sweeps: Int = 30) -> [Double] {
+        precondition(s >= 0)
+        if s == 0 { return [0, 1] }
+        let uniform = (0...(s + 1)).map { Double($0) / Double(s + 1) }
+        var starts = [LevelFitting.amqLevels(p: 0.5, s: s), uniform, LevelFitting.amqLevels(p: amq(s: s), s: s)]
+        // weighted quantiles of r (interior only), made strictly increasing
+        var q: [Double] = [0]
+        let total = cw.last!
+        var idx = 0
+        for k in 1...s {
+            let target = total * Double(k) / Double(s + 1)
+            while idx < r.count - 1 && cw[idx + 1] < target { idx += 1 }
+            q.append(max(r[idx], q.last! + 1e-9))
+        }
+        q.append(1)
+        if zip(q, q.dropFirst()).allSatisfy({ $0 < $1 }) { starts.append(q) }
+        var best: (levels: [Double], v: Double) = ([], .infinity)
+        for st in starts {
+            let l = alq(initial: st, sweeps: sweeps).levels
+            let v = objective(l)
+            if v < best.v { best = (l, v) }
+        }
+        return best.levels
+    }
+
     /// AMQ: levels 0, p^s, …, p, 1 with p found by gradient descent on dV/dp (analytic), from several starts;
     /// returns the best p.
     public func amq(s: Int, learningRate: Double = 0.7, epochs: Int = 50, starts: [Double] = [0.1, 0.3, 0.5, 0.7, 0.9]) -> Double {
@@ -153,6 +181,23 @@ public struct LevelFitting: Sendable {
             if v < best.v { best = (p, v) }
         }
         return best.p
+    }
+
+    /// The levels as float32 magnitudes for a ``LevelSet``. Coordinate descent can park two levels on the same
+    /// sample, and float32 rounding can merge close ones; duplicates are dropped and the level count restored by
+    /// splitting the widest gaps, so the set stays valid with the requested size.
+    public static func floatLevels(_ levels: [Double]) throws(FjordError) -> LevelSet {
+        let k = levels.count
+        var f = Array(Set(levels.map(Float.init).filter { $0 > 0 && $0 < 1 })).sorted()
+        f = [0] + f + [1]
+        while f.count < k {
+            var widest = 0
+            for i in 0..<(f.count - 1) where f[i + 1] - f[i] > f[widest + 1] - f[widest] { widest = i }
+            let mid = (f[widest] + f[widest + 1]) / 2
+            guard mid > f[widest], mid < f[widest + 1] else { throw .data("cannot fit \(k) distinct float32 levels") }
+            f.insert(mid, at: widest + 1)
+        }
+        return try LevelSet(f)
     }
 
     public static func amqLevels(p: Double, s: Int) -> [Double] {

@@ -10,6 +10,8 @@ public struct LevelSet: Equatable, Sendable {
     public let magnitudes: [Float]
     /// Uniform levels j/s are looked up by floor(r·s); others by binary search.
     public let isUniform: Bool
+    /// NUQSGD's ladder 0, 2^−s, …, 1/2, 1 exactly: looked up from the float exponent of r.
+    public let isPowerOfTwoLadder: Bool
 
     /// Validates: at least 2 levels, starting at 0, ending at 1, strictly increasing, at most 32768.
     public init(_ magnitudes: [Float]) throws(FjordError) {
@@ -25,6 +27,10 @@ public struct LevelSet: Equatable, Sendable {
         self.magnitudes = magnitudes
         let s = Float(magnitudes.count - 1)
         isUniform = magnitudes.enumerated().allSatisfy { $0.element == Float($0.offset) / s }
+        let k = magnitudes.count - 2
+        isPowerOfTwoLadder = magnitudes.count <= 64 && magnitudes.dropFirst().enumerated().allSatisfy {
+            $0.element == Float(sign: .plus, exponent: $0.offset - k, significand: 1)
+        }
     }
 
     /// QSGD's uniform levels j/s, j = 0…s.

@@ -11,6 +11,13 @@ public enum NormKind: String, Sendable, CaseIterable {
     var code: Int32 { self == .l2 ? Int32(FJQ_NORM_L2) : Int32(FJQ_NORM_LINF) }
 }
 
+extension LevelSet {
+    /// How the C kernel finds a magnitude's interval.
+    var lookup: Int32 {
+        isUniform ? Int32(FJQ_LEVELS_UNIFORM) : isPowerOfTwoLadder ? Int32(FJQ_LEVELS_POW2) : Int32(FJQ_LEVELS_SEARCH)
+    }
+}
+
 /// A quantized vector: per-bucket scales and signed level indices.
 public struct Quantized: Sendable, Equatable {
     public var norms: [Float]
@@ -44,7 +51,7 @@ public struct Quantizer: Sendable, Equatable {
             out.norms.withUnsafeMutableBufferPointer { nb in
                 out.indices.withUnsafeMutableBufferPointer { qb in
                     fjq_quantize(v.baseAddress, v.count, bucketSize, norm.code, lv.baseAddress, Int32(levels.count),
-                                 levels.isUniform ? Int32(FJQ_LEVELS_UNIFORM) : Int32(FJQ_LEVELS_SEARCH), seed, stream,
+                                 levels.lookup, seed, stream,
                                  nb.baseAddress, qb.baseAddress)
                 }
             }

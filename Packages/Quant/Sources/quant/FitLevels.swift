@@ -43,7 +43,7 @@ struct FitLevels: ParsableCommand {
         discussion: """
         Minimises the quantizer's exact expected variance over the samples (L2-normalised buckets, weighted by
         squared bucket norms). ALQ updates one level at a time to its exact minimiser between its neighbours
-        (the empirical form of Faghri et al.'s Eq. 8), from AMQ's p = 0.5 start, keeping the best of --sweeps.
+        (the empirical form of Faghri et al.'s Eq. 8) from three starts (exponential, uniform, quantiles), keeping the best.
         AMQ fits levels 0, p^s, …, p, 1 by normalised gradient descent on dV/dp from p ∈ {0.1, 0.3, …, 0.9}.
         Writes the magnitudes (0 … 1) as a float32 .npy that `quant encode --levels` and `quant variance --levels` read.
         Example: quant gradients | quant fit-levels --method alq --bits 3 -o alq.npy
@@ -71,11 +71,11 @@ struct FitLevels: ParsableCommand {
             let start = LevelFitting.amqLevels(p: 0.5, s: s)
             let levels: [Double]
             if method == "alq" {
-                levels = fit.alq(initial: start, sweeps: sweeps).levels
+                levels = fit.alqBest(interior: s, sweeps: sweeps)
             } else {
                 levels = LevelFitting.amqLevels(p: fit.amq(s: s), s: s)
             }
-            let set = try LevelSet(levels.map(Float.init))
+            let set = try LevelFitting.floatLevels(levels)
             printError("quant fit-levels: \(method) \(bits) bits: levels \(set.magnitudes.map { formatNumber(Double($0)) }.joined(separator: " ")); "
                        + "variance \(formatNumber(fit.objective(start))) at the start (NUQ-like p=0.5) → \(formatNumber(fit.objective(levels)))")
             try output.write { try NpyWriter($0).write(Tensor(set.magnitudes)) }

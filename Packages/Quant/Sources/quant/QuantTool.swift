@@ -18,7 +18,7 @@ struct QuantTool: ParsableCommand {
         convention; the papers' reference code uses signed levels without 0, see the package README).
         """,
         version: fjordVersion,
-        subcommands: [Encode.self, Decode.self, Variance.self, Gradients.self, FitLevels.self, Train.self])
+        subcommands: [Encode.self, Decode.self, Variance.self, Gradients.self, FitLevels.self, Train.self, Reproduce.self])
 }
 
 /// The scheme options shared by encode and variance.

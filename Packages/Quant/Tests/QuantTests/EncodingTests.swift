@@ -105,5 +105,9 @@ func bitsString(_ code: EliasCode, _ n: UInt64) -> String {
         var huge = bytes
         for k in 0..<8 { huge[24 + k] = k == 4 ? 1 : 0 } // dimension 2^32
         #expect(throws: FjordError.self) { _ = try EncodedGradient.decode(huge) }
+        // a payload length of 24 GB over a few hundred bytes (a libFuzzer finding: it used to allocate the claim)
+        var long = bytes
+        for k in 0..<8 { long[16 + k] = k == 4 ? 6 : 0 }
+        #expect(throws: FjordError.self) { _ = try EncodedGradient.decode(long) }
     }
 }

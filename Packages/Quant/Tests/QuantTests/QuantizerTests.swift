@@ -121,6 +121,24 @@ func squaredError(_ a: Tensor, _ b: Tensor) -> Double {
         #expect(throws: FjordError.self) { try qz.quantize(Tensor([.infinity, 1]), seed: 0) }
     }
 
+    /// The three interval lookups (uniform, power-of-two ladder, search) agree with the definition.
+    @Test func lookupsAgreeWithABruteForceInterval() throws {
+        let v = gaussian(20000, seed: 21, laplace: true)
+        for levels in [LevelSet.uniform(7), LevelSet.exponential(6), LevelSet.geometric(0.3, 5), LevelSet.exponential(40)] {
+            let q = Quantizer(levels: levels, norm: .l2, bucketSize: 20000)
+            let z = try q.quantize(v, seed: 3)
+            let nrm = Float(v.scalars.map { Double($0) * Double($0) }.reduce(0, +).squareRoot())
+            let l = levels.magnitudes
+            for (i, x) in v.scalars.enumerated() {
+                let r = min(abs(x) * (1 / nrm), 1)
+                let j = (0..<(l.count - 1)).last { l[$0] <= r }!
+                let k = Int(abs(z.indices[i]))
+                #expect(k == j || k == j + 1, "r \(r): index \(k), interval \(j) of \(l)")
+                if k != j && k != j + 1 { return }
+            }
+        }
+    }
+
     @Test func sameSeedSameIndices() throws {
         let v = gaussian(10000, seed: 2)
         let qz = try Scheme.nuq.quantizer(bits: 4, bucketSize: 1000)
@@ -133,6 +151,7 @@ func squaredError(_ a: Tensor, _ b: Tensor) -> Double {
         #expect(try Scheme.nuq.levels(bits: 4).magnitudes == [0, 1.0 / 64, 1.0 / 32, 1.0 / 16, 1.0 / 8, 0.25, 0.5, 1])
         #expect(LevelSet.geometric(0.5, 2).magnitudes == [0, 0.25, 0.5, 1])
         #expect(LevelSet.exponential(6).tau == 2)
+        #expect(LevelSet.exponential(6).isPowerOfTwoLadder && !LevelSet.uniform(7).isPowerOfTwoLadder && !LevelSet.geometric(0.3, 2).isPowerOfTwoLadder)
         #expect(throws: FjordError.self) { try LevelSet([0, 0.5, 0.5, 1]) }
         #expect(throws: FjordError.self) { try LevelSet([0.1, 1]) }
         #expect(throws: FjordError.self) { try Scheme.nuq.levels(bits: 9) }

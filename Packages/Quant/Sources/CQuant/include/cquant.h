@@ -7,8 +7,9 @@
 
 /* How a bucket is scaled: its L2 norm or its largest magnitude. */
 enum { FJQ_NORM_L2 = 0, FJQ_NORM_LINF = 1 };
-/* How a magnitude r in [0,1] finds its interval: uniform levels j/s (floor(r·s)), or a binary search. */
-enum { FJQ_LEVELS_UNIFORM = 0, FJQ_LEVELS_SEARCH = 1 };
+/* How a magnitude r in [0,1] finds its interval: uniform levels j/s (floor(r·s)); NUQSGD's 0, 2^-s, …, 1/2, 1
+ * (from the float exponent of r); or a search (branch-free up to 16 levels, binary beyond). */
+enum { FJQ_LEVELS_UNIFORM = 0, FJQ_LEVELS_SEARCH = 1, FJQ_LEVELS_POW2 = 2 };
 
 /* Unbiased stochastic rounding of v[0..d) in buckets of `bucket` coordinates (the last may be shorter).
  * levels[0..K) are sorted magnitudes with levels[0] = 0 and levels[K-1] = 1. For coordinate i of bucket b with
