@@ -19,6 +19,8 @@ let package = Package(
         .executable(name: "learn", targets: ["learn"]),
         .library(name: "Quant", targets: ["Quant"]),
         .executable(name: "quant", targets: ["quant"]),
+        .library(name: "RobustAgg", targets: ["RobustAgg"]),
+        .executable(name: "robust-agg", targets: ["robust-agg"]),
     ],
     traits: [
         .trait(name: "MPI", description: "Open MPI communicator (needs libopenmpi-dev); run under mpirun."),
@@ -72,6 +74,15 @@ let package = Package(
         .testTarget(name: "QuantTests", dependencies: ["Quant", "CQuant", "Kernel"], path: "Packages/Quant/Tests/QuantTests"),
         .testTarget(name: "QuantCLITests", dependencies: ["quant", "tensor", "FjordTestSupport"],
                     path: "Packages/Quant/Tests/QuantCLITests"),
+
+        // RobustAgg: Byzantine-resilient aggregation rules, attacks and MixTailor.
+        .target(name: "CRobust", path: "Packages/RobustAgg/Sources/CRobust"),
+        .target(name: "RobustAgg", dependencies: ["Kernel", "Learn", "CRobust"], path: "Packages/RobustAgg/Sources/RobustAgg"),
+        .executableTarget(name: "robust-agg", dependencies: ["RobustAgg", "Learn", "LearnCLI", "Kernel", "FjordCLI", argumentParser],
+                          path: "Packages/RobustAgg/Sources/robust-agg"),
+        .testTarget(name: "RobustAggTests", dependencies: ["RobustAgg", "Kernel", "Learn"], path: "Packages/RobustAgg/Tests/RobustAggTests"),
+        .testTarget(name: "RobustAggCLITests", dependencies: ["robust-agg", "tensor", "FjordTestSupport"],
+                    path: "Packages/RobustAgg/Tests/RobustAggCLITests"),
 
         // Cross-tool pipelines: real pipes between the built executables and Python's numpy.
         .testTarget(name: "PipelineTests", dependencies: ["tensor", "FjordTestSupport"], path: "Tests/PipelineTests"),

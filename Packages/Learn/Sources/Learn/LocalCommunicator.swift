@@ -90,6 +90,11 @@ public final class LocalCommunicator: Communicator, @unchecked Sendable {
     /// An error thrown by any worker is rethrown (the first by rank); the others are left to finish.
     public static func run<R: Sendable>(workers: Int, _ body: @escaping @Sendable (LocalCommunicator) throws -> R) throws -> [R] {
         precondition(workers > 0)
+        // Each simulated worker is a thread: let each use single-threaded BLAS, or OpenBLAS's own threads
+        // oversubscribe the cores n-fold and spend their time in the kernel (seen: 100× slower geometric medians).
+        let blasThreads = BLAS.threads
+        if workers > 1 { BLAS.threads = 1 }
+        defer { if workers > 1 { BLAS.threads = blasThreads } }
         let group = Group(size: workers)
         let results = ResultBox<R>(count: workers)
         let done = DispatchGroup()

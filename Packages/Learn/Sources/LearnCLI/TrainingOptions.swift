@@ -55,6 +55,7 @@ public struct TrainingOptions: ParsableArguments {
     /// Runs the training. `customize` may install codecs, rules or attacks on the setup; it gets the model's
     /// parameter count (and views, through a model it may build). `extra` goes into the JSON report.
     public func run(tool: String, customize: (inout TrainingSetup, Sequential) throws -> Void = { _, _ in },
+                    configure: (inout TrainingConfig, _ workers: Int) throws -> Void = { _, _ in },
                     extra: [String: JSON] = [:]) throws {
         try runTool(tool) {
             let (train, test) = try dataOptions.load(seed: seed)
@@ -86,6 +87,7 @@ public struct TrainingOptions: ParsableArguments {
             config.partition = try parsePartition()
             config.seed = seed
             config.evaluateEvery = evalEvery
+            try configure(&config, n)
             let reports: [TrainingReport]
             if let comm {
                 reports = [try trainDataParallel(comm, train: train, test: test, setup: setup, config: config)]

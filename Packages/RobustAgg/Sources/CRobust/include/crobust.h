@@ -1,0 +1,19 @@
+/* CRobust: column-wise order statistics over a stack of n worker vectors (row-major n × d), for the
+ * coordinate-wise robust rules. Columns are processed in tiles of 256: the tile's rows are copied into a
+ * buffer and sorted by a Batcher odd-even merge network whose compare-exchanges are elementwise min/max over
+ * the tile's columns, so the work vectorizes across coordinates. */
+#ifndef FJORD_CROBUST_H
+#define FJORD_CROBUST_H
+#include <stddef.h>
+
+/* Per coordinate, the mean of the sorted values at ranks lo..hi-1 (0 ≤ lo < hi ≤ n):
+ *   median (odd n): lo = n/2, hi = lo+1; median (even n, numpy): lo = n/2-1, hi = n/2+1; lower median: n/2-1..n/2;
+ *   trimmed mean dropping b at each end: lo = b, hi = n-b.
+ * `scratch` must hold n·256 floats. NaN inputs give unspecified (but finite-time) results: screen them first. */
+void fjr_rank_mean(const float *x, size_t n, size_t d, size_t lo, size_t hi, float *out, float *scratch);
+
+/* Per coordinate, the mean of the `beta` values closest to the coordinate's median (El Mhamdi et al.'s Bulyan
+ * final step; numpy median for even n). Needs n·256 floats of scratch plus n·256 more for distances. */
+void fjr_closest_to_median_mean(const float *x, size_t n, size_t d, size_t beta, float *out, float *scratch);
+
+#endif

@@ -1,0 +1,265 @@
+import Kernel
+import Learn
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The Byzantine rows an attack produces from the honest ones: `honest` is (h, d); the result is (f, d).
+public protocol ByzantineAttack {
+    var name: String { get }
+    mutating func rows(honest: Tensor, f: Int, rng: inout RNG) throws(FjordError) -> Tensor
+}
+
+/// Adapts an attack to Learn's trainer: the rows at the Byzantine ranks are replaced by the attack's rows,
+/// computed from the honest rows of the step.
+public struct TrainerAttack: GradientAttack {
+    public var attack: any ByzantineAttack
+    public init(_ attack: any ByzantineAttack) { self.attack = attack }
+    public var name: String { attack.name }
+
+    public mutating func corrupt(_ stack: inout Tensor, byzantine: [Int], step: Int, rng: inout RNG) throws(FjordError) {
+        let n = stack.shape[0], d = stack.shape[1]
+        let honestIdx = (0..<n).filter { !byzantine.contains($0) }
+        let bad = try attack.rows(honest: selectRows(stack, honestIdx), f: byzantine.count, rng: &rng)
+        stack.withUnsafeMutableBufferPointer { s in bad.withUnsafeBufferPointer { b in
+            for (k, r) in byzantine.enumerated() { (s.baseAddress! + r * d).update(from: b.baseAddress! + k * d, count: d) }
+        } }
+    }
+}
+
+/// f copies of one vector.
+func tile(_ v: Tensor, _ f: Int) -> Tensor {
+    let d = v.count
+    var out = Tensor(uninitializedShape: [f, d])
+    out.withUnsafeMutableBufferPointer { o in v.withUnsafeBufferPointer { p in
+        for k in 0..<f { (o.baseAddress! + k * d).update(from: p.baseAddress!, count: d) }
+    } }
+    return out
+}
+
+func scaled(_ v: Tensor, _ a: Float) -> Tensor {
+    var out = v
+    out.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] *= a } }
+    return out
+}
+
+/// Sign flip: every Byzantine sends −mean_H (byzfl's SignFlipping).
+public struct SignFlipAttack: ByzantineAttack {
+    public init() {}
+    public var name: String { "sign-flip" }
+    public mutating func rows(honest: Tensor, f: Int, rng: inout RNG) throws(FjordError) -> Tensor {
+        tile(scaled(meanOfRows(honest, Array(0..<honest.shape[0])), -1), f)
+    }
+}
+
+/// Inner-product manipulation (Xie, Koyejo, Gupta, UAI 2019): −ε·mean_H. With `mixtailor`, MixTailor's
+/// ε-reverse: −(ε/f)·Σ_H g (so the Byzantine sum is −ε Σ_H g).
+public struct IPMAttack: ByzantineAttack {
+    public var epsilon: Double
+    public var mixtailor: Bool
+    public init(epsilon: Double, mixtailor: Bool = false) {
+        self.epsilon = epsilon
+        self.mixtailor = mixtailor
+    }
+    public var name: String { "ipm(ε=\(formatNumberShort(epsilon)))" }
+    public mutating func rows(honest: Tensor, f: Int, rng: inout RNG) throws(FjordError) -> Tensor {
+        let h = honest.shape[0]
+        let factor = mixtailor ? -epsilon * Double(h) / Double(max(f, 1)) : -epsilon
+        return tile(scaled(meanOfRows(honest, Array(0..<h)), Float(factor)), f)
+    }
+}
+
+/// Gaussian noise: each Byzantine row ~ N(0, σ² I) (MixTailor uses σ = 200).
+public struct GaussianAttack: ByzantineAttack {
+    public var sigma: Double
+    public init(sigma: Double = 200) { self.sigma = sigma }
+    public var name: String { "gaussian(σ=\(formatNumberShort(sigma)))" }
+    public mutating func rows(honest: Tensor, f: Int, rng: inout RNG) throws(FjordError) -> Tensor {
+        scaled(rng.tensor([f, honest.shape[1]], .normal), Float(sigma))
+    }
+}
+
+/// A little is enough (Baruch, Baruch, Goldberg, NeurIPS 2019): per coordinate μ_j − z σ_j over the honest rows
+/// (σ with ddof 1). z from the paper: s = ⌊n/2 + 1⌋ − f, z = Φ⁻¹((n − s)/n); the common variant (epfml, blades)
+/// uses Φ⁻¹((n − f − s)/(n − f)), which is 0 for n = 12, f = 2. `z` overrides both.
+public struct ALIEAttack: ByzantineAttack {
+    public enum Variant: String, Sendable { case paper, variant }
+    public var variant: Variant
+    public var z: Double?
+    public var plus: Bool
+    public init(variant: Variant = .paper, z: Double? = nil, plus: Bool = false) {
+        self.variant = variant
+        self.z = z
+        self.plus = plus
+    }
+    public var name: String { "alie" }
+
+    public static func zmax(n: Int, f: Int, variant: Variant) -> Double {
+        let s = n / 2 + 1 - f
+        let q = variant == .paper ? Double(n - s) / Double(n) : Double(n - f - s) / Double(n - f)
+        return inverseNormalCDF(q)
+    }
+
+    public mutating func rows(honest: Tensor, f: Int, rng: inout RNG) throws(FjordError) -> Tensor {
+        let h = honest.shape[0], d = honest.shape[1]
+        guard h >= 2 else { throw .data("alie: needs at least 2 honest rows for a standard deviation") }
+        let zz = z ?? ALIEAttack.zmax(n: h + f, f: f, variant: variant)
+        var out = Tensor(uninitializedShape: [d])
+        honest.withUnsafeBufferPointer { x in out.withUnsafeMutableBufferPointer { o in
+            for k in 0..<d {
+                var m = 0.0
+                for i in 0..<h { m += Double(x[i * d + k]) }
+                m /= Double(h)
+                var v = 0.0
+                for i in 0..<h { let e = Double(x[i * d + k]) - m; v += e * e }
+                let sd = (v / Double(h - 1)).squareRoot()
+                o[k] = Float(plus ? m + zz * sd : m - zz * sd)
+            }
+        } }
+        return tile(out, f)
+    }
+}
+
+/// Mimic: every Byzantine copies honest worker 0's gradient.
+public struct MimicAttack: ByzantineAttack {
+    public init() {}
+    public var name: String { "mimic" }
+    public mutating func rows(honest: Tensor, f: Int, rng: inout RNG) throws(FjordError) -> Tensor {
+        tile(selectRows(honest, [0]).reshaped([honest.shape[1]]), f)
+    }
+}
+
+/// Fang et al. (USENIX Security 2020) against Krum: mal = w̄ − λ·sign(w̄), with λ halved from the paper's
+/// upper bound until Krum (n rows, f Byzantine) selects a Byzantine row (or λ < 1e-5); f copies.
+/// (Here the honest mean w̄ plays the reference direction, as in gradient space.)
+public struct FangKrumAttack: ByzantineAttack {
+    public init() {}
+    public var name: String { "fang-krum" }
+    public mutating func rows(honest: Tensor, f: Int, rng: inout RNG) throws(FjordError) -> Tensor {
+        let h = honest.shape[0], d = honest.shape[1], n = h + f
+        let mean = meanOfRows(honest, Array(0..<h))
+        let dev = mean.scalars.map { $0 > 0 ? Float(1) : ($0 < 0 ? -1 : 0) }
+        let dist = squaredDistances(honest).map { $0.squareRoot() }
+        let k = max(1, n - f - 2)
+        var minSum = Double.infinity
+        for i in 0..<h {
+            let row = (0..<h).filter { $0 != i }.map { dist[i * h + $0] }.sorted()
+            minSum = min(minSum, row.prefix(max(1, min(k, row.count))).reduce(0, +))
+        }
+        let xs = honest.scalars, ms = mean.scalars
+        var maxToMean = 0.0
+        for i in 0..<h {
+            var s2 = 0.0
+            for k in 0..<d {
+                let e = Double(xs[i * d + k]) - Double(ms[k])
+                s2 += e * e
+            }
+            maxToMean = max(maxToMean, s2.squareRoot())
+        }
+        var lambda = minSum / (Double(max(n - 2 * f - 1, 1)) * Double(d).squareRoot()) + maxToMean / Double(d).squareRoot()
+        var mal = mean
+        while lambda >= 1e-5 {
+            mal = Tensor(shape: [d], values: zip(mean.scalars, dev).map { $0 - Float(lambda) * $1 })
+            let all = try stackRows(honest, tile(mal, f))
+            if n > 2 * f + 2, let pick = try? KrumRule(f: f).selected(all).first, pick >= h { break }
+            lambda /= 2
+        }
+        return tile(mal, f)
+    }
+}
+
+/// Fang et al. against trimmed mean / median: per coordinate with the honest mean's sign s, Byzantine values drawn
+/// uniformly beyond the honest extreme on the side opposite to s (w_max·[1, b] when s < 0, w_min·[1, b] when s > 0,
+/// with b = 2 and the interval taken toward larger magnitude), independently for each of the f rows.
+public struct FangTrimmedMeanAttack: ByzantineAttack {
+    public init() {}
+    public var name: String { "fang-trmean" }
+    public mutating func rows(honest: Tensor, f: Int, rng: inout RNG) throws(FjordError) -> Tensor {
+        let h = honest.shape[0], d = honest.shape[1]
+        var out = Tensor(uninitializedShape: [f, d])
+        let x = honest.scalars
+        out.withUnsafeMutableBufferPointer { o in
+            for k in 0..<d {
+                var mx = -Float.infinity, mn = Float.infinity, s: Float = 0
+                for i in 0..<h { let v = x[i * d + k]; mx = max(mx, v); mn = min(mn, v); s += v }
+                for r in 0..<f {
+                    let u = rng.uniform()
+                    if s < 0 {        // push up: beyond the largest honest value
+                        let lo = mx, hi = mx > 0 ? 2 * mx : mx / 2
+                        o[r * d + k] = lo + u * (hi - lo)
+                    } else {          // push down: below the smallest
+                        let hi = mn, lo = mn < 0 ? 2 * mn : mn / 2
+                        o[r * d + k] = lo + u * (hi - lo)
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// The tailored (adaptive) attacker of MixTailor: picks ε from a grid to minimise ⟨A(H ∪ f·ipm_ε), mean_H⟩ for
+/// a known rule A, or averaged over every rule of a pool (it knows the pool, not the step's draw).
+public struct TailoredAttack: ByzantineAttack {
+    public var targets: [any AggregationRule]
+    public var grid: [Double]
+    public var lastEpsilon = 0.0
+    public init(targets: [any AggregationRule], grid: [Double] = [0.1, 0.5, 1, 2, 5, 10, 100]) {
+        self.targets = targets
+        self.grid = grid
+    }
+    public var name: String { targets.count == 1 ? "tailored(\(targets[0].name))" : "tailored(pool of \(targets.count))" }
+
+    public mutating func rows(honest: Tensor, f: Int, rng: inout RNG) throws(FjordError) -> Tensor {
+        let h = honest.shape[0]
+        let mean = meanOfRows(honest, Array(0..<h))
+        var best = (eps: grid[0], score: Double.infinity, rows: honest)
+        for eps in grid {
+            var ipm = IPMAttack(epsilon: eps)
+            let bad = try ipm.rows(honest: honest, f: f, rng: &rng)
+            let all = try stackRows(honest, bad)
+            var score = 0.0
+            for k in targets.indices {
+                var r = targets[k]
+                var probe = RNG(seed: 0xA77AC)
+                guard let agg = try? r.aggregate(all, rng: &probe) else { continue }
+                score += Double(BLAS.dot(agg.count, agg.scalars, mean.scalars))
+            }
+            if score < best.score { best = (eps, score, bad) }
+        }
+        lastEpsilon = best.eps
+        return best.rows
+    }
+}
+
+/// Rows of two stacks, one after the other.
+func stackRows(_ a: Tensor, _ b: Tensor) throws(FjordError) -> Tensor {
+    guard a.shape[1] == b.shape[1] else { throw .data("stacks of different widths \(a.shape[1]) and \(b.shape[1])") }
+    return Tensor(shape: [a.shape[0] + b.shape[0], a.shape[1]], values: a.scalars + b.scalars)
+}
+
+/// Φ⁻¹(p), the standard normal quantile (Acklam's rational approximation refined by one Halley step; |error| < 1e-12).
+public func inverseNormalCDF(_ p: Double) -> Double {
+    precondition(p > 0 && p < 1, "quantile of \(p)")
+    let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
+    let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01]
+    let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
+    let dd = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
+    let pl = 0.02425
+    var x: Double
+    if p < pl {
+        let q = (-2 * log(p)).squareRoot()
+        x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((dd[0] * q + dd[1]) * q + dd[2]) * q + dd[3]) * q + 1)
+    } else if p <= 1 - pl {
+        let q = p - 0.5, r = q * q
+        x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+    } else {
+        let q = (-2 * log(1 - p)).squareRoot()
+        x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((dd[0] * q + dd[1]) * q + dd[2]) * q + dd[3]) * q + 1)
+    }
+    let e = 0.5 * erfc(-x / 2.0.squareRoot()) - p
+    let u = e * (2 * Double.pi).squareRoot() * exp(x * x / 2)
+    return x - u / (1 + x * u / 2)
+}
+
+func formatNumberShort(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e9 ? String(Int(v)) : String(v) }

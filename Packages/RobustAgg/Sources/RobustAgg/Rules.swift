@@ -1,0 +1,269 @@
+import CRobust
+import Kernel
+import Learn
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Coordinate-wise median (Yin et al. 2018). Even n: the average of the two middle values (numpy's
+/// `np.median`, byzfl), or with `lower` the lower one (torch.median, MixTailor's CoMed).
+public struct MedianRule: AggregationRule {
+    public var lower: Bool
+    public init(lower: Bool = false) { self.lower = lower }
+    public var name: String { lower ? "median-lower" : "median" }
+
+    public mutating func aggregate(_ stack: Tensor, rng: inout RNG) throws(FjordError) -> Tensor {
+        let (n, _) = try checkStack(stack, rule: name)
+        let (lo, hi) = n % 2 == 1 ? (n / 2, n / 2 + 1) : (lower ? (n / 2 - 1, n / 2) : (n / 2 - 1, n / 2 + 1))
+        return rankMean(stack, lo, hi)
+    }
+}
+
+/// Coordinate-wise trimmed mean (Yin et al. 2018): per coordinate drop the b largest and b smallest values and
+/// average the other n − 2b (byzfl's TrMean with b = f; Flower's β = b/n).
+public struct TrimmedMeanRule: AggregationRule {
+    public var trim: Int
+    public init(trim: Int) { self.trim = trim }
+    public var name: String { "trimmed-mean(b=\(trim))" }
+
+    public mutating func aggregate(_ stack: Tensor, rng: inout RNG) throws(FjordError) -> Tensor {
+        let (n, _) = try checkStack(stack, rule: name)
+        guard trim >= 0 && 2 * trim < n else { throw .usage("trimmed mean: need 2b < n, got b = \(trim), n = \(n)") }
+        return rankMean(stack, trim, n - trim)
+    }
+}
+
+/// Mean of sorted ranks lo..<hi per coordinate, through the C column-selection kernel.
+func rankMean(_ x: Tensor, _ lo: Int, _ hi: Int) -> Tensor {
+    let n = x.shape[0], d = x.shape[1]
+    var out = Tensor(uninitializedShape: [d])
+    var scratch = [Float](repeating: 0, count: n * 256 * 2)
+    x.withUnsafeBufferPointer { v in
+        out.withUnsafeMutableBufferPointer { o in
+            scratch.withUnsafeMutableBufferPointer { fjr_rank_mean(v.baseAddress, n, d, lo, hi, o.baseAddress, $0.baseAddress) }
+        }
+    }
+    return out
+}
+
+/// Krum and Multi-Krum (Blanchard et al., NeurIPS 2017): score(i) = Σ of the distances from x_i to its k nearest
+/// other rows; Krum returns the row of least score, Multi-Krum the mean of the m least (ties: lowest index).
+/// Defaults are the paper's: k = n − f − 2 and squared ℓ2 distances (Flower, MixTailor's count; byzfl uses
+/// n − f − 1). MixTailor's pool uses unsquared ℓp distances, p = 1…16 (`p:`, `squared: false`).
+public struct KrumRule: AggregationRule {
+    public var f: Int
+    public var m: Int
+    public var neighbours: Neighbours
+    public var p: Double
+    public var squared: Bool
+    /// Inside Bulyan's selection rounds the remaining set shrinks below 2f + 3; like Flower, use
+    /// k = max(1, n − f − 2) there instead of refusing.
+    public var relaxed = false
+    public enum Neighbours: String, Sendable { case paper, byzfl }
+
+    public init(f: Int, m: Int = 1, neighbours: Neighbours = .paper, p: Double = 2, squared: Bool = true) {
+        self.f = f
+        self.m = m
+        self.neighbours = neighbours
+        self.p = p
+        self.squared = squared
+    }
+
+    public var name: String { (m == 1 ? "krum" : "multi-krum(m=\(m))") + (p != 2 || !squared ? "(l\(Int(p)))" : "") }
+
+    /// Scores of every row and the order of rows by score (ties by index).
+    public func scores(_ stack: Tensor) throws(FjordError) -> [Double] {
+        let (n, _) = try checkStack(stack, rule: name)
+        guard relaxed || n > 2 * f + 2 else { throw .usage("\(name): needs n > 2f + 2, got n = \(n), f = \(f)") }
+        let k = min(n - 1, max(1, neighbours == .paper ? n - f - 2 : n - f - 1))
+        let dist = p == 2 && squared ? squaredDistances(stack) : lpDistances(stack, p: p).map { squared ? $0 * $0 : $0 }
+        return (0..<n).map { i in
+            var row = (0..<n).filter { $0 != i }.map { dist[i * n + $0] }
+            row.sort()
+            return row[0..<k].reduce(0, +)
+        }
+    }
+
+    public func selected(_ stack: Tensor) throws(FjordError) -> [Int] {
+        let s = try scores(stack)
+        guard m >= 1 && m <= s.count else { throw .usage("\(name): m must be between 1 and n = \(s.count)") }
+        return Array(s.indices.sorted { s[$0] != s[$1] ? s[$0] < s[$1] : $0 < $1 }.prefix(m))
+    }
+
+    public mutating func aggregate(_ stack: Tensor, rng: inout RNG) throws(FjordError) -> Tensor {
+        meanOfRows(stack, try selected(stack))
+    }
+}
+
+/// Geometric median by smoothed Weiszfeld (Pillutla, Kakade, Harchaoui 2022, "RFA"):
+///
+///     z ← Σ β_i x_i / Σ β_i,   β_i = 1 / max(ν, ‖z − x_i‖)
+///
+/// from the mean, until the relative change of z is below `tolerance` or `maxIterations`. Distances via BLAS.
+public struct GeometricMedianRule: AggregationRule {
+    public var nu: Double
+    public var tolerance: Double
+    public var maxIterations: Int
+    public init(nu: Double = 1e-6, tolerance: Double = 1e-6, maxIterations: Int = 100) {
+        self.nu = nu
+        self.tolerance = tolerance
+        self.maxIterations = maxIterations
+    }
+    public var name: String { "geomed" }
+
+    public mutating func aggregate(_ stack: Tensor, rng: inout RNG) throws(FjordError) -> Tensor {
+        let (n, d) = try checkStack(stack, rule: name)
+        var z = meanOfRows(stack, Array(0..<n))
+        let sq = stack.withUnsafeBufferPointer { v in (0..<n).map { i in (0..<d).reduce(0.0) { $0 + Double(v[i * d + $1]) * Double(v[i * d + $1]) } } }
+        var dots = [Float](repeating: 0, count: n)
+        for _ in 0..<maxIterations {
+            let zz = z.withUnsafeBufferPointer { p in p.reduce(0.0) { $0 + Double($1) * Double($1) } }
+            stack.withUnsafeBufferPointer { v in z.withUnsafeBufferPointer { zp in
+                dots.withUnsafeMutableBufferPointer { BLAS.sgemv(v.baseAddress!, zp.baseAddress!, $0.baseAddress!, m: n, n: d) }
+            } }
+            let beta = (0..<n).map { i in Float(1 / max(nu, max(0, sq[i] + zz - 2 * Double(dots[i])).squareRoot())) }
+            let total = beta.reduce(0, +)
+            var next = Tensor(zeros: [d])
+            stack.withUnsafeBufferPointer { v in beta.withUnsafeBufferPointer { b in
+                next.withUnsafeMutableBufferPointer { BLAS.sgemv(v.baseAddress!, b.baseAddress!, $0.baseAddress!, m: n, n: d, transA: true, alpha: 1 / total) }
+            } }
+            let change = zip(next.scalars, z.scalars).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
+            z = next
+            if change.squareRoot() <= tolerance * max(zz.squareRoot(), 1e-30) { break }
+        }
+        return z
+    }
+}
+
+/// Bulyan (El Mhamdi, Guerraoui, Rouault, ICML 2018): select θ = n − 2f rows by repeating a selection rule
+/// (Krum by default) on the rows not yet selected, each time taking the row nearest (ℓ2) to the rule's output;
+/// then per coordinate average the β = θ − 2f selected values closest to their median. Needs n ≥ 4f + 3.
+/// MixTailor's variants combine a selection rule and a final rule from {krum, geomed, median, mean}.
+public struct BulyanRule: AggregationRule {
+    public var f: Int
+    public var selection: String
+    public var final: String
+    public init(f: Int, selection: String = "krum", final: String = "closest-to-median") {
+        self.f = f
+        self.selection = selection
+        self.final = final
+    }
+    public var name: String { selection == "krum" && final == "closest-to-median" ? "bulyan" : "bulyan(\(selection),\(final))" }
+
+    func rule(_ s: String, f: Int) throws(FjordError) -> any AggregationRule {
+        switch s {
+        case "krum": return KrumRule(f: f)
+        case "geomed": return GeometricMedianRule()
+        case "median": return MedianRule()
+        case "mean": return MeanRule()
+        default: throw .usage("bulyan: unknown rule '\(s)' (krum, geomed, median, mean)")
+        }
+    }
+
+    public mutating func aggregate(_ stack: Tensor, rng: inout RNG) throws(FjordError) -> Tensor {
+        let (n, d) = try checkStack(stack, rule: name)
+        guard n >= 4 * f + 3 else { throw .usage("bulyan: needs n ≥ 4f + 3, got n = \(n), f = \(f)") }
+        let theta = n - 2 * f, beta = theta - 2 * f
+        var remaining = Array(0..<n)
+        var chosen: [Int] = []
+        while chosen.count < theta {
+            let sub = selectRows(stack, remaining)
+            let pick: Int
+            if selection == "krum" {
+                var k = KrumRule(f: f)
+                k.relaxed = true
+                pick = try k.selected(sub)[0]
+            } else {
+                var r = try rule(selection, f: f)
+                pick = nearestRow(sub, try r.aggregate(sub, rng: &rng))
+            }
+            chosen.append(remaining.remove(at: pick))
+        }
+        let s = selectRows(stack, chosen)
+        switch final {
+        case "closest-to-median":
+            var out = Tensor(uninitializedShape: [d])
+            var scratch = [Float](repeating: 0, count: theta * 256 * 2)
+            s.withUnsafeBufferPointer { v in out.withUnsafeMutableBufferPointer { o in scratch.withUnsafeMutableBufferPointer {
+                fjr_closest_to_median_mean(v.baseAddress, theta, d, beta, o.baseAddress, $0.baseAddress)
+            } } }
+            return out
+        default:
+            var r = try rule(final, f: f)
+            return try r.aggregate(s, rng: &rng)
+        }
+    }
+}
+
+/// Index of the row nearest (ℓ2) to a vector (ties: lowest index).
+func nearestRow(_ x: Tensor, _ target: Tensor) -> Int {
+    let n = x.shape[0], d = x.shape[1]
+    return x.withUnsafeBufferPointer { v in target.withUnsafeBufferPointer { t in
+        var best = 0, bestD = Double.infinity
+        for i in 0..<n {
+            var s = 0.0
+            for k in 0..<d { let e = Double(v[i * d + k] - t[k]); s += e * e }
+            if s < bestD { bestD = s; best = i }
+        }
+        return best
+    } }
+}
+
+/// Centered clipping (Karimireddy, He, Jaggi, ICML 2021): from v₀ = the previous aggregate (0 at first),
+/// L times v ← v + (1/n) Σ (x_i − v) · min(1, τ / ‖x_i − v‖). Stateful: keeps v between steps.
+public struct CenteredClippingRule: AggregationRule {
+    public var tau: Double
+    public var iterations: Int
+    var previous: Tensor?
+    public init(tau: Double = 100, iterations: Int = 1) {
+        self.tau = tau
+        self.iterations = iterations
+    }
+    public var name: String { "centered-clipping(τ=\(tau), L=\(iterations))" }
+
+    public mutating func aggregate(_ stack: Tensor, rng: inout RNG) throws(FjordError) -> Tensor {
+        let (n, d) = try checkStack(stack, rule: name)
+        guard tau > 0 else { throw .usage("centered clipping: τ must be positive") }
+        var v = previous ?? Tensor(zeros: [d])
+        if v.count != d { v = Tensor(zeros: [d]) }
+        for _ in 0..<iterations {
+            var delta = [Double](repeating: 0, count: d)
+            stack.withUnsafeBufferPointer { x in v.withUnsafeBufferPointer { vp in
+                for i in 0..<n {
+                    var nrm = 0.0
+                    for k in 0..<d { let e = Double(x[i * d + k] - vp[k]); nrm += e * e }
+                    let c = min(1, tau / max(nrm.squareRoot(), 1e-30))
+                    for k in 0..<d { delta[k] += Double(x[i * d + k] - vp[k]) * c }
+                }
+            } }
+            v.withUnsafeMutableBufferPointer { vp in for k in 0..<d { vp[k] += Float(delta[k] / Double(n)) } }
+        }
+        previous = v
+        return v
+    }
+}
+
+/// Nearest-neighbour mixing (Allouah et al., AISTATS 2023) as a pre-rule: each row becomes the mean of its
+/// n − f nearest rows (itself included, squared ℓ2), then the inner rule aggregates the mixed stack.
+public struct NNMRule: AggregationRule {
+    public var f: Int
+    public var inner: any AggregationRule
+    public init(f: Int, inner: any AggregationRule) {
+        self.f = f
+        self.inner = inner
+    }
+    public var name: String { "nnm+" + inner.name }
+
+    public mutating func aggregate(_ stack: Tensor, rng: inout RNG) throws(FjordError) -> Tensor {
+        let (n, d) = try checkStack(stack, rule: name)
+        guard f >= 0 && f < n else { throw .usage("nnm: needs 0 ≤ f < n") }
+        let dist = squaredDistances(stack)
+        var mixed = Tensor(uninitializedShape: [n, d])
+        for i in 0..<n {
+            let near = (0..<n).sorted { dist[i * n + $0] != dist[i * n + $1] ? dist[i * n + $0] < dist[i * n + $1] : $0 < $1 }.prefix(n - f)
+            let row = meanOfRows(stack, Array(near))
+            mixed.withUnsafeMutableBufferPointer { m in row.withUnsafeBufferPointer { (m.baseAddress! + i * d).update(from: $0.baseAddress!, count: d) } }
+        }
+        return try inner.aggregate(mixed, rng: &rng)
+    }
+}

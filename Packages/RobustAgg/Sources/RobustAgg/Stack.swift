@@ -1,0 +1,87 @@
+import Kernel
+
+/// Checks an (n, d) stack of worker gradients: 2-D, at least one row, finite.
+func checkStack(_ x: Tensor, rule: String) throws(FjordError) -> (n: Int, d: Int) {
+    guard x.rank == 2, x.shape[0] >= 1 else { throw .data("\(rule): expected an (n, d) stack of worker gradients, got shape \(x.shape)") }
+    let s = Stats(x)
+    guard s.nanCount == 0 && s.infCount == 0 else {
+        throw .data("\(rule): the stack holds \(s.nanCount) NaN and \(s.infCount) infinite values (a worker sent garbage; drop or clip it first)")
+    }
+    return (x.shape[0], x.shape[1])
+}
+
+/// Squared Euclidean distances between all rows, from one Gram matrix (cblas_ssyrk):
+/// D_ij = ‖x_i‖² + ‖x_j‖² − 2⟨x_i, x_j⟩, accumulated in double from the float Gram and clamped at 0.
+func squaredDistances(_ x: Tensor) -> [Double] {
+    let n = x.shape[0], d = x.shape[1]
+    var g = [Float](repeating: 0, count: n * n)
+    x.withUnsafeBufferPointer { p in g.withUnsafeMutableBufferPointer { BLAS.gram(p.baseAddress!, rows: n, cols: d, into: $0.baseAddress!) } }
+    var out = [Double](repeating: 0, count: n * n)
+    for i in 0..<n {
+        for j in 0..<n where i != j {
+            out[i * n + j] = max(0, Double(g[i * n + i]) + Double(g[j * n + j]) - 2 * Double(g[i * n + j]))
+        }
+    }
+    return out
+}
+
+/// ℓp distances between all rows (unsquared), directly; p = 2 goes through the Gram matrix.
+func lpDistances(_ x: Tensor, p: Double) -> [Double] {
+    let n = x.shape[0], d = x.shape[1]
+    if p == 2 { return squaredDistances(x).map { $0.squareRoot() } }
+    var out = [Double](repeating: 0, count: n * n)
+    let ip = Int(p)
+    let integral = Double(ip) == p && ip >= 1 && ip <= 64
+    x.withUnsafeBufferPointer { v in
+        for i in 0..<n {
+            for j in (i + 1)..<max(n, i + 1) {
+                var s = 0.0
+                if integral {
+                    // |x|^p by repeated squaring: no pow() in the inner loop
+                    for k in 0..<d {
+                        let a = Double(abs(v[i * d + k] - v[j * d + k]))
+                        var r = 1.0, b = a, e = ip
+                        while e > 0 { if e & 1 == 1 { r *= b }; b *= b; e >>= 1 }
+                        s += r
+                    }
+                } else {
+                    for k in 0..<d { s += pow(Double(abs(v[i * d + k] - v[j * d + k])), p) }
+                }
+                let dist = pow(s, 1 / p)
+                out[i * n + j] = dist
+                out[j * n + i] = dist
+            }
+        }
+    }
+    return out
+}
+
+/// The mean of the given rows.
+func meanOfRows(_ x: Tensor, _ rows: [Int]) -> Tensor {
+    let d = x.shape[1]
+    var out = Tensor(zeros: [d])
+    x.withUnsafeBufferPointer { v in
+        out.withUnsafeMutableBufferPointer { o in
+            for r in rows { for k in 0..<d { o[k] += v[r * d + k] } }
+            let inv = 1 / Float(rows.count)
+            for k in 0..<d { o[k] *= inv }
+        }
+    }
+    return out
+}
+
+/// The rows of a stack as a new stack.
+func selectRows(_ x: Tensor, _ rows: [Int]) -> Tensor {
+    let d = x.shape[1]
+    var out = Tensor(uninitializedShape: [rows.count, d])
+    x.withUnsafeBufferPointer { v in
+        out.withUnsafeMutableBufferPointer { o in
+            for (k, r) in rows.enumerated() { (o.baseAddress! + k * d).update(from: v.baseAddress! + r * d, count: d) }
+        }
+    }
+    return out
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
