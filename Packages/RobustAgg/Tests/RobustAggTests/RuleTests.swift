@@ -1,0 +1,188 @@
+import Kernel
+import Learn
+import Testing
+@testable import RobustAgg
+
+func stack(_ rows: [[Float]]) -> Tensor { Tensor(shape: [rows.count, rows[0].count], values: rows.flatMap { $0 }) }
+
+func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
+    var rule = r
+    var rng = RNG(seed: 0)
+    return try rule.aggregate(x, rng: &rng).scalars
+}
+
+@Suite struct RuleTests {
+    @Test func medianOddEvenLowerTiesDuplicates() throws {
+        #expect(try agg(MedianRule(), stack([[1, 9], [3, 2], [2, 2]])) == [2, 2])
+        #expect(try agg(MedianRule(), stack([[1, 4], [3, 2], [2, 8], [10, 6]])) == [2.5, 5])
+        #expect(try agg(MedianRule(lower: true), stack([[1, 4], [3, 2], [2, 8], [10, 6]])) == [2, 4])
+        #expect(try agg(MedianRule(), stack([[5], [5], [5], [1]])) == [5])
+        #expect(try agg(MedianRule(), stack([[7, -1]])) == [7, -1])
+    }
+
+    @Test func trimmedMean() throws {
+        #expect(try agg(TrimmedMeanRule(trim: 1), stack([[1], [100], [3], [-50], [5]])) == [3])
+        #expect(try agg(TrimmedMeanRule(trim: 0), stack([[1], [2], [6]])) == [3])
+        #expect(throws: FjordError.self) { try agg(TrimmedMeanRule(trim: 2), stack([[1], [2], [3], [4]])) }
+    }
+
+    /// The column kernel against sorting each column, for every n up to 70 and widths across tile edges.
+    @Test func columnKernelMatchesSorting() throws {
+        var g = RNG(seed: 3)
+        for n in [1, 2, 3, 5, 8, 12, 13, 31, 64, 70] {
+            for d in [1, 255, 257, 600] {
+                let x = g.tensor([n, d])
+                let v = x.scalars
+                let b = n / 4
+                let med = try agg(MedianRule(), x), tm = try agg(TrimmedMeanRule(trim: b), x)
+                for k in 0..<d {
+                    let col = (0..<n).map { v[$0 * d + k] }.sorted()
+                    let m = n % 2 == 1 ? col[n / 2] : (col[n / 2 - 1] + col[n / 2]) / 2
+                    let t = col[b..<(n - b)].reduce(0, +) / Float(n - 2 * b)
+                    #expect(abs(med[k] - m) <= 1e-6 * max(1, abs(m)) && abs(tm[k] - t) <= 1e-5 * max(1, abs(t)), "n \(n) d \(d) k \(k)")
+                    if abs(med[k] - m) > 1e-6 * max(1, abs(m)) { return }
+                }
+            }
+        }
+    }
+
+    @Test func krumPicksTheClusterAndChecksItsBound() throws {
+        // 5 honest points near 0, 2 far outliers: n = 7 = 2f + 3 with f = 2 (the minimum)
+        let x = stack([[0, 0], [0.1, 0], [0, 0.1], [-0.1, 0], [0, -0.1], [10, 10], [10, 10.1]])
+        // scores with k = n−f−2 = 3 nearest, squared: point 0 has 0.01·3 = 0.03, the least
+        #expect(try KrumRule(f: 2).selected(x) == [0])
+        #expect(try agg(KrumRule(f: 2), x) == [0, 0])
+        let mk = try agg(KrumRule(f: 2, m: 3), x)
+        #expect(abs(mk[0] - (0 + 0.1 + -0.1) / 3) < 1e-6 || abs(mk[1]) < 0.1)
+        #expect(throws: FjordError.self) { try KrumRule(f: 3).selected(x) }  // n = 7 ≤ 2·3 + 2
+        // ties go to the lowest index
+        #expect(try KrumRule(f: 0).selected(stack([[1], [1], [1]])) == [0])
+        // duplicates of an attacker row cannot win when honest rows agree more
+        let dup = stack([[1, 1], [1.1, 1], [0.9, 1], [1, 1.1], [1, 0.9], [5, 5], [5, 5]])
+        #expect(try KrumRule(f: 2).selected(dup)[0] < 5)
+    }
+
+    @Test func krumScoresEqualTheDefinition() throws {
+        var g = RNG(seed: 5)
+        let x = g.tensor([9, 7])
+        let v = x.scalars
+        let scores = try KrumRule(f: 2).scores(x)
+        for i in 0..<9 {
+            let dists = (0..<9).filter { $0 != i }.map { j in (0..<7).reduce(0.0) { $0 + Double((v[i * 7 + $1] - v[j * 7 + $1]) * (v[i * 7 + $1] - v[j * 7 + $1])) } }.sorted()
+            #expect(abs(scores[i] - dists[0..<5].reduce(0, +)) < 1e-4)
+        }
+        let byzfl = try KrumRule(f: 2, neighbours: .byzfl).scores(x)
+        #expect(byzfl.indices.allSatisfy { byzfl[$0] >= scores[$0] })  // one more neighbour
+    }
+
+    /// At the geometric median z (not at a data point) the unit vectors toward the points sum to zero.
+    @Test func geometricMedianSatisfiesItsOptimalityCondition() throws {
+        var g = RNG(seed: 7)
+        let x = g.tensor([11, 5])
+        let z = try agg(GeometricMedianRule(nu: 1e-9, tolerance: 1e-9, maxIterations: 2000), x)
+        let v = x.scalars
+        var grad = [Double](repeating: 0, count: 5)
+        for i in 0..<11 {
+            let diff = (0..<5).map { Double(z[$0] - v[i * 5 + $0]) }
+            let nrm = diff.map { $0 * $0 }.reduce(0, +).squareRoot()
+            for k in 0..<5 { grad[k] += diff[k] / nrm }
+        }
+        #expect(grad.map { $0 * $0 }.reduce(0, +).squareRoot() < 1e-2, "‖∇‖ = \(grad)")
+        // on a line with an odd count it is the middle point
+        #expect(try agg(GeometricMedianRule(nu: 1e-9, tolerance: 1e-12, maxIterations: 5000), stack([[0], [1], [2], [10], [100]])).map { abs($0 - 2) < 1e-2 } == [true])
+    }
+
+    @Test func bulyanBoundsAndRobustness() throws {
+        // n = 11 = 4f + 3 with f = 2: honest rows near 1, two attackers at 100
+        var rows: [[Float]] = (0..<9).map { k in [1 + Float(k) * 0.01, 1 - Float(k) * 0.01] }
+        rows += [[100, -100], [100, -100]]
+        let out = try agg(BulyanRule(f: 2), stack(rows))
+        #expect(out.allSatisfy { abs($0 - 1) < 0.05 })
+        #expect(throws: FjordError.self) { try agg(BulyanRule(f: 2), stack(Array(rows.prefix(10)))) }  // 10 < 11
+        for s in ["krum", "geomed", "median", "mean"] {
+            for a in ["krum", "geomed", "median", "mean"] where !(s == "mean" && a == "mean") {
+                let o = try agg(BulyanRule(f: 2, selection: s, final: a), stack(rows))
+                #expect(o.allSatisfy { $0.isFinite })
+            }
+        }
+    }
+
+    @Test func centeredClippingAndNNM() throws {
+        let x = stack([[1, 0], [3, 0], [2, 0]])
+        #expect(try agg(CenteredClippingRule(tau: 1e9), x) == [2, 0])  // v₀ = 0, unclipped: the mean
+        let clipped = try agg(CenteredClippingRule(tau: 1), x)
+        #expect(abs(clipped[0] - 1) < 1e-6)  // every row clipped to length 1 toward it
+        // NNM then mean: each row averaged with its n−f nearest
+        let nnm = try agg(NNMRule(f: 1, inner: MeanRule()), stack([[0], [1], [10]]))
+        #expect(abs(nnm[0] - Float((0.5 + 0.5 + 5.5) / 3)) < 1e-6)
+    }
+
+    @Test func nonFiniteRowsAreRefused() {
+        #expect(throws: FjordError.self) { try agg(MedianRule(), stack([[1, .nan], [2, 3]])) }
+        #expect(throws: FjordError.self) { try agg(KrumRule(f: 0), stack([[1], [.infinity], [2]])) }
+    }
+
+    @Test func mixTailorDrawsUniformlyAndDeterministically() throws {
+        let pool: [any AggregationRule] = [MeanRule(), MedianRule(), TrimmedMeanRule(trim: 1), KrumRule(f: 1)]
+        var a = MixTailorRule(pool: pool), b = MixTailorRule(pool: pool)
+        let x = stack([[1], [2], [3], [4], [50]])
+        for step in 0..<4000 {
+            var r1 = RNG(seed: 9).substream(UInt64(step)), r2 = RNG(seed: 9).substream(UInt64(step))
+            _ = try a.aggregate(x, rng: &r1)
+            _ = try b.aggregate(x, rng: &r2)
+        }
+        #expect(a.draws == b.draws)
+        let counts = (0..<4).map { k in a.draws.filter { $0 == k }.count }
+        #expect(counts.allSatisfy { abs($0 - 1000) < 120 }, "\(counts)")
+        #expect(MixTailorRule.paperPool(f: 2).count == 64)
+    }
+}
+
+@Suite struct AttackTests {
+    let honest = stack([[1, 2], [3, 2], [2, 5]])
+
+    func rows(_ a: some ByzantineAttack, f: Int = 2) throws -> [Float] {
+        var att = a
+        var rng = RNG(seed: 1)
+        return try att.rows(honest: honest, f: f, rng: &rng).scalars
+    }
+
+    @Test func definitions() throws {
+        #expect(try rows(SignFlipAttack()) == [-2, -3, -2, -3])
+        #expect(try rows(IPMAttack(epsilon: 0.5)) == [-1, -1.5, -1, -1.5])
+        #expect(try rows(IPMAttack(epsilon: 1, mixtailor: true)) == [-3, -4.5, -3, -4.5])  // −(ε/f)·Σ_H = −(1/2)(6, 9)
+        #expect(try rows(MimicAttack(), f: 1) == [1, 2])
+        let g = try rows(GaussianAttack(sigma: 200), f: 50)
+        #expect(abs(g.map { Double($0) * Double($0) }.reduce(0, +) / 100 - 40000) < 8000)
+        // ALIE with z = 1: μ − σ (ddof 1): column 0 μ 2 σ 1; column 1 μ 3 σ √3
+        let a = try rows(ALIEAttack(z: 1), f: 1)
+        #expect(abs(a[0] - 1) < 1e-6 && abs(a[1] - Float(3 - 3.0.squareRoot())) < 1e-5)
+    }
+
+    /// research/robust-agg.md's worked values (statistics.NormalDist), paper / variant.
+    @Test func alieZ() {
+        let cases: [(Int, Int, Double, Double)] = [(12, 2, 0.2104, 0.0), (25, 5, 0.4677, 0.2533), (20, 4, 0.3853, 0.1573), (50, 24, 1.7507, 1.4261)]
+        for (n, f, p, v) in cases {
+            #expect(abs(ALIEAttack.zmax(n: n, f: f, variant: .paper) - p) < 1e-4, "(\(n),\(f)) paper")
+            #expect(abs(ALIEAttack.zmax(n: n, f: f, variant: .variant) - v) < 1e-4, "(\(n),\(f)) variant")
+        }
+        #expect(abs(inverseNormalCDF(0.975) - 1.959963984540054) < 1e-9 && abs(inverseNormalCDF(1e-6) + 4.753424308822899) < 1e-8)
+    }
+
+    @Test func fangAttacksStayOnTheirSide() throws {
+        let f = try rows(FangTrimmedMeanAttack(), f: 3)
+        // column means are positive, so values go below the smallest honest value
+        #expect((0..<3).allSatisfy { f[$0 * 2] <= 1 && f[$0 * 2 + 1] <= 2 })
+        let k = try rows(FangKrumAttack(), f: 2)
+        #expect(k[0] < 2 && k[1] < 3)  // moved against the sign of the mean
+    }
+
+    @Test func tailoredAttackPicksTheWorstEpsilon() throws {
+        var g = RNG(seed: 2)
+        let h = g.tensor([10, 20]).scalars.map { $0 + 1 }  // a clear common direction
+        var t = TailoredAttack(targets: [MeanRule()])
+        var rng = RNG(seed: 1)
+        _ = try t.rows(honest: Tensor(shape: [10, 20], values: h), f: 2, rng: &rng)
+        #expect(t.lastEpsilon == 100)  // against the mean the largest ε flips the aggregate furthest
+    }
+}
