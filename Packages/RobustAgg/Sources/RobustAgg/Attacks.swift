@@ -204,7 +204,7 @@ public struct TailoredAttack: ByzantineAttack {
     public var targets: [any AggregationRule]
     public var grid: [Double]
     public var lastEpsilon = 0.0
-    public init(targets: [any AggregationRule], grid: [Double] = [0.1, 0.5, 1, 2, 5, 10, 100]) {
+    public init(targets: [any AggregationRule], grid: [Double] = [0.1, 0.5, 1, 10, 100]) {
         self.targets = targets
         self.grid = grid
     }
