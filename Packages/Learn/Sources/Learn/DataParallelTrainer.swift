@@ -115,13 +115,26 @@ public func trainDataParallel(_ comm: any Communicator, train: Dataset, test: Da
             cursor += take
         }
         let (x, y) = local.batch(idx)
-        model.zeroGradients()
-        let out = model.forward(x)
-        let loss = try softmaxCrossEntropy(logits: out, labels: y)
-        model.backward(loss.gradient, inputGradient: false)
-
-        let message = try codec.encode(UnsafeBufferPointer(model.gradientBuffer), rng: &codecRNG)
+        // Local work may fail on one worker only (its batch's loss overflows, say). It then sends an empty
+        // message, which no codec produces, so that every worker learns of it at the same collective and all stop
+        // together instead of the others waiting forever at the next one.
+        var message: [UInt8] = []
+        var localError: (any Error)?
+        do {
+            model.zeroGradients()
+            let out = model.forward(x)
+            let loss = try softmaxCrossEntropy(logits: out, labels: y)
+            model.backward(loss.gradient, inputGradient: false)
+            message = try codec.encode(UnsafeBufferPointer(model.gradientBuffer), rng: &codecRNG)
+            precondition(!message.isEmpty, "a gradient codec produced an empty message")
+        } catch {
+            localError = error
+        }
         let all = comm.allgather(message)
+        if let localError { throw localError }
+        if let failed = all.firstIndex(where: \.isEmpty) {
+            throw FjordError.data("step \(step): worker \(failed) failed (its loss or gradient was not finite); all workers stop")
+        }
         report.gradientTraffic.sent += message.count
         report.gradientTraffic.received += all.enumerated().reduce(0) { $0 + ($1.offset == rank ? 0 : $1.element.count) }
         let rows = stack.withUnsafeMutableBufferPointer { $0.baseAddress! }  // stack is uniquely owned here
@@ -156,7 +169,8 @@ public func trainLocal(workers: Int, train: Dataset, test: Dataset?, setup: Trai
     }
 }
 
-/// Loss and accuracy of a model on a data set, in batches of 1024 rows.
+/// Loss and accuracy of a model on a data set, in batches of 1024 rows. A diverged model evaluates to an
+/// infinite loss rather than an error (only rank 0 evaluates; an error there would strand the other workers).
 public func evaluate(_ model: Sequential, on data: Dataset) throws(FjordError) -> (loss: Double, accuracy: Double) {
     var lossSum = 0.0
     var correct = 0
@@ -165,7 +179,7 @@ public func evaluate(_ model: Sequential, on data: Dataset) throws(FjordError) -
         let hi = min(data.count, lo + 1024)
         let (x, y) = data.batch(lo..<hi)
         let z = model.forward(x)
-        lossSum += try softmaxCrossEntropy(logits: z, labels: y).loss * Double(hi - lo)
+        lossSum += ((try? softmaxCrossEntropy(logits: z, labels: y).loss) ?? .infinity) * Double(hi - lo)
         correct += zip(argmax(z), y).filter { $0 == $1 }.count
         lo = hi
     }
