@@ -46,28 +46,10 @@ public struct NpyArray: @unchecked Sendable {
             return a
         }
         let shape = header.shape
-        let size = header.dtype.size
-        let n = count
-        let out = AlignedStorage(uninitializedByteCount: n * size)
         // Fortran strides (in elements): stride[j] = prod(shape[0..<j]).
         var fstride = [Int](repeating: 1, count: shape.count)
         for j in 1..<shape.count { fstride[j] = fstride[j - 1] * shape[j - 1] }
-        var idx = [Int](repeating: 0, count: shape.count)
-        var src = 0
-        let s = storage.pointer, d = out.pointer
-        for o in 0..<n {
-            (d + o * size).copyMemory(from: s + src * size, byteCount: size)
-            // advance the C-order multi-index (last axis fastest), keeping the Fortran offset in step
-            var j = shape.count - 1
-            while j >= 0 {
-                idx[j] += 1
-                src += fstride[j]
-                if idx[j] < shape[j] { break }
-                src -= fstride[j] * shape[j]
-                idx[j] = 0
-                j -= 1
-            }
-        }
+        let out = gatherStrided(storage.pointer, elementSize: header.dtype.size, shape: shape, strides: fstride, base: 0)
         return NpyArray(header: NpyHeader(dtype: header.dtype, shape: shape, littleEndian: header.littleEndian), storage: out)
     }
 
@@ -107,4 +89,29 @@ extension NpyArray {
         if dtype == header.dtype && header.littleEndian && !header.fortranOrder { return self }
         return NpyArray(doubles: doubles(), shape: shape, dtype: dtype)
     }
+}
+
+/// Copies the elements of a strided view into new C-order storage: element (i₀, …, i_k) of the result is
+/// read from `src` at element offset base + Σ i_j · strides[j] (strides in elements, possibly negative).
+func gatherStrided(_ src: UnsafeRawPointer, elementSize size: Int, shape: [Int], strides: [Int], base: Int) -> AlignedStorage {
+    let n = Tensor.elementCount(shape)!
+    let out = AlignedStorage(uninitializedByteCount: n * size)
+    guard n > 0 else { return out }
+    var idx = [Int](repeating: 0, count: shape.count)
+    var at = base
+    let d = out.pointer
+    for o in 0..<n {
+        (d + o * size).copyMemory(from: src + at * size, byteCount: size)
+        // advance the C-order multi-index (last axis fastest), keeping the source offset in step
+        var j = shape.count - 1
+        while j >= 0 {
+            idx[j] += 1
+            at += strides[j]
+            if idx[j] < shape[j] { break }
+            at -= strides[j] * shape[j]
+            idx[j] = 0
+            j -= 1
+        }
+    }
+    return out
 }

@@ -67,26 +67,7 @@ extension NpyArray {
             outShape.append(count)
             outStrides.append(step * strides[j])
         }
-        let size = a.dtype.size
-        let n = Tensor.elementCount(outShape)!
-        let out = AlignedStorage(uninitializedByteCount: n * size)
-        if n > 0 {
-            var idx = [Int](repeating: 0, count: outShape.count)
-            var src = base
-            let s = a.storage.pointer, d = out.pointer
-            for o in 0..<n {
-                (d + o * size).copyMemory(from: s + src * size, byteCount: size)
-                var j = outShape.count - 1
-                while j >= 0 {
-                    idx[j] += 1
-                    src += outStrides[j]
-                    if idx[j] < outShape[j] { break }
-                    src -= outStrides[j] * outShape[j]
-                    idx[j] = 0
-                    j -= 1
-                }
-            }
-        }
+        let out = gatherStrided(a.storage.pointer, elementSize: a.dtype.size, shape: outShape, strides: outStrides, base: base)
         return NpyArray(header: NpyHeader(dtype: a.dtype, shape: outShape, littleEndian: a.header.littleEndian), storage: out)
     }
 

@@ -38,11 +38,7 @@ import Testing
             ("tensor rand --shape 10 | quant encode --scheme foo > /dev/null", 64, "--scheme"),
             ("python3 -c \"import numpy as np; np.save('l.npy', np.array([0, .5, .4, 1], 'f4'))\"; tensor rand --shape 10 | quant encode --levels l.npy > /dev/null", 65, "increase strictly"),
         ]
-        for (script, code, fragment) in cases {
-            let r = try Shell.run(script)
-            #expect(r.status == code, "\(script): \(r.status) \(r.stderr)")
-            #expect(r.stderr.contains(fragment), "\(script): \(r.stderr)")
-        }
+        try Shell.expectFailures(cases)
     }
 
     @Test func varianceTableMatchesTheFormula() throws {
