@@ -9,6 +9,7 @@ let package = Package(
         .package(path: "../Packages/Kernel"),
         .package(path: "../Packages/Learn"),
         .package(path: "../Packages/Quant"),
+        .package(path: "../Packages/RobustAgg"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -39,6 +40,17 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/QuantBench",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "RobustBench",
+            dependencies: [
+                .product(name: "Kernel", package: "Kernel"),
+                .product(name: "Learn", package: "Learn"),
+                .product(name: "RobustAgg", package: "RobustAgg"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/RobustBench",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ]

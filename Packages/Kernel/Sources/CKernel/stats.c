@@ -58,3 +58,10 @@ void fj_diff_f64(const double *a, const double *b, size_t n, double *max_abs, do
     *max_abs = ma;
     *max_rel = mr;
 }
+
+__attribute__((target_clones("avx2", "default")))
+size_t fj_count_nonfinite(const float *x, size_t n) {
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++) bad += !(fabsf(x[i]) <= 3.4028235e38f);
+    return bad;
+}

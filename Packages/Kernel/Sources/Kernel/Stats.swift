@@ -39,3 +39,6 @@ public func maxDifference(_ a: [Double], _ b: [Double]) -> (abs: Double, rel: Do
     fj_diff_f64(a, b, a.count, &ma, &mr)
     return (ma, mr)
 }
+
+/// Number of NaN and infinite values (one pass, vectorized).
+public func nonFiniteCount(_ x: Tensor) -> Int { x.withUnsafeBufferPointer { fj_count_nonfinite($0.baseAddress, $0.count) } }

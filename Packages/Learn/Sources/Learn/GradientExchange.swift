@@ -34,12 +34,17 @@ public struct MeanRule: AggregationRule {
     public var name: String { "mean" }
     public mutating func aggregate(_ stack: Tensor, rng: inout RNG) throws(FjordError) -> Tensor {
         let (n, d) = (stack.shape[0], stack.shape[1])
-        var out = Tensor(zeros: [d])
+        var out = Tensor(uninitializedShape: [d])
         stack.withUnsafeBufferPointer { s in
             out.withUnsafeMutableBufferPointer { o in
-                for r in 0..<n { for j in 0..<d { o[j] += s[r * d + j] } }
+                // row 0, the middle rows, then the last row fused with the 1/n scaling: n passes, not n + 2
+                // (the same additions in the same order as summing from zero)
                 let inv = 1 / Float(n)
-                for j in 0..<d { o[j] *= inv }
+                for j in 0..<d { o[j] = s[j] }
+                if n == 1 { return }
+                for r in 1..<(n - 1) { for j in 0..<d { o[j] += s[r * d + j] } }
+                let last = (n - 1) * d
+                for j in 0..<d { o[j] = (o[j] + s[last + j]) * inv }
             }
         }
         return out

@@ -3,9 +3,9 @@ import Kernel
 /// Checks an (n, d) stack of worker gradients: 2-D, at least one row, finite.
 func checkStack(_ x: Tensor, rule: String) throws(FjordError) -> (n: Int, d: Int) {
     guard x.rank == 2, x.shape[0] >= 1 else { throw .data("\(rule): expected an (n, d) stack of worker gradients, got shape \(x.shape)") }
-    let s = Stats(x)
-    guard s.nanCount == 0 && s.infCount == 0 else {
-        throw .data("\(rule): the stack holds \(s.nanCount) NaN and \(s.infCount) infinite values (a worker sent garbage; drop or clip it first)")
+    let bad = nonFiniteCount(x)
+    guard bad == 0 else {
+        throw .data("\(rule): the stack holds \(bad) NaN or infinite values (a worker sent garbage; drop or clip it first)")
     }
     return (x.shape[0], x.shape[1])
 }

@@ -24,6 +24,9 @@ typedef struct {
 } fj_stats_t;
 void fj_stats_f32(const float *x, size_t n, fj_stats_t *out);
 
+/* Number of NaN and ±Inf values, in one vectorizable pass. */
+size_t fj_count_nonfinite(const float *x, size_t n);
+
 /* ---- dtype conversion at the edges ----
  * Codes: 0 f4, 1 f8, 2 i1, 3 i2, 4 i4, 5 i8, 6 u1, 7 u2, 8 u4, 9 u8, 10 b1, 11 f2.
  * `swap` nonzero means the source (or destination) bytes are big-endian on this little-endian host. */

@@ -1,0 +1,27 @@
+import Benchmark
+import Kernel
+import Learn
+import RobustAgg
+
+/// Aggregation rules on (n, d) stacks, compared with a plain mean over the same stack (the memory-pass ceiling)
+/// and, in Tools/bench/robust-peers.py, with numpy and byzfl on identical inputs.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .mallocCountTotal], maxDuration: .seconds(3), maxIterations: 100)
+    for n in [12, 64] {
+        let d = 1_000_000
+        var g = RNG(seed: 1)
+        let x = g.tensor([n, d])
+        let f = n == 12 ? 2 : 10
+        let rules: [(String, any AggregationRule)] = [
+            ("mean", MeanRule()), ("median", MedianRule()), ("trimmed-mean", TrimmedMeanRule(trim: f)),
+            ("krum", KrumRule(f: f)), ("geomed (T≤100, tol 1e-6)", GeometricMedianRule()),
+        ]
+        for (name, rule) in rules {
+            Benchmark("\(name), n=\(n), d=1e6") { bench in
+                var r = rule
+                var rng = RNG(seed: 0)
+                for _ in bench.scaledIterations { blackHole(try! r.aggregate(x, rng: &rng)) }
+            }
+        }
+    }
+}
