@@ -3,8 +3,43 @@
 
 static inline int bit_length(uint64_t n) { return 64 - __builtin_clzll(n); } /* n ≥ 1 */
 
+/* Codes of small integers, precomputed at load time: the bits (right-aligned) and the length of ω(n) and γ(n)
+ * for n < TABLE, so the hot paths write one code with one fjq_put_bits call. */
+#define TABLE 4096
+static uint32_t omega_bits[TABLE], gamma_bits[TABLE];
+static uint8_t omega_len[TABLE], gamma_len[TABLE];
+
+static int slow_length(int code, uint64_t n);
+
+__attribute__((constructor))
+static void build_tables(void) {
+    for (uint64_t n = 1; n < TABLE; n++) {
+        int b = bit_length(n);
+        gamma_len[n] = (uint8_t)(2 * b - 1);
+        gamma_bits[n] = (uint32_t)n; /* the leading zeros are implicit in the length */
+        /* ω: groups written front to back, then a 0 */
+        uint64_t groups[8];
+        int lens[8], k = 0;
+        uint64_t m = n;
+        while (m > 1) { int g = bit_length(m); groups[k] = m; lens[k] = g; k++; m = (uint64_t)(g - 1); }
+        uint32_t v = 0;
+        int len = 0;
+        for (int i = k - 1; i >= 0; i--) { v = (v << lens[i]) | (uint32_t)groups[i]; len += lens[i]; }
+        v <<= 1;
+        len += 1;
+        omega_bits[n] = v;
+        omega_len[n] = (uint8_t)len;
+        (void)slow_length;
+    }
+}
+
 int fjq_code_length(int code, uint64_t n) {
     if (n == 0) return -1;
+    if (n < TABLE) return code == FJQ_CODE_GAMMA ? gamma_len[n] : omega_len[n];
+    return slow_length(code, n);
+}
+
+static int slow_length(int code, uint64_t n) {
     if (code == FJQ_CODE_GAMMA) return 2 * bit_length(n) - 1;
     int len = 1; /* the terminating 0 */
     while (n > 1) {
@@ -45,6 +80,11 @@ void fjq_flush(fjq_writer *w) {
 }
 
 void fjq_put_code(fjq_writer *w, int code, uint64_t n) {
+    if (n < TABLE) {
+        if (code == FJQ_CODE_GAMMA) fjq_put_bits(w, gamma_bits[n], gamma_len[n]);
+        else fjq_put_bits(w, omega_bits[n], omega_len[n]);
+        return;
+    }
     if (code == FJQ_CODE_GAMMA) {
         int b = bit_length(n);
         fjq_put_bits(w, 0, b - 1);
@@ -134,10 +174,18 @@ void fjq_encode_bucket(fjq_writer *w, const int16_t *q, size_t len, int code) {
         fjq_put_code(w, code, len + 1 - prev);
     } else {
         fjq_put_bits(w, 0, 1);
+        const uint32_t *bits = code == FJQ_CODE_GAMMA ? gamma_bits : omega_bits;
+        const uint8_t *lens = code == FJQ_CODE_GAMMA ? gamma_len : omega_len;
         for (size_t i = 0; i < len; i++) {
             int a = q[i] < 0 ? -q[i] : q[i];
-            fjq_put_code(w, code, (uint64_t)a + 1);
-            if (a) fjq_put_bits(w, q[i] < 0, 1);
+            if (a + 1 < TABLE) {
+                /* the code of |q|+1 and, for q ≠ 0, its sign bit, in one write */
+                if (a) fjq_put_bits(w, ((uint64_t)bits[a + 1] << 1) | (uint64_t)(q[i] < 0), lens[a + 1] + 1);
+                else fjq_put_bits(w, bits[1], lens[1]);
+            } else {
+                fjq_put_code(w, code, (uint64_t)a + 1);
+                if (a) fjq_put_bits(w, q[i] < 0, 1);
+            }
         }
     }
 }
