@@ -1,6 +1,17 @@
 // swift-tools-version: 6.1
-// Kernel benchmarks (package-benchmark). Measurements, never tests: run with `make bench`.
+// Benchmarks (package-benchmark): measurements, never tests. Run with `make bench`, or one target with
+// `swift package benchmark --target QuantBench`. Figures and peer commands are in ../BENCHMARKS.md.
 import PackageDescription
+
+/// A benchmark executable over some of Fjord's products.
+func bench(_ name: String, _ products: [(String, String)]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: products.map { .product(name: $0.0, package: $0.1) } + [.product(name: "Benchmark", package: "benchmark")],
+        path: "Benchmarks/\(name)",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
 
 let package = Package(
     name: "FjordBenchmarks",
@@ -13,45 +24,9 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        .executableTarget(
-            name: "KernelBench",
-            dependencies: [
-                .product(name: "Kernel", package: "Kernel"),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/KernelBench",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "LearnBench",
-            dependencies: [
-                .product(name: "Kernel", package: "Kernel"),
-                .product(name: "Learn", package: "Learn"),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/LearnBench",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "QuantBench",
-            dependencies: [
-                .product(name: "Kernel", package: "Kernel"),
-                .product(name: "Quant", package: "Quant"),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/QuantBench",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "RobustBench",
-            dependencies: [
-                .product(name: "Kernel", package: "Kernel"),
-                .product(name: "Learn", package: "Learn"),
-                .product(name: "RobustAgg", package: "RobustAgg"),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/RobustBench",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        bench("KernelBench", [("Kernel", "Kernel")]),
+        bench("LearnBench", [("Kernel", "Kernel"), ("Learn", "Learn")]),
+        bench("QuantBench", [("Kernel", "Kernel"), ("Quant", "Quant")]),
+        bench("RobustBench", [("Kernel", "Kernel"), ("Learn", "Learn"), ("RobustAgg", "RobustAgg")]),
     ]
 )
