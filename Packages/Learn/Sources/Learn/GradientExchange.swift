@@ -39,10 +39,22 @@ public struct MeanRule: AggregationRule {
             out.withUnsafeMutableBufferPointer { o in
                 // row 0, the middle rows, then the last row fused with the 1/n scaling: n passes, not n + 2
                 // (the same additions in the same order as summing from zero)
+                // Rows are added four at a time in one pass over the output, each addition in rank order, so the
+                // result is bit-identical to adding row by row (and the same on every worker).
                 let inv = 1 / Float(n)
                 for j in 0..<d { o[j] = s[j] }
                 if n == 1 { return }
-                for r in 1..<(n - 1) { for j in 0..<d { o[j] += s[r * d + j] } }
+                var r = 1
+                while r + 4 <= n - 1 {
+                    let a = s.baseAddress! + r * d, b = a + d, c = b + d, e = c + d
+                    for j in 0..<d { o[j] = (((o[j] + a[j]) + b[j]) + c[j]) + e[j] }
+                    r += 4
+                }
+                while r < n - 1 {
+                    let a = s.baseAddress! + r * d
+                    for j in 0..<d { o[j] += a[j] }
+                    r += 1
+                }
                 let last = (n - 1) * d
                 for j in 0..<d { o[j] = (o[j] + s[last + j]) * inv }
             }

@@ -63,6 +63,24 @@ import Testing
         #expect(model.parameterValues == r.parameters, "trainer and hand-written loop differ")
     }
 
+    /// The mean rule adds rows in rank order (fused four at a time): bit-identical to the plain sequential sum.
+    @Test func meanRuleIsTheSequentialSum() throws {
+        var g = RNG(seed: 8)
+        for n in [1, 2, 5, 12, 13] {
+            let x = g.tensor([n, 1001])
+            var rule = MeanRule()
+            var rng = RNG(seed: 0)
+            let m = try rule.aggregate(x, rng: &rng).scalars
+            let v = x.scalars
+            let want = (0..<1001).map { j -> Float in
+                var acc: Float = 0
+                for r in 0..<n { acc += v[r * 1001 + j] }
+                return acc * (1 / Float(n))
+            }
+            #expect(m.map(\.bitPattern) == want.map(\.bitPattern), "n \(n)")
+        }
+    }
+
     @Test func collectivesOfTheLocalCommunicator() throws {
         let out = try LocalCommunicator.run(workers: 3) { comm -> ([[UInt8]], [Float], [UInt8]) in
             let g = comm.allgather([UInt8](repeating: UInt8(comm.rank), count: comm.rank + 1))
