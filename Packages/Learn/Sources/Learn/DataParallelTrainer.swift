@@ -145,7 +145,7 @@ public func trainDataParallel(_ comm: any Communicator, train: Dataset, test: Da
             attack = a
         }
         let direction = try rule.aggregate(stack, rng: &stepRNG)
-        guard Stats(direction).nanCount == 0 else { throw FjordError.data("step \(step): the aggregated gradient has NaN (diverged)") }
+        guard nonFiniteCount(direction) == 0 else { throw FjordError.data("step \(step): the aggregated gradient has NaN or infinite values (diverged)") }
         direction.withUnsafeBufferPointer { optimizer.step(model.parameterBuffer, $0) }
 
         let last = step == config.steps - 1

@@ -17,8 +17,8 @@ public struct Dataset: Sendable {
         if let bad = labels.firstIndex(where: { $0 < 0 || Int($0) >= c }) {
             throw .data("\(name): label \(labels[bad]) of row \(bad) is outside 0..<\(c)")
         }
-        let s = Stats(features)
-        guard s.nanCount == 0 && s.infCount == 0 else { throw .data("\(name): features contain \(s.nanCount) NaN and \(s.infCount) infinite values") }
+        let bad = nonFiniteCount(features)
+        guard bad == 0 else { throw .data("\(name): features contain \(bad) NaN or infinite values") }
         self.name = name
         self.features = features
         self.labels = labels
