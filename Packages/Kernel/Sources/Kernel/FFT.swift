@@ -103,8 +103,7 @@ public enum FFT {
         var out = Tensor(uninitializedShape: shape)
         if batch == 0 { return out }
         let p = plan(dims: dims, batch: batch)
-        var scratch = spectrum  // c2r overwrites its input: work on a private copy
-        scratch.withUnsafeMutableBufferPointer { _ in }
+        var scratch = spectrum  // c2r overwrites its input: the mutable access below copies the shared storage first
         let scale = 1 / Float(dims.reduce(1, *))
         scratch.withUnsafeMutableBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in

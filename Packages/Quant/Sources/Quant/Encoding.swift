@@ -81,9 +81,6 @@ public struct EncodedGradient: Sendable {
         return out + payload
     }
 
-    /// Bits per coordinate of the whole message (header included).
-    public var bitsPerCoordinate: Double { Double(encoded().count * 8) / Double(max(quantized.count, 1)) }
-
     /// Reads one message from a source; nil at a clean end of input. Malformed or truncated input is a `.data`
     /// error naming the byte offset; nothing is allocated beyond what the bytes actually present can fill.
     public static func read(from src: ByteSource) throws(FjordError) -> EncodedGradient? {

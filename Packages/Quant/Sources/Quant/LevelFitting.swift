@@ -140,11 +140,12 @@ public struct LevelFitting: Sendable {
     /// ALQ as the paper runs it: coordinate descent from three starts — exponential (p = 1/2, NUQSGD's shape),
     /// uniform, and the weighted quantiles of the samples — keeping the lowest variance. `interior` is the number
     /// of levels strictly between 0 and 1 (2^(b−1) − 2 for b bits).
-    public func alqBest(interior s: Int, sweeps: Int = 30) -> [Double] {
+    /// `amqP`: AMQ's fitted multiplier when the caller has it already (else it is fitted here).
+    public func alqBest(interior s: Int, sweeps: Int = 30, amqP: Double? = nil) -> [Double] {
         precondition(s >= 0)
         if s == 0 { return [0, 1] }
         let uniform = (0...(s + 1)).map { Double($0) / Double(s + 1) }
-        var starts = [LevelFitting.amqLevels(p: 0.5, s: s), uniform, LevelFitting.amqLevels(p: amq(s: s), s: s)]
+        var starts = [LevelFitting.amqLevels(p: 0.5, s: s), uniform, LevelFitting.amqLevels(p: amqP ?? amq(s: s), s: s)]
         // weighted quantiles of r (interior only), made strictly increasing
         var q: [Double] = [0]
         let total = cw.last!

@@ -82,9 +82,10 @@ struct Reproduce: ParsableCommand {
         let fit = try LevelFitting(samples: samples, bucketSize: bucket, maxSamples: 400_000, seed: seed)
         let s = LevelSet.levelCount(bits: bits) - 2
         if s >= 1 {
-            let alq = fit.alqBest(interior: s, sweeps: 15)
+            let p = fit.amq(s: s)  // fitted once: AMQ's row and one of ALQ's starts
+            let alq = fit.alqBest(interior: s, sweeps: 15, amqP: p)
             out["alq"] = measure(Quantizer(levels: try LevelFitting.floatLevels(alq), norm: .l2, bucketSize: bucket))
-            out["amq"] = measure(Quantizer(levels: try LevelFitting.floatLevels(LevelFitting.amqLevels(p: fit.amq(s: s), s: s)),
+            out["amq"] = measure(Quantizer(levels: try LevelFitting.floatLevels(LevelFitting.amqLevels(p: p, s: s)),
                                            norm: .l2, bucketSize: bucket))
         }
         return out
@@ -147,8 +148,8 @@ struct Reproduce: ParsableCommand {
 
     func learnedLevels(sink: ByteSink, real: [Tensor]) throws {
         let fit = try LevelFitting(samples: real, bucketSize: 8192, maxSamples: 400_000, seed: seed)
-        let alq = fit.alqBest(interior: 2)
         let p = fit.amq(s: 2)
+        let alq = fit.alqBest(interior: 2, amqP: p)
         try sink.write("\n# Learned 3-bit levels on real gradients (magnitudes; a sign bit is sent apart)\n")
         try sink.write("ALQ      " + alq.map(formatNumber).joined(separator: "  ") + "   variance \(formatNumber(fit.objective(alq)))\n")
         try sink.write("AMQ p=\(formatNumber(p))  " + LevelFitting.amqLevels(p: p, s: 2).map(formatNumber).joined(separator: "  ")
