@@ -21,6 +21,8 @@ let package = Package(
         .executable(name: "quant", targets: ["quant"]),
         .library(name: "RobustAgg", targets: ["RobustAgg"]),
         .executable(name: "robust-agg", targets: ["robust-agg"]),
+        .library(name: "ReasoningBench", targets: ["ReasoningBench"]),
+        .executable(name: "reasoning-bench", targets: ["reasoning-bench"]),
     ],
     traits: [
         .trait(name: "MPI", description: "Open MPI communicator (needs libopenmpi-dev); run under mpirun."),
@@ -83,6 +85,16 @@ let package = Package(
         .testTarget(name: "RobustAggTests", dependencies: ["RobustAgg", "Kernel", "Learn"], path: "Packages/RobustAgg/Tests/RobustAggTests"),
         .testTarget(name: "RobustAggCLITests", dependencies: ["robust-agg", "tensor", "FjordTestSupport"],
                     path: "Packages/RobustAgg/Tests/RobustAggCLITests"),
+
+        // ReasoningBench: the CogniLoad generator, solver, simulated models, an OpenAI-compatible runner and the
+        // reasoning-efficiency decomposition.
+        .target(name: "ReasoningBench", dependencies: ["Kernel"], path: "Packages/ReasoningBench/Sources/ReasoningBench"),
+        .executableTarget(name: "reasoning-bench", dependencies: ["ReasoningBench", "Kernel", "FjordCLI", argumentParser],
+                          path: "Packages/ReasoningBench/Sources/reasoning-bench"),
+        .testTarget(name: "ReasoningBenchTests", dependencies: ["ReasoningBench", "Kernel"],
+                    path: "Packages/ReasoningBench/Tests/ReasoningBenchTests"),
+        .testTarget(name: "ReasoningBenchCLITests", dependencies: ["reasoning-bench", "FjordTestSupport"],
+                    path: "Packages/ReasoningBench/Tests/ReasoningBenchCLITests"),
 
         // Cross-tool pipelines: real pipes between the built executables and Python's numpy.
         .testTarget(name: "PipelineTests", dependencies: ["tensor", "FjordTestSupport"], path: "Tests/PipelineTests"),

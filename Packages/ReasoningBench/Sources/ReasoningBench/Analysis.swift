@@ -1,0 +1,224 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+import Kernel
+
+/// The reasoning-efficiency decomposition (Kaiser et al., "Decomposing Reasoning Efficiency in Large Language Models")
+/// and CogniLoad's accuracy analyses, over scored records of one model.
+///
+/// Per instance i: T_i output tokens, c_i = 1[finished within budget], y_i = 1[correct] (y_i ≤ c_i), W_i workload
+/// (needle count). Then completion C = mean c, conditional correctness Q = Σy/Σc, verbosity T̄ = mean T, and efficiency
+/// E = 1000·Σy/ΣT = 1000·C·Q/T̄ (correct answers per 1000 tokens; an identity, so ln E = ln C + ln Q − ln T̄ and gaps
+/// between models split into the three terms). Verbosity splits further into verbalization overhead VO = mean(T/W) over
+/// completed instances and the coupling κ of T ≈ α·W^κ.
+///
+/// κ is estimated two ways. `couplingOLS`: least squares of ln T on ln W over completed instances, our reading of the
+/// paper (its §3 formulas were not available to us; this is a reconstruction). It is biased low when the budget cuts
+/// the longest traces, because exactly the large-W, large-T instances drop out. `coupling` (Tobit): the same line fitted
+/// by maximum likelihood on all instances, treating a truncated one as "T ≥ tokens spent" (right-censored), which
+/// removes that bias. Both come with percentile-bootstrap intervals over instances.
+public struct ModelSummary: Sendable {
+    public var model: String
+    public var count: Int
+    /// Records that never got an answer (request failed), left out of everything else.
+    public var failed: Int
+    public var accuracy: Estimate
+    public var completion: Estimate
+    public var conditionalAccuracy: Estimate
+    public var meanTokens: Estimate
+    public var efficiency: Estimate
+    public var overheadPerUnit: Estimate
+    public var couplingOLS: Estimate
+    /// Tobit fit T ≈ α·W^κ: α (median tokens at W = 1) and κ.
+    public var alpha: Estimate
+    public var coupling: Estimate
+    public var ambiguousRate: Double
+    public var traces: TraceSummary?
+    /// Accuracy by each level of N, d and ρ.
+    public var byN: [(Double, Estimate)]
+    public var byD: [(Double, Estimate)]
+    public var byRho: [(Double, Estimate)]
+    /// Accuracy per (N, ρ, d) cell.
+    public var cells: [Cell: (correct: Int, total: Int)]
+    public var uShape: UShape?
+
+    public struct Cell: Hashable, Sendable { public var N: Int; public var rho: Double; public var d: Int }
+
+    public struct TraceSummary: Sendable {
+        public var grounding: Estimate
+        public var repetition: Estimate
+        public var copying: Estimate
+    }
+
+    /// Logistic fit of correctness on (1, ln N, d, r, r²) with r = (ρ − 50)/50, against the same without r²:
+    /// curvature > 0 with the lower AIC is the U-shape in ρ (CogniLoad tests it the same way).
+    public struct UShape: Sendable {
+        public var curvature: Estimate
+        public var aicQuadratic: Double
+        public var aicLinear: Double
+        /// ρ at the fitted minimum of accuracy (inside 0…100 when the U opens upward there).
+        public var vertex: Double
+    }
+}
+
+public enum Analysis {
+    public struct Options: Sendable {
+        public var resamples = 1000
+        /// Resamples for the two regressions (each refits by Newton's method).
+        public var fitResamples = 200
+        public var seed: UInt64 = 0
+        public var traces = true
+        public init() {}
+    }
+
+    /// Tokens of a record: the server's count, else words of the completion.
+    static func tokens(_ r: Record) -> Double {
+        if let t = r.completionTokens { return Double(t) }
+        return Double((r.completion ?? "").split(whereSeparator: { $0 == " " || $0 == "\n" }).count)
+    }
+
+    /// Groups records by model (records without one are "unnamed"), in first-appearance order.
+    public static func byModel(_ records: [Record]) -> [(String, [Record])] {
+        var order: [String] = [], groups: [String: [Record]] = [:]
+        for r in records {
+            let m = r.model ?? "unnamed"
+            if groups[m] == nil { order.append(m) }
+            groups[m, default: []].append(r)
+        }
+        return order.map { ($0, groups[$0]!) }
+    }
+
+    /// The full summary of one model's records (scored here if they are not yet).
+    public static func summarize(model: String, _ input: [Record], options o: Options = Options()) throws(FjordError) -> ModelSummary {
+        let rs = input.filter { $0.completion != nil }.map { r -> Record in
+            var r = r
+            if r.correct == nil { r.score() }
+            return r
+        }
+        let n = rs.count
+        guard n > 0 else { throw .data("model \(model): no record has a completion") }
+        let y = rs.map { $0.correct! }, c = rs.map { $0.completed! }
+        let t = rs.map(tokens), w = rs.map(\.workload)
+        let seed = instanceSeed(o.seed, fnv1a(model))
+        func mean(_ idx: [Int], _ f: (Int) -> Double) -> Double { idx.reduce(0) { $0 + f($1) } / Double(idx.count) }
+        let acc = Stats.bootstrap(n: n, resamples: o.resamples, seed: seed) { mean($0) { y[$0] ? 1 : 0 } }
+        let comp = Stats.bootstrap(n: n, resamples: o.resamples, seed: seed &+ 1) { mean($0) { c[$0] ? 1 : 0 } }
+        let cond = Stats.bootstrap(n: n, resamples: o.resamples, seed: seed &+ 2) { idx in
+            let nc = idx.reduce(0) { $0 + (c[$1] ? 1 : 0) }
+            return nc == 0 ? .nan : Double(idx.reduce(0) { $0 + (y[$1] ? 1 : 0) }) / Double(nc)
+        }
+        let tbar = Stats.bootstrap(n: n, resamples: o.resamples, seed: seed &+ 3) { mean($0) { t[$0] } }
+        let eff = Stats.bootstrap(n: n, resamples: o.resamples, seed: seed &+ 4) { idx in
+            1000 * Double(idx.reduce(0) { $0 + (y[$1] ? 1 : 0) }) / idx.reduce(0) { $0 + t[$1] }
+        }
+        let vo = Stats.bootstrap(n: n, resamples: o.resamples, seed: seed &+ 5) { idx in
+            let done = idx.filter { c[$0] }
+            return done.isEmpty ? .nan : mean(done) { t[$0] / w[$0] }
+        }
+        let positive = (0..<n).filter { t[$0] > 0 }
+        let lx = positive.map { log(w[$0]) }, ly = positive.map { log(t[$0]) }, cens = positive.map { !c[$0] }
+        let m = positive.count
+        let kOLS = Stats.bootstrap(n: m, resamples: o.fitResamples, seed: seed &+ 6) { idx in
+            let done = idx.filter { !cens[$0] }
+            return Stats.ols(done.map { lx[$0] }, done.map { ly[$0] }).slope
+        }
+        // One bootstrap for both Tobit parameters: the same resamples give α's and κ's intervals.
+        var alphas: [Double] = [], kappas: [Double] = []
+        let tob = Stats.bootstrap(n: m, resamples: o.fitResamples, seed: seed &+ 7) { idx in
+            let f = Stats.tobit(idx.map { lx[$0] }, idx.map { ly[$0] }, censored: idx.map { cens[$0] })
+            alphas.append(exp(f.intercept))
+            kappas.append(f.slope)
+            return f.slope
+        }
+        let a0 = alphas.removeFirst()
+        kappas.removeFirst()
+        alphas = alphas.filter(\.isFinite).sorted()
+        let alpha = alphas.isEmpty ? Estimate(a0, .nan, .nan)
+            : Estimate(a0, Stats.quantile(alphas, 0.025), Stats.quantile(alphas, 0.975))
+
+        var traces: ModelSummary.TraceSummary?
+        if o.traces {
+            var g: [Double] = [], rep: [Double] = [], cp: [Double] = []
+            for r in rs {
+                guard let text = r.completion, let p = try? r.puzzle() else { continue }
+                let tm = TraceMeasures(trace: (r.reasoning.map { $0 + "\n" } ?? "") + text, puzzle: p, prompt: r.prompt)
+                g.append(tm.grounding); rep.append(tm.repetition); cp.append(tm.copying)
+            }
+            if !g.isEmpty {
+                func est(_ v: [Double], _ k: UInt64) -> Estimate {
+                    Stats.bootstrap(n: v.count, resamples: o.resamples, seed: seed &+ k) { mean($0) { v[$0] } }
+                }
+                traces = .init(grounding: est(g, 8), repetition: est(rep, 9), copying: est(cp, 10))
+            }
+        }
+
+        func grouped(_ key: (Record) -> Double, _ k: UInt64) -> [(Double, Estimate)] {
+            var groups: [Double: [Int]] = [:]
+            for i in 0..<n { groups[key(rs[i]), default: []].append(i) }
+            return groups.keys.sorted().map { v in
+                let idx = groups[v]!
+                return (v, Stats.bootstrap(n: idx.count, resamples: o.resamples, seed: seed &+ k &+ UInt64(v * 1000)) { sub in
+                    mean(sub) { y[idx[$0]] ? 1 : 0 }
+                })
+            }
+        }
+        var cells: [ModelSummary.Cell: (correct: Int, total: Int)] = [:]
+        for (i, r) in rs.enumerated() {
+            let key = ModelSummary.Cell(N: r.parameters.N, rho: r.parameters.rho, d: r.parameters.d)
+            var v = cells[key] ?? (0, 0)
+            v.total += 1
+            if y[i] { v.correct += 1 }
+            cells[key] = v
+        }
+        return ModelSummary(
+            model: model, count: n, failed: input.count - n, accuracy: acc, completion: comp, conditionalAccuracy: cond,
+            meanTokens: tbar, efficiency: eff, overheadPerUnit: vo, couplingOLS: kOLS, alpha: alpha, coupling: tob,
+            ambiguousRate: Double(rs.filter { $0.ambiguous == true }.count) / Double(n), traces: traces,
+            byN: grouped({ Double($0.parameters.N) }, 11), byD: grouped({ Double($0.parameters.d) }, 12),
+            byRho: grouped({ $0.parameters.rho }, 13), cells: cells, uShape: uShape(rs, y))
+    }
+
+    static func uShape(_ rs: [Record], _ y: [Bool]) -> ModelSummary.UShape? {
+        guard Set(rs.map(\.parameters.rho)).count >= 3 else { return nil }
+        var quad: [[Double]] = [], lin: [[Double]] = []
+        let varyN = Set(rs.map(\.parameters.N)).count > 1, varyD = Set(rs.map(\.parameters.d)).count > 1
+        for r in rs {
+            let x = (r.parameters.rho - 50) / 50
+            var row = [1.0]
+            if varyN { row.append(log(Double(r.parameters.N))) }
+            if varyD { row.append(Double(r.parameters.d)) }
+            row.append(x)
+            lin.append(row)
+            quad.append(row + [x * x])
+        }
+        guard let q = Stats.logistic(quad, y), let l = Stats.logistic(lin, y) else { return nil }
+        let b2 = q.beta.last!, b1 = q.beta[q.beta.count - 2]
+        let z = 1.959963984540054
+        return .init(curvature: Estimate(b2, b2 - z * q.se.last!, b2 + z * q.se.last!),
+                     aicQuadratic: 2 * Double(q.beta.count) - 2 * q.loglik, aicLinear: 2 * Double(l.beta.count) - 2 * l.loglik,
+                     vertex: 50 - 50 * b1 / (2 * b2))
+    }
+}
+
+/// Comparisons across models.
+public struct Comparison: Sendable {
+    public var models: [ModelSummary]
+    /// Spearman correlation between the accuracy ranking and the efficiency ranking.
+    public var spearman: Double?
+    /// Per model, ln E − ln E_best split into ln C, ln Q and −ln T̄ differences against the most efficient model.
+    public var gaps: [(model: String, total: Double, completion: Double, conditional: Double, verbosity: Double)]
+
+    public init(_ models: [ModelSummary]) {
+        self.models = models
+        spearman = models.count >= 3 ? Stats.spearman(models.map(\.accuracy.value), models.map(\.efficiency.value)) : nil
+        guard let best = models.max(by: { $0.efficiency.value < $1.efficiency.value }) else { gaps = []; return }
+        gaps = models.map { m in
+            let dc = log(m.completion.value / best.completion.value)
+            let dq = log(m.conditionalAccuracy.value / best.conditionalAccuracy.value)
+            let dt = -log(m.meanTokens.value / best.meanTokens.value)
+            return (m.model, log(m.efficiency.value / best.efficiency.value), dc, dq, dt)
+        }
+    }
+}

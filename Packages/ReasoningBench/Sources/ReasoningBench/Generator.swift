@@ -1,0 +1,128 @@
+import Kernel
+
+/// The CogniLoad generator (Kaiser et al., 2025), re-implemented from the description of the official one.
+///
+/// Per puzzle: d categories out of 12 and max(d, 2) people (d = 1 adds a spare person); per category a domain of
+/// L = (d = 1 ? 3 : d + 1) values (capped by the vocabulary), person i starting with value i mod L in every category, so
+/// all people start different. Then N statements, k of them needles (about the person of interest, PoI), the rest hays,
+/// randomly interleaved with exact counts (needle with probability needles left / statements left). A statement about
+/// target t picks k_c ~ U{1..d} condition categories holding t's current values and k_u ~ U{1..d} update categories, each
+/// new value uniform over the domain minus {t's value, PoI's value}; it applies to everyone matching all conditions.
+/// Rejected and redrawn (without using up the slot): a hay whose conditions match the PoI, a needle whose conditions
+/// match every other person, and any statement after which someone else's whole state equals the PoI's. Hence hays
+/// never touch the PoI, and the answer is the PoI's initial state with the k needles applied in order.
+///
+/// Distribution-compatible with the official generator, not byte-identical (that one uses Erlang's exs1024 or
+/// Python's MT19937 and cannot be matched without them); instead each instance is reproducible from its own seed.
+public enum Generator {
+    /// Redraws of one statement before the whole puzzle is restarted from the next sub-stream.
+    static let attemptsPerStatement = 200
+    static let restarts = 64
+
+    /// The puzzle at `parameters` with instance seed `seed`.
+    public static func generate(_ parameters: PuzzleParameters, seed: UInt64) throws(FjordError) -> Puzzle {
+        for restart in 0..<restarts {
+            var rng = SplitMix64(seed: SplitMix64.mix(seed &+ UInt64(restart) &* 0x9E37_79B9_7F4A_7C15))
+            if let p = attempt(parameters, seed: seed, rng: &rng) { return p }
+        }
+        throw FjordError(.software, "no valid puzzle at \(parameters) seed \(seed) after \(restarts) restarts")
+    }
+
+    /// Instance `index` of `parameters` under `baseSeed`.
+    public static func generate(_ parameters: PuzzleParameters, baseSeed: UInt64, index: Int) throws(FjordError) -> Puzzle {
+        try generate(parameters, seed: parameters.seed(base: baseSeed, index: index))
+    }
+
+    private static func attempt(_ par: PuzzleParameters, seed: UInt64, rng: inout SplitMix64) -> Puzzle? {
+        let d = par.d
+        var catScratch = Array(0..<Category.allCases.count)
+        rng.sample(d, from: &catScratch)
+        let categories = catScratch[0..<d].map { Category(rawValue: $0)! }
+        let nPeople = max(d, 2)
+        var nameScratch = Array(0..<Vocabulary.names.count)
+        rng.sample(nPeople, from: &nameScratch)
+        let people = nameScratch[0..<nPeople].map { Vocabulary.names[$0] }
+        let poi = rng.below(nPeople)
+        let wanted = d == 1 ? 3 : d + 1
+        var domains: [[String]] = []
+        for c in categories {
+            let vocab = c.values
+            var scratch = Array(0..<vocab.count)
+            let L = min(wanted, vocab.count)
+            rng.sample(L, from: &scratch)
+            domains.append(scratch[0..<L].map { vocab[$0] })
+        }
+        var state = [UInt8](repeating: 0, count: nPeople * d)
+        for p in 0..<nPeople {
+            for s in 0..<d { state[p * d + s] = UInt8(p % domains[s].count) }
+        }
+        let initial = state
+        let others = (0..<nPeople).filter { $0 != poi }
+
+        var needlesLeft = par.needles, haysLeft = par.N - par.needles
+        var statements: [Statement] = []
+        statements.reserveCapacity(par.N)
+        var slotScratch = Array(0..<d)
+        var matched = [Bool](repeating: false, count: nPeople)
+        var trial = state
+        var conds: [(slot: Int, value: Int)] = [], upds: [(slot: Int, value: Int)] = []
+        conds.reserveCapacity(d)
+        upds.reserveCapacity(d)
+        while needlesLeft + haysLeft > 0 {
+            let isNeedle = rng.below(needlesLeft + haysLeft) < needlesLeft
+            var accepted = false
+            for _ in 0..<attemptsPerStatement {
+                let target = isNeedle ? poi : others[rng.below(others.count)]
+                let kc = 1 + rng.below(d), ku = 1 + rng.below(d)
+                conds.removeAll(keepingCapacity: true)
+                upds.removeAll(keepingCapacity: true)
+                rng.sample(kc, from: &slotScratch)
+                for i in 0..<kc {
+                    let s = slotScratch[i]
+                    conds.append((s, Int(state[target * d + s])))
+                }
+                rng.sample(ku, from: &slotScratch)
+                for i in 0..<ku {
+                    let s = slotScratch[i]
+                    let L = domains[s].count
+                    let a = Int(state[target * d + s]), b = Int(state[poi * d + s])
+                    // Uniform over the domain minus {a, b}: draw among L − |{a, b}| and skip the excluded values.
+                    var v = rng.below(L - (a == b ? 1 : 2))
+                    if v >= min(a, b) { v += 1 }
+                    if a != b, v >= max(a, b) { v += 1 }
+                    upds.append((s, v))
+                }
+                // Who matches every condition?
+                var matchedOthers = 0
+                for p in 0..<nPeople {
+                    var m = true
+                    for c in conds where Int(state[p * d + c.slot]) != c.value { m = false; break }
+                    matched[p] = m
+                    if m && p != poi { matchedOthers += 1 }
+                }
+                if isNeedle ? matchedOthers == others.count : matched[poi] { continue }
+                trial = state
+                for p in 0..<nPeople where matched[p] {
+                    for u in upds { trial[p * d + u.slot] = UInt8(u.value) }
+                }
+                var collision = false
+                for p in others {
+                    var same = true
+                    for s in 0..<d where trial[p * d + s] != trial[poi * d + s] { same = false; break }
+                    if same { collision = true; break }
+                }
+                if collision { continue }
+                state = trial
+                statements.append(Statement(conditions: conds, updates: upds, target: target, isNeedle: isNeedle))
+                accepted = true
+                break
+            }
+            if !accepted { return nil }
+            if isNeedle { needlesLeft -= 1 } else { haysLeft -= 1 }
+        }
+        let q = rng.below(d)
+        return Puzzle(parameters: par, seed: seed, people: people, poi: poi, categories: categories, domains: domains,
+                      initial: initial, statements: statements, questionSlot: q,
+                      gold: domains[q][Int(state[poi * d + q])])
+    }
+}

@@ -1,0 +1,159 @@
+import Kernel
+
+/// The three load axes of a CogniLoad puzzle.
+///
+/// - `N`: statements (length; germane load).
+/// - `d`: intrinsic difficulty: d categories, max(d, 2) people, up to d conditions and d updates per statement,
+///   d+1 values per category (3 when d = 1).
+/// - `rho`: needle percentage, the share of statements about the person of interest (extraneous load: lower ρ = more
+///   distractors). Needles k = clamp(round(N·ρ/100), 1, N), rounding halves away from zero as the Elixir generator
+///   that produced the paper's data does (Python's port rounds halves to even: (50, 5) gives 3 here and 2 there).
+public struct PuzzleParameters: Hashable, Sendable, CustomStringConvertible {
+    public var N: Int
+    public var d: Int
+    public var rho: Double
+
+    public static let dRange = 1...10
+    public static let rhoRange = 0.0...100.0
+    public static let maxN = 100_000
+
+    public init(N: Int, d: Int, rho: Double) throws(FjordError) {
+        guard N >= 1, N <= Self.maxN else { throw .usage("N = \(N) is out of range: allowed 1…\(Self.maxN)") }
+        guard Self.dRange.contains(d) else { throw .usage("d = \(d) is out of range: allowed 1…10") }
+        guard rho.isFinite, Self.rhoRange.contains(rho) else {
+            throw .usage("rho = \(rho) is out of range: allowed 0…100 (percent of statements about the person of interest)")
+        }
+        self.N = N
+        self.d = d
+        self.rho = rho
+    }
+
+    /// Needle count k.
+    public var needles: Int { min(N, max(1, Int((Double(N) * rho / 100).rounded()))) }
+
+    /// The paper's grid: N ∈ {20, 50, 100, 250} × ρ ∈ {5, 10, 25, 50, 75, 90, 95} × d ∈ {1, 3, 5, 7, 10}.
+    public static let paperGrid: [PuzzleParameters] = {
+        var g: [PuzzleParameters] = []
+        for n in [20, 50, 100, 250] {
+            for r in [5.0, 10, 25, 50, 75, 90, 95] {
+                for d in [1, 3, 5, 7, 10] { g.append(try! PuzzleParameters(N: n, d: d, rho: r)) }
+            }
+        }
+        return g
+    }()
+
+    /// ρ as written in ids and tables: "5", "12.5".
+    public var rhoText: String { JSON.format(rho) }
+
+    public var description: String { "N=\(N) d=\(d) rho=\(rhoText)" }
+
+    /// The seed of instance `index` at these parameters under `base`.
+    public func seed(base: UInt64, index: Int) -> UInt64 {
+        instanceSeed(base, UInt64(N), UInt64(d), rho.bitPattern, UInt64(index))
+    }
+
+    /// The instance id, "N250-d10-r50-0003".
+    public func id(index: Int) -> String {
+        let i = String(index)
+        return "N\(N)-d\(d)-r\(rhoText)-" + String(repeating: "0", count: max(0, 4 - i.count)) + i
+    }
+}
+
+/// One statement: the people matching every condition (current values) take every update, simultaneously.
+public struct Statement: Sendable, Equatable {
+    /// (category slot, value index) pairs, in the order they are written.
+    public var conditions: [(slot: Int, value: Int)]
+    public var updates: [(slot: Int, value: Int)]
+    /// The person the statement was drawn for (the person of interest for a needle).
+    public var target: Int
+    public var isNeedle: Bool
+
+    public static func == (a: Statement, b: Statement) -> Bool {
+        a.target == b.target && a.isNeedle == b.isNeedle
+            && a.conditions.elementsEqual(b.conditions) { $0 == $1 } && a.updates.elementsEqual(b.updates) { $0 == $1 }
+    }
+}
+
+/// A generated puzzle: everything needed to write its prompt, its answer and its workload metadata.
+public struct Puzzle: Sendable {
+    public var parameters: PuzzleParameters
+    public var seed: UInt64
+    /// Person names; `poi` indexes the person of interest.
+    public var people: [String]
+    public var poi: Int
+    /// The d categories, in the order init lines list them.
+    public var categories: [Category]
+    /// Per category slot, the values in play (domain).
+    public var domains: [[String]]
+    /// Initial value index per person and slot: `initial[p * d + s]`.
+    public var initial: [UInt8]
+    public var statements: [Statement]
+    /// The asked category slot.
+    public var questionSlot: Int
+    /// The person of interest's final value in the asked category.
+    public var gold: String
+
+    public var d: Int { categories.count }
+    public var askedCategory: Category { categories[questionSlot] }
+
+    /// 1-based numbers of the statements about the person of interest.
+    public var needlePositions: [Int] { statements.indices.filter { statements[$0].isNeedle }.map { $0 + 1 } }
+
+    /// Σ over needles of (conditions + updates): a finer workload proxy than the needle count.
+    public var needleOperations: Int {
+        statements.reduce(0) { $0 + ($1.isNeedle ? $1.conditions.count + $1.updates.count : 0) }
+    }
+
+    /// People a statement was drawn for, most recently targeted first: the people the prompt introduces.
+    public var introducedPeople: [Int] {
+        var seen = [Bool](repeating: false, count: people.count), order: [Int] = []
+        for s in statements.reversed() where !seen[s.target] {
+            seen[s.target] = true
+            order.append(s.target)
+        }
+        return order
+    }
+
+    /// The instruction line of every prompt (ours; same content as CogniLoad's: sequential reasoning, one final sentence).
+    public static let instruction = "Solve this logic puzzle. Work through the statements strictly in the order given. "
+        + "End your response with one sentence that states the asked property (for example \"Peter is located at the "
+        + "kitchen.\" or \"Peter is wearing blue socks.\")."
+
+    /// The prompt: instruction, a blank line, the introduced people's initial states, a blank line, the numbered
+    /// statements, a blank line, the question.
+    public func prompt() -> String {
+        var out = Puzzle.instruction
+        out.reserveCapacity(statements.count * (40 + 60 * d))
+        out += "\n\n"
+        for p in introducedPeople {
+            out += people[p]
+            out += " "
+            for s in 0..<d {
+                if s > 0 { out += " and " }
+                out += categories[s].initial(domains[s][Int(initial[p * d + s])])
+            }
+            out += ".\n"
+        }
+        out += "\n"
+        for (i, st) in statements.enumerated() {
+            out += String(i + 1)
+            out += ". The people "
+            for (k, c) in st.conditions.enumerated() {
+                if k > 0 { out += " and " }
+                out += categories[c.slot].condition(domains[c.slot][c.value])
+            }
+            out += " "
+            for (k, u) in st.updates.enumerated() {
+                if k > 0 { out += " and " }
+                out += categories[u.slot].update(domains[u.slot][u.value])
+            }
+            out += "\n"
+        }
+        out += "\n"
+        out += askedCategory.question(people[poi])
+        return out
+    }
+
+    /// The exact solver's final sentence.
+    public var answerSentence: String { askedCategory.answer(people[poi], gold) }
+}

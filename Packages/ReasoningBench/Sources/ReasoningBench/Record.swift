@@ -1,0 +1,202 @@
+import Kernel
+
+/// One JSON Lines record: a puzzle instance, and once a model has answered it, the response and its score.
+///
+/// `generate` writes the instance fields; `run` and `simulate` add the response fields; `score` adds the verdict fields.
+/// The schema is documented in the package README. Keys are written sorted, so equal records are equal bytes.
+public struct Record: Sendable, Equatable {
+    // Instance.
+    public var id: String
+    public var parameters: PuzzleParameters
+    public var seed: UInt64
+    public var needles: Int
+    public var needleOperations: Int
+    public var needlePositions: [Int]
+    public var category: Category
+    public var person: String
+    public var gold: String
+    public var prompt: String?
+
+    // Response.
+    public var model: String?
+    public var completion: String?
+    public var reasoning: String?
+    public var finishReason: String?
+    public var promptTokens: Int?
+    public var completionTokens: Int?
+    /// How tokens were counted: the server's tokenizer ("server") or words ("whitespace") for simulated models.
+    public var tokenizer: String?
+    public var latencyMs: Double?
+    public var attempts: Int?
+    /// Set when the request failed for good; such a record has no completion and is retried on resume.
+    public var error: String?
+
+    // Verdict.
+    public var extracted: String?
+    public var completed: Bool?
+    public var correct: Bool?
+    public var ambiguous: Bool?
+
+    /// The instance record of a generated puzzle.
+    public init(puzzle p: Puzzle, index: Int, includePrompt: Bool = true) {
+        id = p.parameters.id(index: index)
+        parameters = p.parameters
+        seed = p.seed
+        needles = p.parameters.needles
+        needleOperations = p.needleOperations
+        needlePositions = p.needlePositions
+        category = p.askedCategory
+        person = p.people[p.poi]
+        gold = p.gold
+        prompt = includePrompt ? p.prompt() : nil
+    }
+
+    /// Regenerates this record's puzzle from its parameters and seed.
+    public func puzzle() throws(FjordError) -> Puzzle { try Generator.generate(parameters, seed: seed) }
+
+    /// The record's prompt, regenerated when the file does not carry it.
+    public func promptText() throws(FjordError) -> String {
+        if let prompt { return prompt }
+        return try puzzle().prompt()
+    }
+
+    /// Work units W_poi: the needle count (statements the answer depends on).
+    public var workload: Double { Double(needles) }
+
+    /// Scores the completion (sets extracted, completed, correct, ambiguous). A record without a completion is left alone.
+    public mutating func score() {
+        guard let c = completion else { return }
+        let v = Scoring.score(completion: c, finishReason: finishReason, category: category, gold: gold)
+        extracted = v.extracted
+        completed = v.completed
+        correct = v.correct
+        ambiguous = v.ambiguous
+    }
+
+    public var json: JSON {
+        var o: [String: JSON] = [
+            "id": .string(id),
+            "params": .object(["N": .number(Double(parameters.N)), "d": .number(Double(parameters.d)),
+                               "rho": .number(parameters.rho)]),
+            "seed": .number(Double(seed)),
+            "needles": .number(Double(needles)),
+            "needle_ops": .number(Double(needleOperations)),
+            "needle_positions": .array(needlePositions.map { .number(Double($0)) }),
+            "category": .string(category.name),
+            "person": .string(person),
+            "gold": .string(gold),
+        ]
+        func put(_ k: String, _ v: String?) { if let v { o[k] = .string(v) } }
+        func put(_ k: String, _ v: Bool?) { if let v { o[k] = .bool(v) } }
+        func put(_ k: String, _ v: Double?) { if let v { o[k] = .number(v) } }
+        put("prompt", prompt)
+        put("model", model)
+        put("completion", completion)
+        put("reasoning", reasoning)
+        put("finish_reason", finishReason)
+        put("tokenizer", tokenizer)
+        put("latency_ms", latencyMs)
+        put("attempts", attempts.map(Double.init))
+        put("error", error)
+        put("extracted", extracted)
+        put("completed", completed)
+        put("correct", correct)
+        put("ambiguous", ambiguous)
+        if promptTokens != nil || completionTokens != nil {
+            var u: [String: JSON] = [:]
+            if let p = promptTokens { u["prompt_tokens"] = .number(Double(p)) }
+            if let c = completionTokens { u["completion_tokens"] = .number(Double(c)) }
+            o["usage"] = .object(u)
+        }
+        return .object(o)
+    }
+
+    /// One JSONL line (no newline).
+    public var line: String { json.serialized }
+
+    /// Reads a record from a parsed JSON object; `at` names the line in errors ("results.jsonl line 7").
+    public init(json v: JSON, at: String) throws(FjordError) {
+        func need<T>(_ k: String, _ get: (JSON) -> T?) throws(FjordError) -> T {
+            guard let x = v[k], let t = get(x) else { throw .data("\(at): missing or mistyped field \"\(k)\"") }
+            return t
+        }
+        func opt<T>(_ k: String, _ get: (JSON) -> T?) throws(FjordError) -> T? {
+            guard let x = v[k], x != .null else { return nil }
+            guard let t = get(x) else { throw .data("\(at): mistyped field \"\(k)\"") }
+            return t
+        }
+        guard case .object = v else { throw .data("\(at): a record must be a JSON object") }
+        id = try need("id") { $0.stringValue }
+        let p = try need("params") { $0.objectValue }
+        guard let n = p["N"]?.intValue, let d = p["d"]?.intValue, let r = p["rho"]?.doubleValue else {
+            throw .data("\(at): \"params\" needs integer N and d and a number rho")
+        }
+        do { parameters = try PuzzleParameters(N: n, d: d, rho: r) } catch { throw .data("\(at): \(error.message)") }
+        seed = UInt64(try need("seed") { $0.intValue })
+        needles = try opt("needles") { $0.intValue } ?? parameters.needles
+        needleOperations = try opt("needle_ops") { $0.intValue } ?? 0
+        needlePositions = try opt("needle_positions") { $0.arrayValue?.compactMap(\.intValue) } ?? []
+        let cname = try need("category") { $0.stringValue }
+        guard let c = Category(name: cname) else { throw .data("\(at): unknown category \"\(cname)\"") }
+        category = c
+        person = try opt("person") { $0.stringValue } ?? ""
+        gold = try need("gold") { $0.stringValue }
+        prompt = try opt("prompt") { $0.stringValue }
+        model = try opt("model") { $0.stringValue }
+        completion = try opt("completion") { $0.stringValue }
+        reasoning = try opt("reasoning") { $0.stringValue }
+        finishReason = try opt("finish_reason") { $0.stringValue }
+        tokenizer = try opt("tokenizer") { $0.stringValue }
+        latencyMs = try opt("latency_ms") { $0.doubleValue }
+        attempts = try opt("attempts") { $0.intValue }
+        error = try opt("error") { $0.stringValue }
+        extracted = try opt("extracted") { $0.stringValue }
+        completed = try opt("completed") { if case .bool(let b) = $0 { b } else { nil } }
+        correct = try opt("correct") { if case .bool(let b) = $0 { b } else { nil } }
+        ambiguous = try opt("ambiguous") { if case .bool(let b) = $0 { b } else { nil } }
+        if let u = try opt("usage", { $0.objectValue }) {
+            promptTokens = u["prompt_tokens"]?.intValue
+            completionTokens = u["completion_tokens"]?.intValue
+        }
+    }
+}
+
+/// Reading and writing JSON Lines files of records.
+public enum RecordFile {
+    /// Every record in `bytes` (the contents of `name`). Blank lines are skipped; a malformed line is an error naming
+    /// its line number. `allowTruncatedLast` accepts a last line without its newline that does not parse (an interrupted
+    /// writer) and reports it through `truncatedTail` instead.
+    public static func parse(_ bytes: [UInt8], name: String, allowTruncatedLast: Bool = false,
+                             truncatedTail: UnsafeMutablePointer<Int>? = nil) throws(FjordError) -> [Record] {
+        var out: [Record] = []
+        var start = 0, lineNo = 0
+        while start < bytes.count {
+            lineNo += 1
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            let isLast = end == bytes.count
+            let slice = Array(bytes[start..<end])
+            defer { start = end + 1 }
+            if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            let at = "\(name) line \(lineNo)"
+            do {
+                let v = try JSON.parse(slice, what: at)
+                out.append(try Record(json: v, at: at))
+            } catch {
+                if allowTruncatedLast && isLast {
+                    truncatedTail?.pointee = slice.count
+                    return out
+                }
+                throw error
+            }
+        }
+        return out
+    }
+
+    /// Reads a file (or stdin for "-").
+    public static func read(path: String) throws(FjordError) -> [Record] {
+        let src = try ByteSource.open(path: path)
+        let name = path == "-" ? "stdin" : path
+        return try parse(try src.readAll(), name: name)
+    }
+}
