@@ -21,6 +21,7 @@ let package = Package(
         .package(path: "../Packages/Learn"),
         .package(path: "../Packages/Quant"),
         .package(path: "../Packages/RobustAgg"),
+        .package(path: "../Packages/ReasoningBench"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
@@ -28,5 +29,6 @@ let package = Package(
         bench("LearnBench", [("Kernel", "Kernel"), ("Learn", "Learn")]),
         bench("QuantBench", [("Kernel", "Kernel"), ("Quant", "Quant")]),
         bench("RobustBench", [("Kernel", "Kernel"), ("Learn", "Learn"), ("RobustAgg", "RobustAgg")]),
+        bench("ReasoningBenchBench", [("Kernel", "Kernel"), ("ReasoningBench", "ReasoningBench")]),
     ]
 )

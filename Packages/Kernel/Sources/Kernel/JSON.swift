@@ -41,34 +41,37 @@ public enum JSON: Equatable, Sendable {
     }
 
     /// Compact serialization with object keys sorted (so equal values give equal bytes).
-    public var serialized: String {
-        var out = ""
+    public var serialized: String { String(decoding: serializedBytes, as: UTF8.self) }
+
+    /// The same serialization as UTF-8 bytes (no String building on the way: long strings are copied in runs).
+    public var serializedBytes: [UInt8] {
+        var out: [UInt8] = []
         write(to: &out)
         return out
     }
 
-    private func write(to out: inout String) {
+    private func write(to out: inout [UInt8]) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let d): out += JSON.format(d)
+        case .null: out += "null".utf8
+        case .bool(let b): out += (b ? "true" : "false").utf8
+        case .number(let d): out += JSON.format(d).utf8
         case .string(let s): JSON.quote(s, into: &out)
         case .array(let a):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (k, v) in a.enumerated() {
-                if k > 0 { out += "," }
+                if k > 0 { out.append(UInt8(ascii: ",")) }
                 v.write(to: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let o):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (k, key) in o.keys.sorted().enumerated() {
-                if k > 0 { out += "," }
+                if k > 0 { out.append(UInt8(ascii: ",")) }
                 JSON.quote(key, into: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 o[key]!.write(to: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
@@ -79,25 +82,39 @@ public enum JSON: Equatable, Sendable {
         return "\(d)"
     }
 
+    /// Appends `s` as a JSON string literal: quotes, backslashes and control characters escaped, the rest copied.
     public static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let h = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else {
-                    out.unicodeScalars.append(u)
+        var b: [UInt8] = []
+        quote(s, into: &b)
+        out += String(decoding: b, as: UTF8.self)
+    }
+
+    public static func quote(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { u in
+            var run = 0
+            for i in 0..<u.count {
+                let c = u[i]
+                guard c < 0x20 || c == 0x22 || c == 0x5C else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: u[run..<i]))
+                run = i + 1
+                switch c {
+                case 0x22: out += "\\\"".utf8
+                case 0x5C: out += "\\\\".utf8
+                case 0x0A: out += "\\n".utf8
+                case 0x0D: out += "\\r".utf8
+                case 0x09: out += "\\t".utf8
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out += "\\u00".utf8
+                    out.append(hex[Int(c >> 4)])
+                    out.append(hex[Int(c & 15)])
                 }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: u[run..<u.count]))
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }
 
@@ -215,13 +232,27 @@ struct JSONParser {
 
     mutating func string() throws(FjordError) -> String {
         i += 1 // opening quote
+        // Runs of plain bytes are copied whole; a string without escapes is made straight from the input.
         var bytes: [UInt8] = []
+        var run = i, escaped = false
         while true {
             guard i < b.count else { throw fail("unterminated string") }
             let c = b[i]
-            if c == 0x22 { i += 1; break }
+            if c == 0x22 {
+                if !escaped {
+                    guard let s = String(validating: b[run..<i], as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
+                    i += 1
+                    return s
+                }
+                bytes += b[run..<i]
+                i += 1
+                break
+            }
             if c < 0x20 { throw fail("control character in string") }
-            if c != 0x5C { bytes.append(c); i += 1; continue }
+            if c != 0x5C { i += 1; continue }
+            bytes += b[run..<i]
+            escaped = true
+            defer { run = i }
             i += 1
             guard i < b.count else { throw fail("unterminated escape") }
             let e = b[i]

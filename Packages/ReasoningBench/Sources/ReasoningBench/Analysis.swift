@@ -50,6 +50,8 @@ public struct ModelSummary: Sendable {
         public var grounding: Estimate
         public var repetition: Estimate
         public var copying: Estimate
+        /// Truncated traces with repetition ≥ `Analysis.loopRepetition`, left out of the κ and α fits.
+        public var loops: Int
     }
 
     /// Logistic fit of correctness on (1, ln N, d, r, r²) with r = (ρ − 50)/50, against the same without r²:
@@ -72,6 +74,9 @@ public enum Analysis {
         public var traces = true
         public init() {}
     }
+
+    /// A truncated trace with at least this share of repeated lines counts as a loop.
+    public static let loopRepetition = 0.5
 
     /// Tokens of a record: the server's count, else words of the completion.
     static func tokens(_ r: Record) -> Double {
@@ -103,21 +108,25 @@ public enum Analysis {
         let t = rs.map(tokens), w = rs.map(\.workload)
         let seed = instanceSeed(o.seed, fnv1a(model))
         func mean(_ idx: [Int], _ f: (Int) -> Double) -> Double { idx.reduce(0) { $0 + f($1) } / Double(idx.count) }
-        let acc = Stats.bootstrap(n: n, resamples: o.resamples, seed: seed) { mean($0) { y[$0] ? 1 : 0 } }
-        let comp = Stats.bootstrap(n: n, resamples: o.resamples, seed: seed &+ 1) { mean($0) { c[$0] ? 1 : 0 } }
-        let cond = Stats.bootstrap(n: n, resamples: o.resamples, seed: seed &+ 2) { idx in
-            let nc = idx.reduce(0) { $0 + (c[$1] ? 1 : 0) }
-            return nc == 0 ? .nan : Double(idx.reduce(0) { $0 + (y[$1] ? 1 : 0) }) / Double(nc)
+        // Columns: y, c, T, c·T/W. Accuracy, C, Q, T̄, E and VO are all ratios of their sums.
+        let yd = y.map { $0 ? 1.0 : 0 }, cd = c.map { $0 ? 1.0 : 0 }
+        let vo = (0..<n).map { c[$0] ? t[$0] / w[$0] : 0 }
+        let nn = Double(n)
+        let e = Stats.bootstrapSums(columns: [yd, cd, t, vo], resamples: o.resamples, seed: seed, statistics: [
+            { $0[0] / nn }, { $0[1] / nn }, { $0[0] / $0[1] }, { $0[2] / nn }, { 1000 * $0[0] / $0[2] }, { $0[3] / $0[1] },
+        ])
+        let (acc, comp, cond, tbar, eff, overhead) = (e[0], e[1], e[2], e[3], e[4], e[5])
+        // Trace measures first: a truncated trace that is mostly repeated lines is a loop, not verbosity, and says
+        // nothing about how tokens grow with the workload; the two regressions leave such instances out.
+        var measures: [TraceMeasures?] = Array(repeating: nil, count: n)
+        if o.traces {
+            for (i, r) in rs.enumerated() {
+                guard let text = r.completion, let p = try? r.puzzle() else { continue }
+                measures[i] = TraceMeasures(trace: (r.reasoning.map { $0 + "\n" } ?? "") + text, puzzle: p, prompt: r.prompt)
+            }
         }
-        let tbar = Stats.bootstrap(n: n, resamples: o.resamples, seed: seed &+ 3) { mean($0) { t[$0] } }
-        let eff = Stats.bootstrap(n: n, resamples: o.resamples, seed: seed &+ 4) { idx in
-            1000 * Double(idx.reduce(0) { $0 + (y[$1] ? 1 : 0) }) / idx.reduce(0) { $0 + t[$1] }
-        }
-        let vo = Stats.bootstrap(n: n, resamples: o.resamples, seed: seed &+ 5) { idx in
-            let done = idx.filter { c[$0] }
-            return done.isEmpty ? .nan : mean(done) { t[$0] / w[$0] }
-        }
-        let positive = (0..<n).filter { t[$0] > 0 }
+        let isLoop = (0..<n).map { !c[$0] && (measures[$0]?.repetition ?? 0) >= Analysis.loopRepetition }
+        let positive = (0..<n).filter { t[$0] > 0 && !isLoop[$0] }
         let lx = positive.map { log(w[$0]) }, ly = positive.map { log(t[$0]) }, cens = positive.map { !c[$0] }
         let m = positive.count
         let kOLS = Stats.bootstrap(n: m, resamples: o.fitResamples, seed: seed &+ 6) { idx in
@@ -139,29 +148,18 @@ public enum Analysis {
             : Estimate(a0, Stats.quantile(alphas, 0.025), Stats.quantile(alphas, 0.975))
 
         var traces: ModelSummary.TraceSummary?
-        if o.traces {
-            var g: [Double] = [], rep: [Double] = [], cp: [Double] = []
-            for r in rs {
-                guard let text = r.completion, let p = try? r.puzzle() else { continue }
-                let tm = TraceMeasures(trace: (r.reasoning.map { $0 + "\n" } ?? "") + text, puzzle: p, prompt: r.prompt)
-                g.append(tm.grounding); rep.append(tm.repetition); cp.append(tm.copying)
-            }
-            if !g.isEmpty {
-                func est(_ v: [Double], _ k: UInt64) -> Estimate {
-                    Stats.bootstrap(n: v.count, resamples: o.resamples, seed: seed &+ k) { mean($0) { v[$0] } }
-                }
-                traces = .init(grounding: est(g, 8), repetition: est(rep, 9), copying: est(cp, 10))
-            }
+        let ms = measures.compactMap { $0 }
+        if !ms.isEmpty {
+            func est(_ v: [Double], _ k: UInt64) -> Estimate { Stats.bootstrapMean(v, resamples: o.resamples, seed: seed &+ k) }
+            traces = .init(grounding: est(ms.map(\.grounding), 8), repetition: est(ms.map(\.repetition), 9),
+                           copying: est(ms.map(\.copying), 10), loops: isLoop.filter { $0 }.count)
         }
 
         func grouped(_ key: (Record) -> Double, _ k: UInt64) -> [(Double, Estimate)] {
             var groups: [Double: [Int]] = [:]
             for i in 0..<n { groups[key(rs[i]), default: []].append(i) }
             return groups.keys.sorted().map { v in
-                let idx = groups[v]!
-                return (v, Stats.bootstrap(n: idx.count, resamples: o.resamples, seed: seed &+ k &+ UInt64(v * 1000)) { sub in
-                    mean(sub) { y[idx[$0]] ? 1 : 0 }
-                })
+                (v, Stats.bootstrapMean(groups[v]!.map { yd[$0] }, resamples: o.resamples, seed: seed &+ k &+ UInt64(v * 1000)))
             }
         }
         var cells: [ModelSummary.Cell: (correct: Int, total: Int)] = [:]
@@ -174,7 +172,7 @@ public enum Analysis {
         }
         return ModelSummary(
             model: model, count: n, failed: input.count - n, accuracy: acc, completion: comp, conditionalAccuracy: cond,
-            meanTokens: tbar, efficiency: eff, overheadPerUnit: vo, couplingOLS: kOLS, alpha: alpha, coupling: tob,
+            meanTokens: tbar, efficiency: eff, overheadPerUnit: overhead, couplingOLS: kOLS, alpha: alpha, coupling: tob,
             ambiguousRate: Double(rs.filter { $0.ambiguous == true }.count) / Double(n), traces: traces,
             byN: grouped({ Double($0.parameters.N) }, 11), byD: grouped({ Double($0.parameters.d) }, 12),
             byRho: grouped({ $0.parameters.rho }, 13), cells: cells, uShape: uShape(rs, y))

@@ -64,7 +64,7 @@ public enum Generator {
         statements.reserveCapacity(par.N)
         var slotScratch = Array(0..<d)
         var matched = [Bool](repeating: false, count: nPeople)
-        var trial = state
+        var trial = [UInt8](repeating: 0, count: state.count)
         var conds: [(slot: Int, value: Int)] = [], upds: [(slot: Int, value: Int)] = []
         conds.reserveCapacity(d)
         upds.reserveCapacity(d)
@@ -101,7 +101,7 @@ public enum Generator {
                     if m && p != poi { matchedOthers += 1 }
                 }
                 if isNeedle ? matchedOthers == others.count : matched[poi] { continue }
-                trial = state
+                for i in 0..<state.count { trial[i] = state[i] }  // no allocation: trial is its own buffer
                 for p in 0..<nPeople where matched[p] {
                     for u in upds { trial[p * d + u.slot] = UInt8(u.value) }
                 }
@@ -112,7 +112,7 @@ public enum Generator {
                     if same { collision = true; break }
                 }
                 if collision { continue }
-                state = trial
+                swap(&state, &trial)
                 statements.append(Statement(conditions: conds, updates: upds, target: target, isNeedle: isNeedle))
                 accepted = true
                 break

@@ -121,39 +121,76 @@ public struct Puzzle: Sendable {
 
     /// The prompt: instruction, a blank line, the introduced people's initial states, a blank line, the numbered
     /// statements, a blank line, the question.
-    public func prompt() -> String {
-        var out = Puzzle.instruction
-        out.reserveCapacity(statements.count * (40 + 60 * d))
-        out += "\n\n"
+    public func prompt() -> String { String(decoding: promptBytes(), as: UTF8.self) }
+
+    /// The prompt as UTF-8, assembled from pre-rendered clauses (the generator's hot path).
+    public func promptBytes() -> [UInt8] {
+        let t = ClauseTable.shared
+        // Per slot, the vocabulary index of each domain value.
+        let vocab = (0..<d).map { s in domains[s].map { v in categories[s].values.firstIndex(of: v)! } }
+        func clause(_ kind: Int, _ s: Int, _ v: Int) -> [UInt8] { t.bytes[kind][categories[s].rawValue][vocab[s][v]] }
+        var out: [UInt8] = []
+        out.reserveCapacity(Puzzle.instructionBytes.count + statements.count * (24 + 64 * d))
+        out += Puzzle.instructionBytes
+        out += "\n\n".utf8
         for p in introducedPeople {
-            out += people[p]
-            out += " "
+            out += people[p].utf8
+            out.append(0x20)
             for s in 0..<d {
-                if s > 0 { out += " and " }
-                out += categories[s].initial(domains[s][Int(initial[p * d + s])])
+                if s > 0 { out += ClauseTable.and }
+                out += clause(0, s, Int(initial[p * d + s]))
             }
-            out += ".\n"
+            out += ".\n".utf8
         }
-        out += "\n"
-        for (i, st) in statements.enumerated() {
-            out += String(i + 1)
-            out += ". The people "
-            for (k, c) in st.conditions.enumerated() {
-                if k > 0 { out += " and " }
-                out += categories[c.slot].condition(domains[c.slot][c.value])
-            }
-            out += " "
-            for (k, u) in st.updates.enumerated() {
-                if k > 0 { out += " and " }
-                out += categories[u.slot].update(domains[u.slot][u.value])
-            }
-            out += "\n"
+        out.append(0x0A)
+        for i in statements.indices {
+            appendStatement(i, vocab: vocab, to: &out)
+            out.append(0x0A)
         }
-        out += "\n"
-        out += askedCategory.question(people[poi])
+        out.append(0x0A)
+        out += askedCategory.question(people[poi]).utf8
         return out
+    }
+
+    static let instructionBytes = Array(instruction.utf8)
+
+    /// Statement `i` (0-based) as its prompt line, "7. The people … ".
+    public func statementLine(_ i: Int) -> String {
+        var out: [UInt8] = []
+        appendStatement(i, vocab: (0..<d).map { s in domains[s].map { v in categories[s].values.firstIndex(of: v)! } }, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private func appendStatement(_ i: Int, vocab: [[Int]], to out: inout [UInt8]) {
+        let t = ClauseTable.shared
+        let st = statements[i]
+        out += String(i + 1).utf8
+        out += ClauseTable.thePeople
+        for (k, c) in st.conditions.enumerated() {
+            if k > 0 { out += ClauseTable.and }
+            out += t.bytes[1][categories[c.slot].rawValue][vocab[c.slot][c.value]]
+        }
+        out.append(0x20)
+        for (k, u) in st.updates.enumerated() {
+            if k > 0 { out += ClauseTable.and }
+            out += t.bytes[2][categories[u.slot].rawValue][vocab[u.slot][u.value]]
+        }
     }
 
     /// The exact solver's final sentence.
     public var answerSentence: String { askedCategory.answer(people[poi], gold) }
+}
+
+/// Every clause of every category and value as UTF-8, rendered once: `bytes[kind][category][value]` with kind
+/// 0 = initial, 1 = condition, 2 = update.
+final class ClauseTable: Sendable {
+    static let shared = ClauseTable()
+    static let and = Array(" and ".utf8)
+    static let thePeople = Array(". The people ".utf8)
+    let bytes: [[[[UInt8]]]]
+    private init() {
+        bytes = [{ (c: Category, v: String) in c.initial(v) }, { $0.condition($1) }, { $0.update($1) }].map { render in
+            Category.allCases.map { c in c.values.map { Array(render(c, $0).utf8) } }
+        }
+    }
 }

@@ -52,7 +52,14 @@ public struct Record: Sendable, Equatable {
     }
 
     /// Regenerates this record's puzzle from its parameters and seed.
-    public func puzzle() throws(FjordError) -> Puzzle { try Generator.generate(parameters, seed: seed) }
+    /// A record whose gold or person differs from the regenerated puzzle's was made by another generator: an error.
+    public func puzzle() throws(FjordError) -> Puzzle {
+        let p = try Generator.generate(parameters, seed: seed)
+        guard p.gold == gold, person.isEmpty || p.people[p.poi] == person else {
+            throw .data("\(id): the puzzle regenerated from its params and seed has another answer; was it made by another generator version?")
+        }
+        return p
+    }
 
     /// The record's prompt, regenerated when the file does not carry it.
     public func promptText() throws(FjordError) -> String {

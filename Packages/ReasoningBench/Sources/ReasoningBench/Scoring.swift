@@ -13,7 +13,8 @@ public enum Scoring {
         public var candidates: [String]
         public var completed: Bool
         public var correct: Bool
-        public var ambiguous: Bool { candidates.count > 1 }
+        /// A completed answer whose final sentence names several values of the asked category.
+        public var ambiguous: Bool { completed && candidates.count > 1 }
     }
 
     /// Scores `completion` against `gold` for a question about `category`.
@@ -26,38 +27,72 @@ public enum Scoring {
                        correct: completed && extracted == gold)
     }
 
-    /// The last sentence with a letter in it, after the last `</think>`.
+    /// The last sentence with a letter in it, after the last `</think>`. Works on the UTF-8 bytes: completions are long.
     public static func finalSentence(of text: String) -> Substring {
-        var body = Substring(text)
-        if let r = body.ranges(of: "</think>").last { body = body[r.upperBound...] }
-        var end = body.endIndex
-        // Walk back over sentence ends; a sentence is the text between two terminators (. ! ? or newline).
-        while end > body.startIndex {
-            var start = end
-            while start > body.startIndex {
-                let p = body.index(before: start)
-                if ".!?\n".contains(body[p]) { break }
-                start = p
+        let u = text.utf8
+        var bytes = Array(u)
+        let n = bytes.count
+        let marker = Array("</think>".utf8)
+        var from = 0
+        if n >= marker.count {
+            var i = n - marker.count
+            while i >= 0 {
+                if bytes[i] == 0x3C && bytes[i..<(i + marker.count)].elementsEqual(marker) { from = i + marker.count; break }
+                i -= 1
             }
-            let s = body[start..<end]
-            if s.contains(where: \.isLetter) { return s }
-            if start == body.startIndex { break }
-            end = body.index(before: start)
         }
-        return body[body.endIndex...]
+        // Walk back over sentence ends (. ! ? newline) to the last sentence holding a letter (any non-ASCII byte counts).
+        var end = n
+        while end > from {
+            var start = end
+            while start > from {
+                let c = bytes[start - 1]
+                if c == 0x2E || c == 0x21 || c == 0x3F || c == 0x0A { break }
+                start -= 1
+            }
+            var hasLetter = false
+            for k in start..<end {
+                let c = bytes[k] | 0x20
+                if (c >= 0x61 && c <= 0x7A) || bytes[k] >= 0x80 { hasLetter = true; break }
+            }
+            if hasLetter {
+                let lo = u.index(u.startIndex, offsetBy: start), hi = u.index(u.startIndex, offsetBy: end)
+                return text[lo..<hi]
+            }
+            if start == from { break }
+            end = start - 1
+        }
+        bytes.removeAll()
+        return text[text.endIndex...]
     }
 
-    /// Lower-cased words: runs of letters, digits and inner hyphens.
+    /// Lower-cased words: runs of letters, digits and inner hyphens (ASCII letters are lower-cased; other bytes are
+    /// kept as they are).
     public static func words(_ s: Substring) -> [Substring] {
-        s.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") }).compactMap { w in
-            let t = w.drop(while: { $0 == "-" }).reversed().drop(while: { $0 == "-" })
-            return t.isEmpty ? nil : Substring(String(t.reversed()).lowercased())
+        var out: [Substring] = []
+        var word: [UInt8] = []
+        func flush() {
+            while word.last == 0x2D { word.removeLast() }
+            var k = 0
+            while k < word.count && word[k] == 0x2D { k += 1 }
+            if k < word.count { out.append(Substring(String(decoding: word[k...], as: UTF8.self))) }
+            word.removeAll(keepingCapacity: true)
         }
+        for c in s.utf8 {
+            let isUpper = c >= 0x41 && c <= 0x5A
+            if isUpper || (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c >= 0x80 {
+                word.append(isUpper ? c | 0x20 : c)
+            } else if !word.isEmpty {
+                flush()
+            }
+        }
+        if !word.isEmpty { flush() }
+        return out
     }
 
     /// The category's values named as whole words in `sentence`, in order of first appearance, without repeats.
     public static func valuesNamed(in sentence: Substring, category: Category) -> [String] {
-        let allowed = Set(category.values)
+        let allowed = valueSets[category.rawValue]
         var found: [String] = []
         for w in words(sentence) {
             let s = String(w)
@@ -65,4 +100,6 @@ public enum Scoring {
         }
         return found
     }
+
+    private static let valueSets: [Set<String>] = Category.allCases.map { Set($0.values) }
 }

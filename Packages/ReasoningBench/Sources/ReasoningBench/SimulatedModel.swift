@@ -84,7 +84,6 @@ public struct SimulatedModel: Sendable, Equatable {
         let traceWords = truncated ? budget : intended - finalWords
 
         var text = TraceWriter(limit: traceWords)
-        let promptLines = puzzle.prompt().split(separator: "\n").filter { $0.first?.isNumber == true }
         let loopAt = loops ? rng.below(max(1, puzzle.statements.count)) : -1
         var i = 0
         while !text.full {
@@ -96,14 +95,16 @@ public struct SimulatedModel: Sendable, Equatable {
             }
             let u = rng.uniform()
             if u < echo {
-                text.line(String(promptLines[k]))
+                text.line(puzzle.statementLine(k))
             } else if u < echo + filler {
                 text.line("Let me keep track of this carefully before going on.")
             } else {
                 let st = puzzle.statements[k]
                 let who = puzzle.people[st.target]
                 let c = st.updates[0]
-                text.line("Step \(k + 1): \(who) matches, so \(who) now \(puzzle.categories[c.slot].update(puzzle.domains[c.slot][c.value])).")
+                let pass = i / puzzle.statements.count
+                let head = pass == 0 ? "Step \(k + 1)" : "Pass \(pass + 1), step \(k + 1)"
+                text.line("\(head): \(who) matches, so \(who) now \(puzzle.categories[c.slot].update(puzzle.domains[c.slot][c.value])).")
             }
             i += 1
         }
@@ -122,6 +123,13 @@ struct TraceWriter {
     var full: Bool { count >= limit }
 
     mutating func line(_ s: String) {
+        let words = s.utf8.reduce(1) { $0 + ($1 == 0x20 ? 1 : 0) }
+        if count + words <= limit {
+            if !text.isEmpty { text += "\n" }
+            text += s
+            count += words
+            return
+        }
         var first = true
         for w in s.split(separator: " ") where count < limit {
             if !first { text += " " } else if !text.isEmpty { text += "\n" }

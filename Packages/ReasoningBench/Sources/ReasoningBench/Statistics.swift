@@ -40,6 +40,50 @@ public enum Stats {
         return Estimate(v, quantile(values, a), quantile(values, 1 - a))
     }
 
+    /// Percentile bootstrap for statistics that are functions of column sums: one resampling pass gives, per resample,
+    /// the sum of every column over n indices drawn with replacement, and `statistic` turns those sums into each value.
+    /// Returns one estimate per statistic. (The same resamples serve every statistic: their intervals are consistent.)
+    public static func bootstrapSums(columns: [[Double]], resamples: Int, level: Double = 0.95, seed: UInt64,
+                                     statistics: [([Double]) -> Double]) -> [Estimate] {
+        let k = columns.count, n = columns.first?.count ?? 0
+        var full = [Double](repeating: 0, count: k)
+        for j in 0..<k { full[j] = columns[j].reduce(0, +) }
+        let values = statistics.map { $0(full) }
+        guard n > 1, resamples > 1 else { return values.map { Estimate($0, $0, $0) } }
+        var rng = SplitMix64(seed: seed)
+        var draws = statistics.map { _ in [Double]() }
+        var sums = [Double](repeating: 0, count: k)
+        // Row-major copy so one draw touches one cache line.
+        var rows = [Double](repeating: 0, count: n * k)
+        for i in 0..<n { for j in 0..<k { rows[i * k + j] = columns[j][i] } }
+        rows.withUnsafeBufferPointer { r in
+            for _ in 0..<resamples {
+                for j in 0..<k { sums[j] = 0 }
+                sums.withUnsafeMutableBufferPointer { s in
+                    for _ in 0..<n {
+                        let base = rng.below(n) * k
+                        for j in 0..<k { s[j] += r[base + j] }
+                    }
+                }
+                for (q, f) in statistics.enumerated() {
+                    let v = f(sums)
+                    if v.isFinite { draws[q].append(v) }
+                }
+            }
+        }
+        let a = (1 - level) / 2
+        return zip(values, draws).map { v, d in
+            let sorted = d.sorted()
+            return sorted.isEmpty ? Estimate(v, .nan, .nan) : Estimate(v, quantile(sorted, a), quantile(sorted, 1 - a))
+        }
+    }
+
+    /// Percentile bootstrap of a plain mean.
+    public static func bootstrapMean(_ v: [Double], resamples: Int, seed: UInt64) -> Estimate {
+        bootstrapSums(columns: [v, [Double](repeating: 1, count: v.count)], resamples: resamples, seed: seed,
+                      statistics: [{ $0[0] / $0[1] }])[0]
+    }
+
     /// Linear-interpolated quantile of sorted values.
     public static func quantile(_ sorted: [Double], _ q: Double) -> Double {
         let h = q * Double(sorted.count - 1)

@@ -13,29 +13,96 @@ public struct TraceMeasures: Sendable, Equatable {
 
     public static let ngram = 8
 
-    /// Measures `trace` against `puzzle` (its prompt and entities).
+    /// Measures `trace` against `puzzle` (its prompt and entities). Works on UTF-8 bytes with hashed words, so a long
+    /// trace costs one pass and no per-word allocation.
     public init(trace: String, puzzle: Puzzle, prompt: String? = nil) {
-        var entities = Set(puzzle.people.map { $0.lowercased() })
-        for d in puzzle.domains { entities.formUnion(d) }
-        let lines = trace.split(separator: "\n")
-            .map { $0.trimmingSpaces }.filter { !$0.isEmpty }
-        var grounded = 0, repeated = 0
-        var seen = Set<Substring>()
-        for l in lines {
-            if Scoring.words(l).contains(where: { entities.contains(String($0)) }) { grounded += 1 }
-            if !seen.insert(l).inserted { repeated += 1 }
+        var entities = Set(puzzle.people.map { TraceMeasures.hash(Array($0.lowercased().utf8)[...]) })
+        for d in puzzle.domains { for v in d { entities.insert(TraceMeasures.hash(Array(v.utf8)[...])) } }
+        var grounded = 0, repeated = 0, lines = 0
+        var seen = Set<UInt64>()
+        var traceWords: [UInt64] = []
+        var t = trace
+        t.withUTF8 { u in
+            var start = 0
+            while start <= u.count {
+                var end = start
+                while end < u.count && u[end] != 0x0A { end += 1 }
+                var lo = start, hi = end
+                while lo < hi && (u[lo] == 0x20 || u[lo] == 0x09 || u[lo] == 0x0D) { lo += 1 }
+                while hi > lo && (u[hi - 1] == 0x20 || u[hi - 1] == 0x09 || u[hi - 1] == 0x0D) { hi -= 1 }
+                if lo < hi {
+                    lines += 1
+                    let line = UnsafeBufferPointer(rebasing: u[lo..<hi])
+                    if !seen.insert(TraceMeasures.hash(line[...])).inserted { repeated += 1 }
+                    var hit = false
+                    TraceMeasures.forEachWord(line, lowercased: true) { if entities.contains($0) { hit = true } }
+                    if hit { grounded += 1 }
+                    TraceMeasures.forEachToken(line) { traceWords.append($0) }
+                }
+                start = end + 1
+            }
         }
-        grounding = lines.isEmpty ? 0 : Double(grounded) / Double(lines.count)
-        repetition = lines.isEmpty ? 0 : Double(repeated) / Double(lines.count)
-
-        let promptGrams = Set(TraceMeasures.ngrams(prompt ?? puzzle.prompt()))
-        let traceGrams = TraceMeasures.ngrams(trace)
+        grounding = lines == 0 ? 0 : Double(grounded) / Double(lines)
+        repetition = lines == 0 ? 0 : Double(repeated) / Double(lines)
+        let promptGrams = Set(TraceMeasures.ngrams(TraceMeasures.tokens(prompt ?? puzzle.prompt())))
+        let traceGrams = TraceMeasures.ngrams(traceWords)
         copying = traceGrams.isEmpty ? 0 : Double(traceGrams.filter { promptGrams.contains($0) }.count) / Double(traceGrams.count)
     }
 
-    /// Hashes of every window of `ngram` consecutive whitespace-separated words.
-    static func ngrams(_ s: String) -> [UInt64] {
-        let hashes = s.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map { fnv1a(String($0)) }
+    /// FNV-1a of bytes.
+    @inline(__always) static func hash(_ b: Slice<UnsafeBufferPointer<UInt8>>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    @inline(__always) static func hash(_ b: ArraySlice<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    /// Hashes of the words (runs of ASCII letters, digits, hyphens and non-ASCII bytes), optionally lower-cased.
+    static func forEachWord(_ u: UnsafeBufferPointer<UInt8>, lowercased: Bool, _ body: (UInt64) -> Void) {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325, inWord = false
+        for c in u {
+            let isWord = (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c >= 0x80
+            if isWord {
+                let x = lowercased && c >= 0x41 && c <= 0x5A ? c | 0x20 : c
+                h = (h ^ UInt64(x)) &* 0x100_0000_01b3
+                inWord = true
+            } else if inWord {
+                body(h)
+                h = 0xcbf2_9ce4_8422_2325
+                inWord = false
+            }
+        }
+        if inWord { body(h) }
+    }
+
+    /// Hashes of the whitespace-separated tokens, as written.
+    static func forEachToken(_ u: UnsafeBufferPointer<UInt8>, _ body: (UInt64) -> Void) {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325, inToken = false
+        for c in u {
+            if c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D {
+                if inToken { body(h); h = 0xcbf2_9ce4_8422_2325; inToken = false }
+            } else {
+                h = (h ^ UInt64(c)) &* 0x100_0000_01b3
+                inToken = true
+            }
+        }
+        if inToken { body(h) }
+    }
+
+    static func tokens(_ s: String) -> [UInt64] {
+        var out: [UInt64] = []
+        var s = s
+        s.withUTF8 { u in forEachToken(u) { out.append($0) } }
+        return out
+    }
+
+    /// Hashes of every window of `ngram` consecutive tokens.
+    static func ngrams(_ hashes: [UInt64]) -> [UInt64] {
         guard hashes.count >= ngram else { return [] }
         var out: [UInt64] = []
         out.reserveCapacity(hashes.count - ngram + 1)

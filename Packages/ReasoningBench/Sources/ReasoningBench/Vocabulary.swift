@@ -47,17 +47,17 @@ public enum Category: Int, CaseIterable, Sendable, Hashable {
     public func initial(_ v: String) -> String {
         switch self {
         case .location: "is located at the \(v)"
-        case .shirt: "is wearing a \(v) shirt"
+        case .shirt: "is wearing \(article(v)) \(v) shirt"
         case .pants: "is wearing \(v) pants"
-        case .hat: "is wearing a \(v) hat"
+        case .hat: "is wearing \(article(v)) \(v) hat"
         case .socks: "is wearing \(v) socks"
         case .gloves: "is wearing \(v) gloves"
         case .underwear: "is wearing \(v) underwear"
         case .hair: "has \(v) colored hair"
         case .eat: "last ate \(v)"
-        case .watch: "last watched a \(v) movie"
+        case .watch: "last watched \(article(v)) \(v) movie"
         case .listen: "last listened to \(v) music"
-        case .read: "last read a \(v) book"
+        case .read: "last read \(article(v)) \(v) book"
         }
     }
 
@@ -65,17 +65,17 @@ public enum Category: Int, CaseIterable, Sendable, Hashable {
     public func condition(_ v: String) -> String {
         switch self {
         case .location: "located in the \(v)"
-        case .shirt: "wearing a \(v) shirt"
+        case .shirt: "wearing \(article(v)) \(v) shirt"
         case .pants: "wearing \(v) pants"
-        case .hat: "wearing a \(v) hat"
+        case .hat: "wearing \(article(v)) \(v) hat"
         case .socks: "wearing \(v) socks"
         case .gloves: "wearing \(v) gloves"
         case .underwear: "wearing \(v) underwear"
         case .hair: "having \(v) hair"
         case .eat: "who most recently ate \(v)"
-        case .watch: "who most recently watched a \(v) movie"
+        case .watch: "who most recently watched \(article(v)) \(v) movie"
         case .listen: "who most recently listened to \(v) music"
-        case .read: "who most recently read a \(v) book"
+        case .read: "who most recently read \(article(v)) \(v) book"
         }
     }
 
@@ -83,17 +83,17 @@ public enum Category: Int, CaseIterable, Sendable, Hashable {
     public func update(_ v: String) -> String {
         switch self {
         case .location: "move to the \(v)"
-        case .shirt: "change into a \(v) shirt"
+        case .shirt: "change into \(article(v)) \(v) shirt"
         case .pants: "change into \(v) pants"
-        case .hat: "put on a \(v) hat"
+        case .hat: "put on \(article(v)) \(v) hat"
         case .socks: "change into \(v) socks"
         case .gloves: "put on \(v) gloves"
         case .underwear: "put on \(v) underwear"
         case .hair: "dye their hair \(v)"
         case .eat: "eat \(v)"
-        case .watch: "watch a \(v) movie"
+        case .watch: "watch \(article(v)) \(v) movie"
         case .listen: "listen to \(v) music"
-        case .read: "read a \(v) book"
+        case .read: "read \(article(v)) \(v) book"
         }
     }
 
@@ -114,6 +114,9 @@ public enum Category: Int, CaseIterable, Sendable, Hashable {
         case .read: "What kind of book did \(p) read most recently?"
         }
     }
+
+    /// "an" before a vowel, else "a".
+    func article(_ v: String) -> String { "aeiou".contains(v.first!) ? "an" : "a" }
 
     /// The answer sentence an exact solver gives: "Ana is located at the park."
     public func answer(_ p: String, _ v: String) -> String { "\(p) \(initial(v))." }

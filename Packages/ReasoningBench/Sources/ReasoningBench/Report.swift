@@ -1,0 +1,90 @@
+import Kernel
+
+/// The analysis as text (for people) and JSON (for scripts).
+extension Comparison {
+    public var text: String {
+        var o = ""
+        func line(_ label: String, _ e: Estimate, _ digits: Int = 3) {
+            o += "  " + label.padding(34) + fixed(e.value, digits) + "  [" + fixed(e.lo, digits) + ", " + fixed(e.hi, digits) + "]\n"
+        }
+        for m in models {
+            o += "model \(m.model): \(m.count) answered" + (m.failed > 0 ? ", \(m.failed) without an answer (left out)" : "") + "\n"
+            line("accuracy", m.accuracy)
+            line("completion C (within budget)", m.completion)
+            line("conditional accuracy Q", m.conditionalAccuracy)
+            line("mean output tokens T", m.meanTokens, 1)
+            line("efficiency E (correct/1000 tok)", m.efficiency)
+            line("overhead VO (tokens/needle)", m.overheadPerUnit, 1)
+            line("coupling κ, OLS on completed", m.couplingOLS)
+            line("coupling κ, censored (Tobit)", m.coupling)
+            line("α of T = α·W^κ (Tobit)", m.alpha, 1)
+            o += "  " + "ambiguous final sentences".padding(34) + fixed(100 * m.ambiguousRate, 1) + "%\n"
+            if let t = m.traces {
+                line("trace grounding", t.grounding)
+                line("trace repetition", t.repetition)
+                line("trace prompt copying", t.copying)
+                if t.loops > 0 { o += "  " + "truncated loops (not in κ, α fits)".padding(34) + "\(t.loops)\n" }
+            }
+            for (name, g) in [("N", m.byN), ("d", m.byD), ("ρ", m.byRho)] where g.count > 1 {
+                o += "  accuracy by \(name):" + g.map { " \(JSON.format($0.0))=\(fixed($0.1.value, 2))" }.joined() + "\n"
+            }
+            if let u = m.uShape {
+                o += "  U-shape in ρ: curvature " + fixed(u.curvature.value, 2) + " [" + fixed(u.curvature.lo, 2) + ", "
+                    + fixed(u.curvature.hi, 2) + "], AIC quadratic " + fixed(u.aicQuadratic, 1) + " vs linear "
+                    + fixed(u.aicLinear, 1) + ", minimum at ρ≈" + fixed(u.vertex, 0) + "\n"
+            }
+            o += "\n"
+        }
+        if models.count > 1 {
+            o += "ranking".padding(18) + "accuracy".padding(10) + "efficiency".padding(12)
+                + "Δln E = Δln C + Δln Q − Δln T (against the most efficient)\n"
+            let byEff = models.sorted { $0.efficiency.value > $1.efficiency.value }
+            for m in byEff {
+                let g = gaps.first { $0.model == m.model }!
+                o += m.model.padding(18) + fixed(m.accuracy.value, 3).padding(10) + fixed(m.efficiency.value, 3).padding(12)
+                    + fixed(g.total, 2) + " = " + fixed(g.completion, 2) + " + " + fixed(g.conditional, 2) + " + "
+                    + fixed(g.verbosity, 2) + "\n"
+            }
+            if let s = spearman { o += "Spearman correlation of the accuracy and efficiency rankings: " + fixed(s, 2) + "\n" }
+        }
+        return o
+    }
+
+    public var json: JSON {
+        func est(_ e: Estimate) -> JSON { .object(["value": .number(e.value), "lo": .number(e.lo), "hi": .number(e.hi)]) }
+        func groups(_ g: [(Double, Estimate)]) -> JSON {
+            .array(g.map { .object(["level": .number($0.0), "accuracy": est($0.1)]) })
+        }
+        var ms: [JSON] = []
+        for m in models {
+            var o: [String: JSON] = [
+                "model": .string(m.model), "answered": .number(Double(m.count)), "failed": .number(Double(m.failed)),
+                "accuracy": est(m.accuracy), "completion": est(m.completion), "conditional_accuracy": est(m.conditionalAccuracy),
+                "mean_tokens": est(m.meanTokens), "efficiency": est(m.efficiency), "overhead_per_unit": est(m.overheadPerUnit),
+                "coupling_ols": est(m.couplingOLS), "coupling_tobit": est(m.coupling), "alpha_tobit": est(m.alpha),
+                "ambiguous_rate": .number(m.ambiguousRate),
+                "by_N": groups(m.byN), "by_d": groups(m.byD), "by_rho": groups(m.byRho),
+            ]
+            if let t = m.traces {
+                o["trace"] = .object(["grounding": est(t.grounding), "repetition": est(t.repetition), "copying": est(t.copying),
+                                      "loops": .number(Double(t.loops))])
+            }
+            if let u = m.uShape {
+                o["u_shape"] = .object(["curvature": est(u.curvature), "aic_quadratic": .number(u.aicQuadratic),
+                                        "aic_linear": .number(u.aicLinear), "vertex_rho": .number(u.vertex)])
+            }
+            ms.append(.object(o))
+        }
+        var top: [String: JSON] = ["models": .array(ms)]
+        if let s = spearman { top["spearman_accuracy_efficiency"] = .number(s) }
+        top["gaps"] = .array(gaps.map {
+            .object(["model": .string($0.model), "dlnE": .number($0.total), "dlnC": .number($0.completion),
+                     "dlnQ": .number($0.conditional), "minus_dlnT": .number($0.verbosity)])
+        })
+        return .object(top)
+    }
+}
+
+extension String {
+    func padding(_ w: Int) -> String { count >= w ? self + " " : self + String(repeating: " ", count: w - count) }
+}

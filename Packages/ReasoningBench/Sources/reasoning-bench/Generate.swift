@@ -1,0 +1,63 @@
+import ArgumentParser
+import FjordCLI
+import Kernel
+import ReasoningBench
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Generate puzzles as JSON Lines instance records.",
+        discussion: """
+        The grid is the product of --N, --d and --rho (or --grid paper: N 20,50,100,250 × ρ 5,10,25,50,75,90,95 ×
+        d 1,3,5,7,10), --count instances each. Instance k of a grid point has its own seed, a hash of (--seed, N, d, ρ, k),
+        so it is the same puzzle whatever else the grid holds. Ranges: N 1…100000, d 1…10, ρ 0…100 (percent of the
+        statements that concern the person asked about).
+        Example: reasoning-bench generate --N 50 --d 3 --rho 10,50,90 --count 20 -o puzzles.jsonl
+        """)
+
+    @Option(help: "Preset grid: paper.") var grid: String?
+    @Option(name: .customLong("N"), help: "Statement counts, comma-separated.") var n = "20"
+    @Option(name: .customLong("d"), help: "Intrinsic difficulties 1…10, comma-separated.") var d = "3"
+    @Option(help: "Needle percentages 0…100, comma-separated.") var rho = "50"
+    @Option(help: "Instances per grid point.") var count = 10
+    @Option(help: "Base seed.") var seed: UInt64 = 42
+    @Flag(help: "Leave the prompt text out (consumers regenerate it from params and seed).") var noPrompt = false
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try runTool("reasoning-bench generate") {
+            let points = try gridPoints()
+            guard count >= 1 else { throw FjordError.usage("--count must be ≥ 1") }
+            try output.write(binary: false) { sink in
+                var chunk = ""
+                for p in points {
+                    for i in 0..<count {
+                        let puzzle = try Generator.generate(p, baseSeed: seed, index: i)
+                        chunk += Record(puzzle: puzzle, index: i, includePrompt: !noPrompt).line
+                        chunk += "\n"
+                        if chunk.utf8.count > 1 << 20 { try sink.write(chunk); chunk = "" }
+                    }
+                }
+                try sink.write(chunk)
+            }
+        }
+    }
+
+    func gridPoints() throws(FjordError) -> [PuzzleParameters] {
+        if let grid {
+            guard grid == "paper" else { throw .usage("--grid must be \"paper\" (or give --N, --d, --rho)") }
+            return PuzzleParameters.paperGrid
+        }
+        var out: [PuzzleParameters] = []
+        for nv in try parseList(n, option: "--N") {
+            guard nv == nv.rounded() else { throw .usage("--N values must be integers, got \(nv)") }
+            for r in try parseList(rho, option: "--rho") {
+                for dv in try parseList(d, option: "--d") {
+                    guard dv == dv.rounded() else { throw .usage("--d values must be integers, got \(dv)") }
+                    guard abs(nv) < 1e9, abs(dv) < 1e9 else { throw .usage("--N and --d values are out of range") }
+                    out.append(try PuzzleParameters(N: Int(nv), d: Int(dv), rho: r))
+                }
+            }
+        }
+        return out
+    }
+}
