@@ -2,8 +2,8 @@
 # which installs only what is missing.
 SWIFT    ?= swift
 PREFIX   ?= /usr/local
-PACKAGES := Kernel Learn Quant RobustAgg
-TOOLS    := tensor learn quant robust-agg
+PACKAGES := Kernel Learn Quant RobustAgg ReasoningBench
+TOOLS    := tensor learn quant robust-agg reasoning-bench
 # Several tools in one pipe would otherwise each start a thread per core inside OpenBLAS.
 export OPENBLAS_NUM_THREADS ?= 1
 

@@ -14,6 +14,10 @@ public struct SVGPlot {
         public var kind: Kind
         /// Optional symmetric error bar half-widths (same length as y).
         public var yError: [Double]?
+        /// Palette entry to draw with (default: the series' position), so a fit line can share its data's colour.
+        public var colorIndex: Int?
+        /// Whether the legend lists this series.
+        public var inLegend = true
 
         public init(label: String, x: [Double], y: [Double], kind: Kind = .line, yError: [Double]? = nil) {
             precondition(x.count == y.count, "series '\(label)': \(x.count) x values for \(y.count) y values")
@@ -176,7 +180,7 @@ public struct SVGPlot {
         let bars = series.filter { $0.kind == .bar }.count
         var barIndex = 0
         for (k, s) in series.enumerated() {
-            let color = SVGPlot.palette[k % SVGPlot.palette.count]
+            let color = SVGPlot.palette[(s.colorIndex ?? k) % SVGPlot.palette.count]
             let pts = zip(s.x, s.y).map { (tx($0.0), ty($0.1)) }
             switch s.kind {
             case .line:
@@ -215,9 +219,9 @@ public struct SVGPlot {
         // legend
         if legendW > 0 {
             let lx = left + pw + 12
-            for (k, s) in series.enumerated() {
-                let y = top + 12 + Double(k) * 18
-                let color = SVGPlot.palette[k % SVGPlot.palette.count]
+            for (row, (k, s)) in series.enumerated().filter({ $0.1.inLegend }).enumerated() {
+                let y = top + 12 + Double(row) * 18
+                let color = SVGPlot.palette[(s.colorIndex ?? k) % SVGPlot.palette.count]
                 o += "<rect x=\"\(lx)\" y=\"\(y - 9)\" width=\"14\" height=\"10\" fill=\"\(color)\"/>\n"
                 o += "<text x=\"\(lx + 20)\" y=\"\(y)\">\(SVGPlot.escape(s.label.isEmpty ? "series \(k)" : s.label))</text>\n"
             }

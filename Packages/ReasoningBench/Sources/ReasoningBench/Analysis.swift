@@ -108,14 +108,17 @@ public enum Analysis {
         let t = rs.map(tokens), w = rs.map(\.workload)
         let seed = instanceSeed(o.seed, fnv1a(model))
         func mean(_ idx: [Int], _ f: (Int) -> Double) -> Double { idx.reduce(0) { $0 + f($1) } / Double(idx.count) }
-        // Columns: y, c, T, c·T/W. Accuracy, C, Q, T̄, E and VO are all ratios of their sums.
+        // Columns: y, c, T, c·T/W, 1. Accuracy, C, Q, T̄, E and VO are all ratios of their sums.
         let yd = y.map { $0 ? 1.0 : 0 }, cd = c.map { $0 ? 1.0 : 0 }
         let vo = (0..<n).map { c[$0] ? t[$0] / w[$0] : 0 }
-        let nn = Double(n)
-        let e = Stats.bootstrapSums(columns: [yd, cd, t, vo], resamples: o.resamples, seed: seed, statistics: [
-            { $0[0] / nn }, { $0[1] / nn }, { $0[0] / $0[1] }, { $0[2] / nn }, { 1000 * $0[0] / $0[2] }, { $0[3] / $0[1] },
+        let ones = [Double](repeating: 1, count: n)
+        let e = Stats.bootstrapSums(columns: [yd, cd, t, vo, ones], resamples: o.resamples, seed: seed, statistics: [
+            { $0[0] / $0[1] }, { $0[2] / $0[4] }, { 1000 * $0[0] / $0[2] }, { $0[3] / $0[1] },
         ])
-        let (acc, comp, cond, tbar, eff, overhead) = (e[0], e[1], e[2], e[3], e[4], e[5])
+        let (cond, tbar, eff, overhead) = (e[0], e[1], e[2], e[3])
+        // Proportions: the exact bootstrap interval (binomial quantiles).
+        let acc = Stats.bernoulliInterval(successes: y.filter { $0 }.count, n: n)
+        let comp = Stats.bernoulliInterval(successes: c.filter { $0 }.count, n: n)
         // Trace measures first: a truncated trace that is mostly repeated lines is a loop, not verbosity, and says
         // nothing about how tokens grow with the workload; the two regressions leave such instances out.
         var measures: [TraceMeasures?] = Array(repeating: nil, count: n)
@@ -159,7 +162,8 @@ public enum Analysis {
             var groups: [Double: [Int]] = [:]
             for i in 0..<n { groups[key(rs[i]), default: []].append(i) }
             return groups.keys.sorted().map { v in
-                (v, Stats.bootstrapMean(groups[v]!.map { yd[$0] }, resamples: o.resamples, seed: seed &+ k &+ UInt64(v * 1000)))
+                let idx = groups[v]!
+                return (v, Stats.bernoulliInterval(successes: idx.filter { y[$0] }.count, n: idx.count))
             }
         }
         var cells: [ModelSummary.Cell: (correct: Int, total: Int)] = [:]

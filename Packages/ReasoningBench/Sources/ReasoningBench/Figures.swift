@@ -63,7 +63,7 @@ public enum Figures {
                         yLabel: "output tokens")
         p.logX = true
         p.logY = true
-        for (m, rs) in models {
+        for (index, (m, rs)) in models.enumerated() {
             var sums: [Double: (Double, Int)] = [:]
             for r in rs where r.completion != nil {
                 let t = Analysis.tokens(r)
@@ -74,11 +74,16 @@ public enum Figures {
                 sums[r.workload] = v
             }
             let ws = sums.keys.sorted()
-            p.series.append(.init(label: "\(m.model) (κ=\(fixed(m.coupling.value, 2)))", x: ws,
-                                  y: ws.map { exp(sums[$0]!.0 / Double(sums[$0]!.1)) }, kind: .scatter))
+            var points = SVGPlot.Series(label: "\(m.model) (κ=\(fixed(m.coupling.value, 2)))", x: ws,
+                                        y: ws.map { exp(sums[$0]!.0 / Double(sums[$0]!.1)) }, kind: .scatter)
+            points.colorIndex = index
+            p.series.append(points)
             if let lo = ws.first, let hi = ws.last {
                 let xs = [lo, hi]
-                p.series.append(.init(label: "", x: xs, y: xs.map { m.alpha.value * pow($0, m.coupling.value) }, kind: .line))
+                var fit = SVGPlot.Series(label: "", x: xs, y: xs.map { m.alpha.value * pow($0, m.coupling.value) }, kind: .line)
+                fit.colorIndex = index
+                fit.inLegend = false
+                p.series.append(fit)
             }
         }
         return p.render()

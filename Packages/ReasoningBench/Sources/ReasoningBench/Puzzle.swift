@@ -125,27 +125,26 @@ public struct Puzzle: Sendable {
 
     /// The prompt as UTF-8, assembled from pre-rendered clauses (the generator's hot path).
     public func promptBytes() -> [UInt8] {
-        let t = ClauseTable.shared
-        // Per slot, the vocabulary index of each domain value.
-        let vocab = (0..<d).map { s in domains[s].map { v in categories[s].values.firstIndex(of: v)! } }
-        func clause(_ kind: Int, _ s: Int, _ v: Int) -> [UInt8] { t.bytes[kind][categories[s].rawValue][vocab[s][v]] }
+        let spans = clauseSpans()
         var out: [UInt8] = []
         out.reserveCapacity(Puzzle.instructionBytes.count + statements.count * (24 + 64 * d))
         out += Puzzle.instructionBytes
         out += "\n\n".utf8
-        for p in introducedPeople {
-            out += people[p].utf8
-            out.append(0x20)
-            for s in 0..<d {
-                if s > 0 { out += ClauseTable.and }
-                out += clause(0, s, Int(initial[p * d + s]))
+        ClauseTable.shared.flat.withUnsafeBufferPointer { f in
+            for p in introducedPeople {
+                out += people[p].utf8
+                out.append(0x20)
+                for s in 0..<d {
+                    if s > 0 { out += ClauseTable.and }
+                    spans.append(0, s, Int(initial[p * d + s]), from: f, to: &out)
+                }
+                out += ".\n".utf8
             }
-            out += ".\n".utf8
-        }
-        out.append(0x0A)
-        for i in statements.indices {
-            appendStatement(i, vocab: vocab, to: &out)
             out.append(0x0A)
+            for i in statements.indices {
+                appendStatement(i, spans: spans, flat: f, to: &out)
+                out.append(0x0A)
+            }
         }
         out.append(0x0A)
         out += askedCategory.question(people[poi]).utf8
@@ -157,23 +156,52 @@ public struct Puzzle: Sendable {
     /// Statement `i` (0-based) as its prompt line, "7. The people … ".
     public func statementLine(_ i: Int) -> String {
         var out: [UInt8] = []
-        appendStatement(i, vocab: (0..<d).map { s in domains[s].map { v in categories[s].values.firstIndex(of: v)! } }, to: &out)
+        let spans = clauseSpans()
+        ClauseTable.shared.flat.withUnsafeBufferPointer { appendStatement(i, spans: spans, flat: $0, to: &out) }
         return String(decoding: out, as: UTF8.self)
     }
 
-    private func appendStatement(_ i: Int, vocab: [[Int]], to out: inout [UInt8]) {
+    /// Where each (kind, slot, value) clause of this puzzle sits in the shared clause table.
+    struct Spans {
+        var bounds: [Int]  // (start, end) pairs
+        let d: Int, width: Int
+        @inline(__always) func append(_ kind: Int, _ slot: Int, _ value: Int, from f: UnsafeBufferPointer<UInt8>,
+                                      to out: inout [UInt8]) {
+            let k = ((kind * d + slot) * width + value) * 2
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: f[bounds[k]..<bounds[k + 1]]))
+        }
+    }
+
+    func clauseSpans() -> Spans {
         let t = ClauseTable.shared
+        let width = domains.map(\.count).max() ?? 0
+        var b = [Int](repeating: 0, count: 3 * d * width * 2)
+        for kind in 0..<3 {
+            for s in 0..<d {
+                let c = categories[s]
+                for (v, value) in domains[s].enumerated() {
+                    let vi = c.values.firstIndex(of: value)!
+                    let k = ((kind * d + s) * width + v) * 2
+                    b[k] = t.start[kind][c.rawValue][vi]
+                    b[k + 1] = t.start[kind][c.rawValue][vi + 1]
+                }
+            }
+        }
+        return Spans(bounds: b, d: d, width: width)
+    }
+
+    private func appendStatement(_ i: Int, spans: Spans, flat f: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         let st = statements[i]
-        out += String(i + 1).utf8
+        appendDecimal(i + 1, to: &out)
         out += ClauseTable.thePeople
         for (k, c) in st.conditions.enumerated() {
             if k > 0 { out += ClauseTable.and }
-            out += t.bytes[1][categories[c.slot].rawValue][vocab[c.slot][c.value]]
+            spans.append(1, c.slot, c.value, from: f, to: &out)
         }
         out.append(0x20)
         for (k, u) in st.updates.enumerated() {
             if k > 0 { out += ClauseTable.and }
-            out += t.bytes[2][categories[u.slot].rawValue][vocab[u.slot][u.value]]
+            spans.append(2, u.slot, u.value, from: f, to: &out)
         }
     }
 
@@ -181,16 +209,36 @@ public struct Puzzle: Sendable {
     public var answerSentence: String { askedCategory.answer(people[poi], gold) }
 }
 
-/// Every clause of every category and value as UTF-8, rendered once: `bytes[kind][category][value]` with kind
-/// 0 = initial, 1 = condition, 2 = update.
+/// Every clause of every category and value as UTF-8, rendered once into one flat buffer: clause (kind, category,
+/// value) is `flat[start[kind][category][value] ..< start[kind][category][value + 1]]`, kind 0 = initial,
+/// 1 = condition, 2 = update.
 final class ClauseTable: Sendable {
     static let shared = ClauseTable()
     static let and = Array(" and ".utf8)
     static let thePeople = Array(". The people ".utf8)
-    let bytes: [[[[UInt8]]]]
+    let flat: [UInt8]
+    let start: [[[Int]]]
     private init() {
-        bytes = [{ (c: Category, v: String) in c.initial(v) }, { $0.condition($1) }, { $0.update($1) }].map { render in
-            Category.allCases.map { c in c.values.map { Array(render(c, $0).utf8) } }
+        var flat: [UInt8] = [], start: [[[Int]]] = []
+        let kinds: [(Category, String) -> String] = [{ $0.initial($1) }, { $0.condition($1) }, { $0.update($1) }]
+        for render in kinds {
+            start.append(Category.allCases.map { c in
+                var s: [Int] = []
+                for v in c.values {
+                    s.append(flat.count)
+                    flat += render(c, v).utf8
+                }
+                s.append(flat.count)
+                return s
+            })
         }
+        self.flat = flat
+        self.start = start
     }
+}
+
+/// Appends the decimal digits of a non-negative integer.
+@inline(__always) func appendDecimal(_ x: Int, to out: inout [UInt8]) {
+    if x >= 10 { appendDecimal(x / 10, to: &out) }
+    out.append(UInt8(48 + x % 10))
 }

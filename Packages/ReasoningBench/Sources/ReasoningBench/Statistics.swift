@@ -56,17 +56,47 @@ public enum Stats {
         // Row-major copy so one draw touches one cache line.
         var rows = [Double](repeating: 0, count: n * k)
         for i in 0..<n { for j in 0..<k { rows[i * k + j] = columns[j][i] } }
-        rows.withUnsafeBufferPointer { r in
-            for _ in 0..<resamples {
-                for j in 0..<k { sums[j] = 0 }
-                sums.withUnsafeMutableBufferPointer { s in
-                    for _ in 0..<n {
-                        let base = rng.below(n) * k
-                        for j in 0..<k { s[j] += r[base + j] }
+        if n * resamples <= poissonThreshold {
+            rows.withUnsafeBufferPointer { r in
+                for _ in 0..<resamples {
+                    for j in 0..<k { sums[j] = 0 }
+                    sums.withUnsafeMutableBufferPointer { s in
+                        for _ in 0..<n {
+                            let base = rng.below(n) * k
+                            for j in 0..<k { s[j] += r[base + j] }
+                        }
+                    }
+                    for (q, f) in statistics.enumerated() {
+                        let v = f(sums)
+                        if v.isFinite { draws[q].append(v) }
                     }
                 }
+            }
+        } else {
+            // Poisson bootstrap (Hanley & MacGibbon, 2006): each resample weights row i by an independent Poisson(1)
+            // count instead of drawing n rows, which lets the pass run over rows in order with every resample's sums
+            // in cache. It matches the multinomial bootstrap as n grows; it is used only for large n·resamples.
+            var all = [Double](repeating: 0, count: resamples * k)
+            let cdf = poissonCDF, zero = cdf[0]
+            rows.withUnsafeBufferPointer { r in
+                all.withUnsafeMutableBufferPointer { s in
+                    for i in 0..<n {
+                        let base = i * k
+                        for b in 0..<resamples {
+                            let u = rng.next()
+                            if u < zero { continue }
+                            var w = 1
+                            while w < cdf.count && u >= cdf[w] { w += 1 }
+                            let wd = Double(w)
+                            for j in 0..<k { s[b * k + j] += wd * r[base + j] }
+                        }
+                    }
+                }
+            }
+            for b in 0..<resamples {
+                let sb = Array(all[(b * k)..<(b * k + k)])
                 for (q, f) in statistics.enumerated() {
-                    let v = f(sums)
+                    let v = f(sb)
                     if v.isFinite { draws[q].append(v) }
                 }
             }
@@ -76,6 +106,38 @@ public enum Stats {
             let sorted = d.sorted()
             return sorted.isEmpty ? Estimate(v, .nan, .nan) : Estimate(v, quantile(sorted, a), quantile(sorted, 1 - a))
         }
+    }
+
+    /// Above this many draws (n × resamples) the bootstrap switches to Poisson weights.
+    public static let poissonThreshold = 20_000_000
+
+    /// P(Poisson(1) ≤ w) for w = 0…9, scaled to 2^64: a 64-bit uniform below entry w means a count of w.
+    static let poissonCDF: [UInt64] = {
+        var out: [UInt64] = [], p = exp(-1.0), c = 0.0
+        for w in 0..<10 {
+            c += p
+            p /= Double(w + 1)
+            out.append(c >= 1 ? UInt64.max : UInt64(c * 0x1p64))
+        }
+        return out
+    }()
+
+    /// The percentile bootstrap interval of a proportion, computed exactly: resampling n values of which k are 1
+    /// gives a resampled mean distributed as Binomial(n, k/n)/n, so its quantiles need no Monte Carlo at all.
+    public static func bernoulliInterval(successes k: Int, n: Int, level: Double = 0.95) -> Estimate {
+        guard n > 0 else { return Estimate(.nan, .nan, .nan) }
+        let p = Double(k) / Double(n)
+        guard k > 0 && k < n else { return Estimate(p, p, p) }
+        let a = (1 - level) / 2
+        let lp = log(p), lq = log1p(-p)
+        var cdf = 0.0, lo = -1, hi = n, logChoose = 0.0  // ln C(n, j), updated as j grows
+        for j in 0...n {
+            if j > 0 { logChoose += log(Double(n - j + 1)) - log(Double(j)) }
+            cdf += exp(logChoose + Double(j) * lp + Double(n - j) * lq)
+            if lo < 0 && cdf >= a { lo = j }
+            if cdf >= 1 - a { hi = j; break }
+        }
+        return Estimate(p, Double(lo) / Double(n), Double(hi) / Double(n))
     }
 
     /// Percentile bootstrap of a plain mean.

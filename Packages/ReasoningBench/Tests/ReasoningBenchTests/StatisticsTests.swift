@@ -50,4 +50,19 @@ import Testing
         let e = Stats.bootstrap(n: v.count, resamples: 500, seed: 1) { idx in idx.reduce(0) { $0 + v[$1] } / Double(idx.count) }
         #expect(e.value == 4.5 && e.lo < 4.5 && e.hi > 4.5 && e.hi - e.lo < 1)
     }
+
+    /// The exact bootstrap interval of a proportion against the Monte Carlo bootstrap of the same data, and the
+    /// Poisson bootstrap (used for large n) against the multinomial one.
+    @Test func exactProportionIntervalMatchesMonteCarlo() {
+        let v = (0..<200).map { $0 < 37 ? 1.0 : 0 }
+        let exact = Stats.bernoulliInterval(successes: 37, n: 200)  // scipy: binom.ppf([.025, .975], 200, .185)/200 = .135, .24
+        let mc = Stats.bootstrap(n: 200, resamples: 20000, seed: 3) { idx in idx.reduce(0) { $0 + v[$1] } / 200 }
+        #expect(exact.value == 0.185 && exact.lo == 0.135 && exact.hi == 0.24)
+        // Within one count of the Monte Carlo percentiles (they interpolate between counts).
+        #expect(abs(exact.lo - mc.lo) <= 0.0051 && abs(exact.hi - mc.hi) <= 0.0051, "\(exact) vs \(mc)")
+        let big = (0..<200_000).map { Double($0 % 7) }
+        let poisson = Stats.bootstrapMean(big, resamples: 200, seed: 4)  // 4·10^7 draws: the Poisson path
+        let halfWidth = 1.96 * 2.0 / Double(200_000).squareRoot()  // σ = 2 for 0…6 uniform
+        #expect(abs((poisson.hi - poisson.lo) / 2 - halfWidth) < 0.15 * halfWidth, "\(poisson)")
+    }
 }
