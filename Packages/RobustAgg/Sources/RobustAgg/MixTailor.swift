@@ -61,6 +61,8 @@ public enum RobustAggFactory {
         public var tau: Double = 100
         public var iterations: Int = 1
         public var nnm = false
+        /// Bucketing size s (1 = off): average random buckets of s rows before the rule.
+        public var resample = 1
         public var byzflNeighbours = false
         public init(f: Int) { self.f = f }
     }
@@ -82,7 +84,8 @@ public enum RobustAggFactory {
             base = MixTailorRule(pool: [KrumRule(f: o.f), MedianRule(), GeometricMedianRule(), BulyanRule(f: o.f)])
         default: throw .usage("unknown rule '\(name)'; expected one of \(ruleNames.joined(separator: ", "))")
         }
-        return o.nnm ? NNMRule(f: o.f, inner: base) : base
+        let mixed: any AggregationRule = o.nnm ? NNMRule(f: o.f, inner: base) : base
+        return o.resample > 1 ? BucketingRule(s: o.resample, inner: mixed) : mixed
     }
 
     /// The attack; `targetRule` names the rule a tailored attack optimises against.

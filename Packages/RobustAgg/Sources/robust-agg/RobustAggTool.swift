@@ -29,6 +29,7 @@ struct RuleOptions: ParsableArguments {
     @Option(help: "Centered clipping radius τ.") var tau = 100.0
     @Option(help: "Centered clipping iterations L.") var iterations = 1
     @Flag(help: "Apply nearest-neighbour mixing before the rule.") var nnm = false
+    @Option(help: "Bucketing/resampling s for non-iid workers: average random buckets of s rows first (1 = off).") var resample = 1
     @Option(help: "Krum neighbours: paper (n−f−2) or byzfl (n−f−1).") var neighbours = "paper"
 
     func validate() throws {
@@ -37,6 +38,7 @@ struct RuleOptions: ParsableArguments {
         if !["paper", "byzfl"].contains(neighbours) { throw ValidationError("--neighbours must be paper or byzfl") }
         if !(tau > 0) { throw ValidationError("--tau must be positive") }
         if iterations < 1 { throw ValidationError("--iterations must be ≥ 1") }
+        if resample < 1 { throw ValidationError("--resample must be ≥ 1") }
     }
 
     var factoryOptions: RobustAggFactory.RuleOptions {
@@ -46,6 +48,7 @@ struct RuleOptions: ParsableArguments {
         o.tau = tau
         o.iterations = iterations
         o.nnm = nnm
+        o.resample = resample
         o.byzflNeighbours = neighbours == "byzfl"
         return o
     }

@@ -185,4 +185,30 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
         _ = try t.rows(honest: Tensor(shape: [10, 20], values: h), f: 2, rng: &rng)
         #expect(t.lastEpsilon == 100)  // against the mean the largest ε flips the aggregate furthest
     }
+
+    /// Bucketing: the inner rule sees the means of the permuted buckets (the permutation replayed from the same rng),
+    /// a mean inner rule gives the plain mean, and the bucket count is what the inner rule's bounds see.
+    @Test func bucketingAveragesPermutedBuckets() throws {
+        let x = stack([[1, 0], [3, 0], [5, 0], [7, 0], [9, 0], [100, 0], [11, 0]])
+        var rng = RNG(seed: 5)
+        var b = BucketingRule(s: 2, inner: MedianRule())
+        let out = try b.aggregate(x, rng: &rng)
+        var replay = RNG(seed: 5)
+        let order = replay.permutation(7)
+        let rows = x.scalars
+        var means: [Float] = []
+        for k in stride(from: 0, to: 7, by: 2) {
+            let idx = order[k..<min(7, k + 2)]
+            means.append(idx.map { rows[$0 * 2] }.reduce(0, +) / Float(idx.count))
+        }
+        means.sort()
+        #expect(out[0] == (means[1] + means[2]) / 2 && out[1] == 0)
+        var m = BucketingRule(s: 3, inner: MeanRule())
+        var r2 = RNG(seed: 1)
+        let six = stack([[1], [2], [3], [4], [5], [6]])
+        #expect(abs(try m.aggregate(six, rng: &r2)[0] - 3.5) < 1e-6)
+        var k = BucketingRule(s: 2, inner: KrumRule(f: 2))  // 12 rows → 6 buckets: Krum needs more than 2f + 2 = 6
+        var r3 = RNG(seed: 1)
+        #expect(throws: FjordError.self) { try k.aggregate(Tensor(zeros: [12, 3]), rng: &r3) }
+    }
 }
