@@ -7,12 +7,18 @@ import Darwin
 /// An output file written atomically: bytes go to a hidden temporary file beside the target, which
 /// is renamed over the target by ``commit()``. A run that fails (or calls ``discard()``) leaves no
 /// file, half-written or otherwise.
+///
+/// A target that exists and is not a regular file (`/dev/null`, `/dev/stdout`, a named pipe) is written
+/// directly: renaming over it would replace the device or pipe with a plain file, and atomicity means nothing
+/// for a stream anyway.
 public final class AtomicFile {
     public let path: String
     public let temporaryPath: String
     public let sink: ByteSink
     private let fd: Int32
     private var finished = false
+    /// Writing straight into a device or pipe (no temporary file).
+    private let direct: Bool
 
     /// Paths of temporary files not yet committed, removed by ``removeAllPending()`` (signal handlers).
     nonisolated(unsafe) private static var pending: Set<String> = []
@@ -23,6 +29,17 @@ public final class AtomicFile {
         let dir = slash.map { String(path[..<$0]) } ?? "."
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
         guard !base.isEmpty else { throw .usage("\(path): output path names a directory") }
+        var st = stat()
+        if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG, (st.st_mode & S_IFMT) != S_IFDIR {
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            if fd < 0 { throw FjordError(.cantCreate, "\(path): cannot open for writing: \(String(cString: strerror(errno)))") }
+            self.fd = fd
+            self.direct = true
+            self.temporaryPath = path
+            self.sink = ByteSink(fd: fd, name: path)
+            return
+        }
+        self.direct = false
         var template = Array("\(dir.isEmpty ? "/" : dir)/.\(base).tmp-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         if fd < 0 {
@@ -39,6 +56,10 @@ public final class AtomicFile {
     public func commit() throws(FjordError) {
         guard !finished else { return }
         finished = true
+        if direct {
+            if close(fd) != 0 { throw .io("\(path): write error on close: \(String(cString: strerror(errno)))") }
+            return
+        }
         AtomicFile.pending.remove(temporaryPath)
         if close(fd) != 0 {
             unlink(temporaryPath)
@@ -55,8 +76,9 @@ public final class AtomicFile {
     public func discard() {
         guard !finished else { return }
         finished = true
-        AtomicFile.pending.remove(temporaryPath)
         close(fd)
+        if direct { return }
+        AtomicFile.pending.remove(temporaryPath)
         unlink(temporaryPath)
     }
 

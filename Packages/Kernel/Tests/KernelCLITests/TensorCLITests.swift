@@ -4,6 +4,17 @@ import Testing
 
 /// The `tensor` executable as a user runs it: exit codes, messages, atomic output, determinism.
 @Suite struct TensorCLITests {
+    /// `-o` onto a device or a named pipe writes into it instead of renaming a regular file over it (which, run as
+    /// root, once replaced this machine's /dev/null with a plain file).
+    @Test func outputToADeviceOrPipeWritesThrough() throws {
+        let r = try Shell.run("""
+        tensor rand --shape 3 --seed 1 -o /dev/null && test -c /dev/null && echo device kept
+        mkfifo pipe && (tensor info < pipe > info.txt &) && tensor rand --shape 4 --seed 1 -o pipe && sleep 0.5 && cat info.txt
+        """)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.text.contains("device kept") && r.text.contains("(4,)"), "\(r.text)")
+    }
+
     @Test func helpAndVersion() throws {
         let h = try Shell.run("tensor --help")
         #expect(h.status == 0 && h.text.contains("Example") && h.text.contains("rand"))
