@@ -261,8 +261,7 @@ public struct NNMRule: AggregationRule {
         var mixed = Tensor(uninitializedShape: [n, d])
         for i in 0..<n {
             let near = (0..<n).sorted { dist[i * n + $0] != dist[i * n + $1] ? dist[i * n + $0] < dist[i * n + $1] : $0 < $1 }.prefix(n - f)
-            let row = meanOfRows(stack, Array(near))
-            mixed.withUnsafeMutableBufferPointer { m in row.withUnsafeBufferPointer { (m.baseAddress! + i * d).update(from: $0.baseAddress!, count: d) } }
+            setRow(&mixed, i, to: meanOfRows(stack, Array(near)))
         }
         return try inner.aggregate(mixed, rng: &rng)
     }
@@ -290,8 +289,7 @@ public struct BucketingRule: AggregationRule {
         let buckets = (n + s - 1) / s
         var means = Tensor(uninitializedShape: [buckets, d])
         for b in 0..<buckets {
-            let row = meanOfRows(stack, Array(order[(b * s)..<min(n, b * s + s)]))
-            means.withUnsafeMutableBufferPointer { m in row.withUnsafeBufferPointer { (m.baseAddress! + b * d).update(from: $0.baseAddress!, count: d) } }
+            setRow(&means, b, to: meanOfRows(stack, Array(order[(b * s)..<min(n, b * s + s)])))
         }
         return try inner.aggregate(means, rng: &rng)
     }

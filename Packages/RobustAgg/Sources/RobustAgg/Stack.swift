@@ -57,6 +57,12 @@ func lpDistances(_ x: Tensor, p: Double) -> [Double] {
 }
 
 /// The mean of the given rows.
+/// Copies the (d,) vector `row` into row i of the (n, d) tensor `x`.
+func setRow(_ x: inout Tensor, _ i: Int, to row: Tensor) {
+    let d = x.shape[1]
+    x.withUnsafeMutableBufferPointer { m in row.withUnsafeBufferPointer { (m.baseAddress! + i * d).update(from: $0.baseAddress!, count: d) } }
+}
+
 func meanOfRows(_ x: Tensor, _ rows: [Int]) -> Tensor {
     let d = x.shape[1]
     var out = Tensor(zeros: [d])
