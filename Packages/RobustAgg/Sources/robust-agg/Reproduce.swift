@@ -40,9 +40,10 @@ struct Reproduce: ParsableCommand {
             let attacks: [(String, String, Double)] = quick
                 ? [("none", "none", 0), ("ε-rev 10", "ipm-mixtailor", 10), ("tailored", "tailored", 0)]
                 : full ? [("none", "none", 0), ("sign flip", "sign-flip", 0), ("gauss 200", "gaussian", 0), ("ε-rev 0.1", "ipm-mixtailor", 0.1),
-                          ("ε-rev 10", "ipm-mixtailor", 10), ("ALIE", "alie", 0), ("tailored", "tailored", 0), ("pool", "tailored-pool", 0)]
+                          ("ε-rev 10", "ipm-mixtailor", 10), ("ALIE", "alie", 0), ("Fang-Krum", "fang-krum", 0),
+                          ("Fang-TM", "fang-trmean", 0), ("tailored", "tailored", 0), ("pool", "tailored-pool", 0)]
                 : [("none", "none", 0), ("gauss 200", "gaussian", 0), ("ε-rev 0.1", "ipm-mixtailor", 0.1), ("ε-rev 10", "ipm-mixtailor", 10),
-                   ("ALIE", "alie", 0), ("tailored", "tailored", 0)]
+                   ("ALIE", "alie", 0), ("Fang-Krum", "fang-krum", 0), ("Fang-TM", "fang-trmean", 0), ("tailored", "tailored", 0)]
             var curves: [(String, [Double], [Double])] = []
             // (title, partition, f, bucketing s, rules, attacks)
             var parts: [(String, Partition, Int, Int, [String], [(String, String, Double)])] = [
