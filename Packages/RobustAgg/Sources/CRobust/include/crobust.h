@@ -9,6 +9,7 @@
 /* Per coordinate, the mean of the sorted values at ranks lo..hi-1 (0 ≤ lo < hi ≤ n):
  *   median (odd n): lo = n/2, hi = lo+1; median (even n, numpy): lo = n/2-1, hi = n/2+1; lower median: n/2-1..n/2;
  *   trimmed mean dropping b at each end: lo = b, hi = n-b.
+ * The network is pruned to the comparators the rank classes need; tiles are 128 columns.
  * `scratch` must hold n·256 floats. NaN inputs give unspecified (but finite-time) results: screen them first. */
 void fjr_rank_mean(const float *x, size_t n, size_t d, size_t lo, size_t hi, float *out, float *scratch);
 
