@@ -123,52 +123,65 @@ public struct Puzzle: Sendable {
     /// statements, a blank line, the question.
     public func prompt() -> String { String(decoding: promptBytes(), as: UTF8.self) }
 
-    /// The prompt as UTF-8, assembled from pre-rendered clauses (the generator's hot path).
+    /// The prompt as UTF-8, assembled from pre-rendered clauses into one buffer sized up front (the generator's
+    /// hot path: no reallocation, one memcpy per clause).
     public func promptBytes() -> [UInt8] {
         let spans = clauseSpans()
-        var out: [UInt8] = []
-        out.reserveCapacity(Puzzle.instructionBytes.count + statements.count * (24 + 64 * d))
-        out += Puzzle.instructionBytes
-        out += "\n\n".utf8
-        ClauseTable.shared.flat.withUnsafeBufferPointer { f in
-            for p in introducedPeople {
-                out += people[p].utf8
-                out.append(0x20)
-                for s in 0..<d {
-                    if s > 0 { out += ClauseTable.and }
-                    spans.append(0, s, Int(initial[p * d + s]), from: f, to: &out)
+        let clause = ClauseTable.shared.longest + ClauseTable.and.count
+        let question = Array(askedCategory.question(people[poi]).utf8)
+        var capacity = Puzzle.instructionBytes.count + question.count + 8
+        capacity += people.reduce(0) { $0 + $1.utf8.count + 4 + d * clause }
+        for st in statements { capacity += 24 + (st.conditions.count + st.updates.count) * clause }
+        return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            var w = ByteWriter(buffer.baseAddress!)
+            w.put(Puzzle.instructionBytes)
+            w.put(0x0A); w.put(0x0A)
+            ClauseTable.shared.flat.withUnsafeBufferPointer { f in
+                for p in introducedPeople {
+                    w.put(Array(people[p].utf8))
+                    w.put(0x20)
+                    for s in 0..<d {
+                        if s > 0 { w.put(ClauseTable.and) }
+                        spans.put(0, s, Int(initial[p * d + s]), from: f, to: &w)
+                    }
+                    w.put(0x2E); w.put(0x0A)
                 }
-                out += ".\n".utf8
+                w.put(0x0A)
+                for i in statements.indices {
+                    writeStatement(i, spans: spans, flat: f, to: &w)
+                    w.put(0x0A)
+                }
             }
-            out.append(0x0A)
-            for i in statements.indices {
-                appendStatement(i, spans: spans, flat: f, to: &out)
-                out.append(0x0A)
-            }
+            w.put(0x0A)
+            w.put(question)
+            precondition(w.count <= capacity)
+            count = w.count
         }
-        out.append(0x0A)
-        out += askedCategory.question(people[poi]).utf8
-        return out
     }
 
     static let instructionBytes = Array(instruction.utf8)
 
     /// Statement `i` (0-based) as its prompt line, "7. The people … ".
     public func statementLine(_ i: Int) -> String {
-        var out: [UInt8] = []
         let spans = clauseSpans()
-        ClauseTable.shared.flat.withUnsafeBufferPointer { appendStatement(i, spans: spans, flat: $0, to: &out) }
-        return String(decoding: out, as: UTF8.self)
+        let st = statements[i]
+        let capacity = 24 + (st.conditions.count + st.updates.count) * (ClauseTable.shared.longest + ClauseTable.and.count)
+        let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            var w = ByteWriter(buffer.baseAddress!)
+            ClauseTable.shared.flat.withUnsafeBufferPointer { writeStatement(i, spans: spans, flat: $0, to: &w) }
+            count = w.count
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Where each (kind, slot, value) clause of this puzzle sits in the shared clause table.
     struct Spans {
         var bounds: [Int]  // (start, end) pairs
         let d: Int, width: Int
-        @inline(__always) func append(_ kind: Int, _ slot: Int, _ value: Int, from f: UnsafeBufferPointer<UInt8>,
-                                      to out: inout [UInt8]) {
+        @inline(__always) func put(_ kind: Int, _ slot: Int, _ value: Int, from f: UnsafeBufferPointer<UInt8>,
+                                   to w: inout ByteWriter) {
             let k = ((kind * d + slot) * width + value) * 2
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: f[bounds[k]..<bounds[k + 1]]))
+            w.put(f.baseAddress! + bounds[k], bounds[k + 1] - bounds[k])
         }
     }
 
@@ -190,18 +203,18 @@ public struct Puzzle: Sendable {
         return Spans(bounds: b, d: d, width: width)
     }
 
-    private func appendStatement(_ i: Int, spans: Spans, flat f: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    private func writeStatement(_ i: Int, spans: Spans, flat f: UnsafeBufferPointer<UInt8>, to w: inout ByteWriter) {
         let st = statements[i]
-        appendDecimal(i + 1, to: &out)
-        out += ClauseTable.thePeople
+        w.putDecimal(i + 1)
+        w.put(ClauseTable.thePeople)
         for (k, c) in st.conditions.enumerated() {
-            if k > 0 { out += ClauseTable.and }
-            spans.append(1, c.slot, c.value, from: f, to: &out)
+            if k > 0 { w.put(ClauseTable.and) }
+            spans.put(1, c.slot, c.value, from: f, to: &w)
         }
-        out.append(0x20)
+        w.put(0x20)
         for (k, u) in st.updates.enumerated() {
-            if k > 0 { out += ClauseTable.and }
-            spans.append(2, u.slot, u.value, from: f, to: &out)
+            if k > 0 { w.put(ClauseTable.and) }
+            spans.put(2, u.slot, u.value, from: f, to: &w)
         }
     }
 
@@ -218,6 +231,8 @@ final class ClauseTable: Sendable {
     static let thePeople = Array(". The people ".utf8)
     let flat: [UInt8]
     let start: [[[Int]]]
+    /// The longest clause, in bytes.
+    let longest: Int
     private init() {
         var flat: [UInt8] = [], start: [[[Int]]] = []
         let kinds: [(Category, String) -> String] = [{ $0.initial($1) }, { $0.condition($1) }, { $0.update($1) }]
@@ -234,11 +249,34 @@ final class ClauseTable: Sendable {
         }
         self.flat = flat
         self.start = start
+        longest = start.flatMap { $0 }.map { s in zip(s, s.dropFirst()).map { $1 - $0 }.max() ?? 0 }.max() ?? 0
     }
 }
 
-/// Appends the decimal digits of a non-negative integer.
-@inline(__always) func appendDecimal(_ x: Int, to out: inout [UInt8]) {
-    if x >= 10 { appendDecimal(x / 10, to: &out) }
-    out.append(UInt8(48 + x % 10))
+/// Writes bytes through a raw pointer into storage its caller sized (no bounds checks: the caller's capacity
+/// computation is the contract, checked once at the end).
+struct ByteWriter {
+    let base: UnsafeMutablePointer<UInt8>
+    var count = 0
+    init(_ base: UnsafeMutablePointer<UInt8>) { self.base = base }
+
+    @inline(__always) mutating func put(_ b: UInt8) {
+        base[count] = b
+        count += 1
+    }
+
+    @inline(__always) mutating func put(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        (base + count).update(from: p, count: n)
+        count += n
+    }
+
+    @inline(__always) mutating func put(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { put($0.baseAddress!, $0.count) }
+    }
+
+    /// The decimal digits of a non-negative integer.
+    mutating func putDecimal(_ x: Int) {
+        if x >= 10 { putDecimal(x / 10) }
+        put(UInt8(48 + x % 10))
+    }
 }
