@@ -8,9 +8,9 @@ struct Reproduce: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The paper grid on four simulated models: generate, solve, simulate, analyze, check the decomposition.",
         discussion: """
-        Generates the CogniLoad grid (140 points × --count), checks that the exact solver scores 100%, answers with the
-        four simulated presets, analyzes the results and tests whether the decomposition recovers each model's
-        configured completion rate C, conditional accuracy Q, overhead α and coupling κ inside its 95% interval.
+        Generates the CogniLoad grid (140 points × --count), checks that the exact solver scores 100%, answers with the \
+        four simulated presets, analyzes the results and tests whether the decomposition recovers each model's \
+        configured completion rate C, conditional accuracy Q, overhead α and coupling κ inside its 95% interval. \
         Writes into --out: puzzles.jsonl, results.jsonl, report.txt, report.json, recovery.txt and the SVG figures.
         Example: reasoning-bench reproduce --count 10 --out out/reasoning
         """)

@@ -7,7 +7,7 @@ struct Solve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Answer every instance with the exact solver (reads only the prompt text) and score it.",
         discussion: """
-        Writes result records with model "exact-solver"; the summary on stderr must say 100%. A prompt the solver
+        Writes result records with model "exact-solver"; the summary on stderr must say 100%. A prompt the solver \
         cannot read exits 65 naming the record and line.
         Example: reasoning-bench generate --grid paper --count 5 | reasoning-bench solve > solved.jsonl
         """)
@@ -41,9 +41,9 @@ struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Answer every instance with a simulated model of known verbosity, budget and error rate.",
         discussion: """
-        The model writes T = α·W^κ·e^{σz} words (W = needles), stops at the budget B with finish_reason "length", loops
-        with probability --loop, and answers correctly given completion with probability
-        1/(1 + exp(−(base − length·ln(N/20) − difficulty·(d−1) + curvature·((ρ−50)/50)²))). Presets (sim-careful,
+        The model writes T = α·W^κ·e^{σz} words (W = needles), stops at the budget B with finish_reason "length", loops \
+        with probability --loop, and answers correctly given completion with probability \
+        1/(1 + exp(−(base − length·ln(N/20) − difficulty·(d−1) + curvature·((ρ−50)/50)²))). Presets (sim-careful, \
         sim-terse, sim-looper, sim-capped, or all) are the models `reproduce` uses; the options below override a preset.
         Example: reasoning-bench generate --grid paper --count 5 | reasoning-bench simulate --preset all > results.jsonl
         """)

@@ -8,10 +8,10 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Send every instance to an OpenAI-compatible chat-completions server; append result records.",
         discussion: """
-        Works with vLLM, llama.cpp's server, Ollama and hosted APIs (key from --api-key-env, default OPENAI_API_KEY).
-        The output file is appended to as answers arrive, so an interrupted run keeps what it got; run the same command
-        again to resume: complete records are kept, failed ones and a cut-off last line are dropped and redone, and no
-        instance is duplicated or lost. Timeouts, dropped connections, 408/425/429 and 5xx are retried with exponential
+        Works with vLLM, llama.cpp's server, Ollama and hosted APIs (key from --api-key-env, default OPENAI_API_KEY). \
+        The output file is appended to as answers arrive, so an interrupted run keeps what it got; run the same command \
+        again to resume: complete records are kept, failed ones and a cut-off last line are dropped and redone, and no \
+        instance is duplicated or lost. Timeouts, dropped connections, 408/425/429 and 5xx are retried with exponential \
         backoff (or Retry-After); other HTTP errors stop the run (exit 74).
         Example: reasoning-bench run --endpoint http://localhost:8000/v1 --model Qwen/Qwen3-8B puzzles.jsonl -o results.jsonl
         """)

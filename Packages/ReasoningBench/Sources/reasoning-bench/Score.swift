@@ -7,8 +7,8 @@ struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Score result records: extract the answer from the final sentence, check it, flag truncation.",
         discussion: """
-        The answer is the value of the asked category named, as a whole word, in the last sentence of the completion
-        (after </think> if present). Two or more such values: ambiguous, wrong. finish_reason "length": incomplete,
+        The answer is the value of the asked category named, as a whole word, in the last sentence of the completion \
+        (after </think> if present). Two or more such values: ambiguous, wrong. finish_reason "length": incomplete, \
         wrong. Writes the records with extracted, completed, correct, ambiguous; a summary goes to stderr.
         Example: reasoning-bench score results.jsonl -o scored.jsonl
         """)
