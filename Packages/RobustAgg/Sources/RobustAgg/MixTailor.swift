@@ -30,14 +30,19 @@ public struct MixTailorRule: AggregationRule {
         return pool
     }
 
+    /// Draws among the pool members defined for the stack's row count: all of them normally; after bucketing
+    /// (few rows) Krum and Bulyan may drop out, and the draw is over the rest (probabilities renormalised).
     public mutating func aggregate(_ stack: Tensor, rng: inout RNG) throws(FjordError) -> Tensor {
+        let n = stack.shape.first ?? 0
+        let eligible = pool.indices.filter { (pool[$0] as? RowBounded)?.accepts(rows: n) ?? true }
+        guard !eligible.isEmpty else { throw .usage("mixtailor: no rule of the pool is defined for \(n) rows") }
         let k: Int
         if let p = probabilities {
-            let u = rng.uniformDouble() * p.reduce(0, +)
+            let u = rng.uniformDouble() * eligible.reduce(0) { $0 + p[$1] }
             var acc = 0.0
-            k = p.indices.first { acc += p[$0]; return u < acc } ?? p.count - 1
+            k = eligible.first { acc += p[$0]; return u < acc } ?? eligible.last!
         } else {
-            k = rng.int(below: pool.count)
+            k = eligible[rng.int(below: eligible.count)]
         }
         draws.append(k)
         var rule = pool[k]

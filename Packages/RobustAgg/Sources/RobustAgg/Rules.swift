@@ -294,3 +294,21 @@ public struct BucketingRule: AggregationRule {
         return try inner.aggregate(means, rng: &rng)
     }
 }
+
+/// A rule defined only from some number of rows on (its bound; `aggregate` refuses fewer with exit 64).
+/// MixTailor uses it to draw only among the pool members defined for the stack at hand.
+public protocol RowBounded {
+    func accepts(rows n: Int) -> Bool
+}
+
+extension KrumRule: RowBounded {
+    public func accepts(rows n: Int) -> Bool { relaxed || n > 2 * f + 2 }
+}
+
+extension BulyanRule: RowBounded {
+    public func accepts(rows n: Int) -> Bool { n >= 4 * f + 3 }
+}
+
+extension TrimmedMeanRule: RowBounded {
+    public func accepts(rows n: Int) -> Bool { 2 * trim < n }
+}

@@ -49,9 +49,10 @@ struct Reproduce: ParsableCommand {
             var parts: [(String, Partition, Int, Int, [String], [(String, String, Double)])] = [
                 ("iid", .iid, f, 1, rules, attacks),
                 ("non-iid (one class per worker)", .oneClassPerWorker, f, 1, rules, attacks),
-                // Bucketing leaves ⌈12/2⌉ = 6 rows: too few for Krum, Bulyan and MixTailor's pool at f = 2.
+                // Bucketing leaves ⌈12/2⌉ = 6 rows: too few for Krum and Bulyan at f = 2, so MixTailor draws
+                // among its medians and geometric medians.
                 ("non-iid, bucketing s = 2 (Karimireddy et al. 2022)", .oneClassPerWorker, f, 2,
-                 full ? ["median", "trimmed-mean", "geomed"] : ["median", "geomed"], attacks),
+                 full ? ["median", "trimmed-mean", "geomed", "mixtailor"] : ["median", "geomed", "mixtailor"], attacks),
                 // The paper's mnist_reverse_comed setting: 5 of 12 Byzantine, where only median-type rules are defined.
                 ("iid, f = 5 (the paper's CoMed run)", .iid, 5, 1, ["median", "geomed"],
                  [("none", "none", 0), ("ε-rev 10", "ipm-mixtailor", 10), ("tailored", "tailored", 0)]),

@@ -211,4 +211,19 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
         var r3 = RNG(seed: 1)
         #expect(throws: FjordError.self) { try k.aggregate(Tensor(zeros: [12, 3]), rng: &r3) }
     }
+
+    /// With few rows (after bucketing) MixTailor draws only among the pool members defined there: at 6 rows and
+    /// f = 2 no Krum (needs n > 6) and no Bulyan (needs n ≥ 11); at 12 rows every member can be drawn.
+    @Test func mixTailorDrawsOnlyDefinedRules() throws {
+        var m = MixTailorRule(pool: MixTailorRule.paperPool(f: 2))
+        var rng = RNG(seed: 9)
+        var g = RNG(seed: 1)
+        for _ in 0..<200 { _ = try m.aggregate(g.tensor([6, 4]), rng: &rng) }
+        #expect(m.draws.allSatisfy { (16..<48).contains($0) }, "\(Set(m.draws).sorted())")
+        var full = MixTailorRule(pool: MixTailorRule.paperPool(f: 2))
+        for _ in 0..<200 { _ = try full.aggregate(g.tensor([12, 4]), rng: &rng) }
+        #expect(full.draws.contains { $0 < 16 } && full.draws.contains { $0 >= 48 })
+        var none = MixTailorRule(pool: [KrumRule(f: 2)])
+        #expect(throws: FjordError.usage("mixtailor: no rule of the pool is defined for 4 rows")) { try none.aggregate(g.tensor([4, 3]), rng: &rng) }
+    }
 }
