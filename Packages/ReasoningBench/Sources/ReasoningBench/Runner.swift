@@ -4,7 +4,7 @@ import Kernel
 /// Sends every instance's prompt to a chat-completions server and appends one result record per instance to a JSONL
 /// file, resumably.
 ///
-/// - **Resume**: the output file's complete records are kept and their ids skipped. Records that carry an `error`
+/// - **Resume**: the output file's complete records are kept and, for the same model, their ids skipped. Records that carry an `error`
 ///   (retries exhausted) and a last line cut short by an interrupted run are dropped, rewriting the file atomically
 ///   first, so after a resumed run every instance appears exactly once.
 /// - **Retries**: timeouts, dropped connections, 408/425/429 and 5xx are retried up to `retries` times with exponential
@@ -42,27 +42,32 @@ public final class Runner: @unchecked Sendable {
         self.options = options
     }
 
-    /// The instances still to run, after cleaning `path` for resumption (see the type's documentation).
-    public static func prepareResume(instances: [Record], path: String) throws(FjordError) -> (pending: [Record], kept: Int, dropped: Int) {
+    /// The instances still to run for `model`, after cleaning `path` for resumption (see the type's documentation).
+    /// Records are keyed by (model, id), so one file can hold several models' runs: another model's records are
+    /// kept and do not count as done.
+    public static func prepareResume(instances: [Record], path: String, model: String) throws(FjordError)
+        -> (pending: [Record], kept: Int, dropped: Int) {
         guard FileManager.default.fileExists(atPath: path) else { return (instances, 0, 0) }
         let bytes = try ByteSource.open(path: path).readAll()
         var tail = 0
         let existing = try RecordFile.parse(bytes, name: path, allowTruncatedLast: true, truncatedTail: &tail)
-        var seen = Set<String>(), kept: [Record] = []
-        for r in existing where r.error == nil && r.completion != nil && !seen.contains(r.id) {
-            seen.insert(r.id)
+        var seen = Set<String>(), done = Set<String>(), kept: [Record] = []
+        for r in existing where r.error == nil && r.completion != nil {
+            let key = (r.model ?? "") + "\u{0}" + r.id
+            guard seen.insert(key).inserted else { continue }
             kept.append(r)
+            if r.model == model { done.insert(r.id) }
         }
         let dropped = existing.count - kept.count + (tail > 0 ? 1 : 0)
         if dropped > 0 {
             try AtomicFile.write(kept.map { $0.line + "\n" }.joined(), to: path)
         }
-        return (instances.filter { !seen.contains($0.id) }, kept.count, dropped)
+        return (instances.filter { !done.contains($0.id) }, done.count, dropped)
     }
 
     /// Runs `instances` into `path` (appending). Returns what happened; throws on a final server error.
     public func run(instances all: [Record], path: String, progress: (@Sendable (Summary, Int) -> Void)? = nil) throws(FjordError) -> Summary {
-        let (pending, kept, dropped) = try Runner.prepareResume(instances: all, path: path)
+        let (pending, kept, dropped) = try Runner.prepareResume(instances: all, path: path, model: options.model)
         summary.skipped = kept
         summary.dropped = dropped
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)

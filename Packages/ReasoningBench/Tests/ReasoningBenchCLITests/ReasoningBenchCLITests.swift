@@ -75,11 +75,14 @@ import Testing
         assert all('completion' in json.loads(l) and 'error' not in json.loads(l) for l in open('partial.jsonl'))
         print('resume: exactly once')
         PY
+        # A second model into the same file: its own 24 records; the first model's stay as they are.
+        reasoning-bench run --endpoint $url --model fake2 --timeout 1 --backoff 0.05 --retries 6 puzzles.jsonl -o partial.jsonl
+        python3 -c "import json,collections; c=collections.Counter((json.loads(l)['model'], json.loads(l)['id']) for l in open('partial.jsonl')); m=collections.Counter(k[0] for k in c); assert max(c.values()) == 1 and m == {'fake': 24, 'fake2': 24}, m; print('two models: 24 each')"
         """)
         #expect(r.status == 0, "\(r.text)\n\(r.stderr)")
         #expect(r.text.contains("full: 24 lines, 24 ids"))
         #expect(!r.text.contains("faults: 0"))
-        #expect(r.text.contains("resume: exactly once"))
+        #expect(r.text.contains("resume: exactly once") && r.text.contains("two models: 24 each"))
         #expect(r.stderr.contains("9 kept from an earlier run, 2 earlier records redone"))
     }
 
