@@ -1,7 +1,4 @@
-/// Table formatting shared by the tools' text reports.
-
-/// `s` padded with spaces to width `w` (and always one space after).
-public func padded(_ s: String, _ w: Int) -> String { s.count >= w ? s + " " : s + String(repeating: " ", count: w - s.count) }
+/// Number formatting shared by the tools' text reports (`padded` is in Kernel, for libraries too).
 
 /// A number in at most 6 significant digits: 0.123457, 12345.7, 1.2346e-05, nan, inf.
 public func formatNumber(_ v: Double) -> String {

@@ -40,3 +40,8 @@ private func installSignalCleanup() {
 
 /// The core count, the default for `--threads`.
 public var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+/// Creates the folder `dir` unless it exists already (one level, like `mkdir`), or fails with an I/O error naming it.
+public func makeDirectory(_ dir: String) throws(FjordError) {
+    if mkdir(dir, 0o755) != 0 && errno != EEXIST { throw .io("\(dir): cannot create the directory: \(String(cString: strerror(errno)))") }
+}

@@ -96,7 +96,8 @@ public struct SVGPlot {
         return t
     }
 
-    static func escape(_ s: String) -> String {
+    /// `s` with &, <, > and " escaped for SVG/XML text and attributes.
+    public static func escape(_ s: String) -> String {
         var o = ""
         for c in s {
             switch c {

@@ -107,7 +107,6 @@ public enum Analysis {
         let y = rs.map { $0.correct! }, c = rs.map { $0.completed! }
         let t = rs.map(tokens), w = rs.map(\.workload)
         let seed = instanceSeed(o.seed, fnv1a(model))
-        func mean(_ idx: [Int], _ f: (Int) -> Double) -> Double { idx.reduce(0) { $0 + f($1) } / Double(idx.count) }
         // Columns: y, c, T, c·T/W, 1. Accuracy, C, Q, T̄, E and VO are all ratios of their sums.
         let yd = y.map { $0 ? 1.0 : 0 }, cd = c.map { $0 ? 1.0 : 0 }
         let vo = (0..<n).map { c[$0] ? t[$0] / w[$0] : 0 }

@@ -17,7 +17,7 @@ public enum Figures {
         let width = left + Double(ds.count) * (pw + gap) + 10, height = top + Double(ns.count) * ch + 46
         var o = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
             + "font-family=\"sans-serif\" font-size=\"10\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        o += "<text x=\"\(left)\" y=\"16\" font-size=\"13\">\(escape(s.model)): accuracy (%) by N (rows) and ρ (columns), one panel per d</text>\n"
+        o += "<text x=\"\(left)\" y=\"16\" font-size=\"13\">\(SVGPlot.escape(s.model)): accuracy (%) by N (rows) and ρ (columns), one panel per d</text>\n"
         for (pi, d) in ds.enumerated() {
             let x0 = left + Double(pi) * (pw + gap)
             o += "<text x=\"\(x0 + pw / 2)\" y=\"\(top - 16)\" text-anchor=\"middle\" font-size=\"11\">d = \(d)</text>\n"
@@ -89,14 +89,7 @@ public enum Figures {
         return p.render()
     }
 
-    static func escape(_ s: String) -> String {
-        s.replacingAll("&", "&amp;").replacingAll("<", "&lt;").replacingAll(">", "&gt;")
-    }
 }
 
 /// `v` with `digits` decimals ("nan" when not finite).
 public func fixed(_ v: Double, _ digits: Int) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "nan" }
-
-extension String {
-    func replacingAll(_ a: String, _ b: String) -> String { split(separator: a, omittingEmptySubsequences: false).joined(separator: b) }
-}

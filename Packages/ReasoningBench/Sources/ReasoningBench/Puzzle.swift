@@ -161,9 +161,11 @@ public struct Puzzle: Sendable {
 
     static let instructionBytes = Array(instruction.utf8)
 
-    /// Statement `i` (0-based) as its prompt line, "7. The people … ".
-    public func statementLine(_ i: Int) -> String {
-        let spans = clauseSpans()
+    /// Statement `i` (0-based) as its prompt line, "7. The people … ". Pass `spans` (from `clauseSpans()`) when
+    /// writing many lines of one puzzle.
+    public func statementLine(_ i: Int) -> String { statementLine(i, spans: clauseSpans()) }
+
+    func statementLine(_ i: Int, spans: Spans) -> String {
         let st = statements[i]
         let capacity = 24 + (st.conditions.count + st.updates.count) * (ClauseTable.shared.longest + ClauseTable.and.count)
         let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in

@@ -200,10 +200,40 @@ public enum RecordFile {
         return out
     }
 
+    /// Records as JSON Lines bytes (one line each, newline-terminated).
+    public static func jsonl(_ records: [Record]) -> [UInt8] {
+        var out: [UInt8] = []
+        for r in records {
+            out += r.json.serializedBytes
+            out.append(0x0A)
+        }
+        return out
+    }
+
     /// Reads a file (or stdin for "-").
     public static func read(path: String) throws(FjordError) -> [Record] {
         let src = try ByteSource.open(path: path)
         let name = path == "-" ? "stdin" : path
         return try parse(try src.readAll(), name: name)
+    }
+}
+
+/// Writes records as JSON Lines to a sink, in chunks of about 1 MiB (one write per chunk, not per record).
+public struct RecordWriter {
+    let sink: ByteSink
+    var chunk: [UInt8] = []
+
+    public init(_ sink: ByteSink) { self.sink = sink }
+
+    public mutating func write(_ r: Record) throws(FjordError) {
+        chunk += r.json.serializedBytes
+        chunk.append(0x0A)
+        if chunk.count >= 1 << 20 { try flush() }
+    }
+
+    /// Writes what is buffered; call once at the end.
+    public mutating func flush() throws(FjordError) {
+        try sink.write(chunk)
+        chunk.removeAll(keepingCapacity: true)
     }
 }

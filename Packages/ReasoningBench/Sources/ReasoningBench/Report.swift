@@ -5,7 +5,7 @@ extension Comparison {
     public var text: String {
         var o = ""
         func line(_ label: String, _ e: Estimate, _ digits: Int = 3) {
-            o += "  " + label.padding(34) + fixed(e.value, digits) + "  [" + fixed(e.lo, digits) + ", " + fixed(e.hi, digits) + "]\n"
+            o += "  " + padded(label, 34) + fixed(e.value, digits) + "  [" + fixed(e.lo, digits) + ", " + fixed(e.hi, digits) + "]\n"
         }
         for m in models {
             o += "model \(m.model): \(m.count) answered" + (m.failed > 0 ? ", \(m.failed) without an answer (left out)" : "") + "\n"
@@ -18,12 +18,12 @@ extension Comparison {
             line("coupling κ, OLS on completed", m.couplingOLS)
             line("coupling κ, censored (Tobit)", m.coupling)
             line("α of T = α·W^κ (Tobit)", m.alpha, 1)
-            o += "  " + "ambiguous final sentences".padding(34) + fixed(100 * m.ambiguousRate, 1) + "%\n"
+            o += "  " + padded("ambiguous final sentences", 34) + fixed(100 * m.ambiguousRate, 1) + "%\n"
             if let t = m.traces {
                 line("trace grounding", t.grounding)
                 line("trace repetition", t.repetition)
                 line("trace prompt copying", t.copying)
-                if t.loops > 0 { o += "  " + "truncated loops (not in κ, α fits)".padding(34) + "\(t.loops)\n" }
+                if t.loops > 0 { o += "  " + padded("truncated loops (not in κ, α fits)", 34) + "\(t.loops)\n" }
             }
             for (name, g) in [("N", m.byN), ("d", m.byD), ("ρ", m.byRho)] where g.count > 1 {
                 o += "  accuracy by \(name):" + g.map { " \(JSON.format($0.0))=\(fixed($0.1.value, 2))" }.joined() + "\n"
@@ -36,12 +36,12 @@ extension Comparison {
             o += "\n"
         }
         if models.count > 1 {
-            o += "ranking".padding(18) + "accuracy".padding(10) + "efficiency".padding(12)
+            o += padded("ranking", 18) + padded("accuracy", 10) + padded("efficiency", 12)
                 + "Δln E = Δln C + Δln Q − Δln T (against the most efficient)\n"
             let byEff = models.sorted { $0.efficiency.value > $1.efficiency.value }
             for m in byEff {
                 let g = gaps.first { $0.model == m.model }!
-                o += m.model.padding(18) + fixed(m.accuracy.value, 3).padding(10) + fixed(m.efficiency.value, 3).padding(12)
+                o += padded(m.model, 18) + padded(fixed(m.accuracy.value, 3), 10) + padded(fixed(m.efficiency.value, 3), 12)
                     + fixed(g.total, 2) + " = " + fixed(g.completion, 2) + " + " + fixed(g.conditional, 2) + " + "
                     + fixed(g.verbosity, 2) + "\n"
             }
@@ -83,8 +83,4 @@ extension Comparison {
         })
         return .object(top)
     }
-}
-
-extension String {
-    func padding(_ w: Int) -> String { count >= w ? self + " " : self + String(repeating: " ", count: w - count) }
 }

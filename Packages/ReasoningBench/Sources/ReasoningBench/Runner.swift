@@ -60,7 +60,7 @@ public final class Runner: @unchecked Sendable {
         }
         let dropped = existing.count - kept.count + (tail > 0 ? 1 : 0)
         if dropped > 0 {
-            try AtomicFile.write(kept.map { $0.line + "\n" }.joined(), to: path)
+            try AtomicFile.write(RecordFile.jsonl(kept), to: path)
         }
         return (instances.filter { !done.contains($0.id) }, done.count, dropped)
     }

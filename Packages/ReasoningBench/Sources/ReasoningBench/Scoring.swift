@@ -29,41 +29,39 @@ public enum Scoring {
 
     /// The last sentence with a letter in it, after the last `</think>`. Works on the UTF-8 bytes: completions are long.
     public static func finalSentence(of text: String) -> Substring {
+        var t = text
+        let (start, end) = t.withUTF8 { bytes -> (Int, Int) in
+            let n = bytes.count
+            let marker = Array("</think>".utf8)
+            var from = 0
+            if n >= marker.count {
+                var i = n - marker.count
+                while i >= 0 {
+                    if bytes[i] == 0x3C && bytes[i..<(i + marker.count)].elementsEqual(marker) { from = i + marker.count; break }
+                    i -= 1
+                }
+            }
+            // Walk back over sentence ends (. ! ? newline) to the last sentence holding a letter (any non-ASCII byte
+            // counts).
+            var end = n
+            while end > from {
+                var start = end
+                while start > from {
+                    let c = bytes[start - 1]
+                    if c == 0x2E || c == 0x21 || c == 0x3F || c == 0x0A { break }
+                    start -= 1
+                }
+                for k in start..<end {
+                    let c = bytes[k] | 0x20
+                    if (c >= 0x61 && c <= 0x7A) || bytes[k] >= 0x80 { return (start, end) }
+                }
+                if start == from { break }
+                end = start - 1
+            }
+            return (n, n)
+        }
         let u = text.utf8
-        var bytes = Array(u)
-        let n = bytes.count
-        let marker = Array("</think>".utf8)
-        var from = 0
-        if n >= marker.count {
-            var i = n - marker.count
-            while i >= 0 {
-                if bytes[i] == 0x3C && bytes[i..<(i + marker.count)].elementsEqual(marker) { from = i + marker.count; break }
-                i -= 1
-            }
-        }
-        // Walk back over sentence ends (. ! ? newline) to the last sentence holding a letter (any non-ASCII byte counts).
-        var end = n
-        while end > from {
-            var start = end
-            while start > from {
-                let c = bytes[start - 1]
-                if c == 0x2E || c == 0x21 || c == 0x3F || c == 0x0A { break }
-                start -= 1
-            }
-            var hasLetter = false
-            for k in start..<end {
-                let c = bytes[k] | 0x20
-                if (c >= 0x61 && c <= 0x7A) || bytes[k] >= 0x80 { hasLetter = true; break }
-            }
-            if hasLetter {
-                let lo = u.index(u.startIndex, offsetBy: start), hi = u.index(u.startIndex, offsetBy: end)
-                return text[lo..<hi]
-            }
-            if start == from { break }
-            end = start - 1
-        }
-        bytes.removeAll()
-        return text[text.endIndex...]
+        return text[u.index(u.startIndex, offsetBy: start)..<u.index(u.startIndex, offsetBy: end)]
     }
 
     /// Lower-cased words: runs of letters, digits and inner hyphens (ASCII letters are lower-cased; other bytes are

@@ -85,6 +85,7 @@ public struct SimulatedModel: Sendable, Equatable {
 
         var text = TraceWriter(limit: traceWords)
         let loopAt = loops ? rng.below(max(1, puzzle.statements.count)) : -1
+        var spans: Puzzle.Spans?  // the clause table of this puzzle, built at the first echoed line
         var i = 0
         while !text.full {
             let k = i % puzzle.statements.count
@@ -95,7 +96,8 @@ public struct SimulatedModel: Sendable, Equatable {
             }
             let u = rng.uniform()
             if u < echo {
-                text.line(puzzle.statementLine(k))
+                if spans == nil { spans = puzzle.clauseSpans() }
+                text.line(puzzle.statementLine(k, spans: spans!))
             } else if u < echo + filler {
                 text.line("Let me keep track of this carefully before going on.")
             } else {
@@ -144,11 +146,4 @@ struct TraceWriter {
         text += s
         count += s.split(separator: " ").count
     }
-}
-
-/// FNV-1a over a string's UTF-8: a stable hash of a model name.
-func fnv1a(_ s: String) -> UInt64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-    return h
 }

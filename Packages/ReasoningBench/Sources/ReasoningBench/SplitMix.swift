@@ -66,3 +66,16 @@ public func instanceSeed(_ base: UInt64, _ fields: UInt64...) -> UInt64 {
     return h & 0xFFFF_FFFF_FFFF
 }
 
+
+/// FNV-1a (64-bit) offset basis and prime.
+let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
+let fnvPrime: UInt64 = 0x100_0000_01b3
+
+/// FNV-1a over bytes: a stable hash of model names, words and lines.
+@inline(__always) func fnv1a<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
+    var h = fnvOffset
+    for b in bytes { h = (h ^ UInt64(b)) &* fnvPrime }
+    return h
+}
+
+func fnv1a(_ s: String) -> UInt64 { fnv1a(s.utf8) }

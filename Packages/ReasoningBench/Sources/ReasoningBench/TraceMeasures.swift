@@ -16,8 +16,8 @@ public struct TraceMeasures: Sendable, Equatable {
     /// Measures `trace` against `puzzle` (its prompt and entities). Works on UTF-8 bytes with hashed words, so a long
     /// trace costs one pass and no per-word allocation.
     public init(trace: String, puzzle: Puzzle, prompt: String? = nil) {
-        var entities = Set(puzzle.people.map { TraceMeasures.hash(Array($0.lowercased().utf8)[...]) })
-        for d in puzzle.domains { for v in d { entities.insert(TraceMeasures.hash(Array(v.utf8)[...])) } }
+        var entities = Set(puzzle.people.map { fnv1a($0.lowercased()) })
+        for d in puzzle.domains { for v in d { entities.insert(fnv1a(v)) } }
         var grounded = 0, repeated = 0, lines = 0
         var seen = Set<UInt64>()
         var traceWords: [UInt64] = []
@@ -33,7 +33,7 @@ public struct TraceMeasures: Sendable, Equatable {
                 if lo < hi {
                     lines += 1
                     let line = UnsafeBufferPointer(rebasing: u[lo..<hi])
-                    if !seen.insert(TraceMeasures.hash(line[...])).inserted { repeated += 1 }
+                    if !seen.insert(fnv1a(line)).inserted { repeated += 1 }
                     var hit = false
                     TraceMeasures.forEachWord(line, lowercased: true) { if entities.contains($0) { hit = true } }
                     if hit { grounded += 1 }
@@ -49,31 +49,18 @@ public struct TraceMeasures: Sendable, Equatable {
         copying = traceGrams.isEmpty ? 0 : Double(traceGrams.filter { promptGrams.contains($0) }.count) / Double(traceGrams.count)
     }
 
-    /// FNV-1a of bytes.
-    @inline(__always) static func hash(_ b: Slice<UnsafeBufferPointer<UInt8>>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
-        return h
-    }
-
-    @inline(__always) static func hash(_ b: ArraySlice<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
-        return h
-    }
-
     /// Hashes of the words (runs of ASCII letters, digits, hyphens and non-ASCII bytes), optionally lower-cased.
     static func forEachWord(_ u: UnsafeBufferPointer<UInt8>, lowercased: Bool, _ body: (UInt64) -> Void) {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325, inWord = false
+        var h = fnvOffset, inWord = false
         for c in u {
             let isWord = (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c >= 0x80
             if isWord {
                 let x = lowercased && c >= 0x41 && c <= 0x5A ? c | 0x20 : c
-                h = (h ^ UInt64(x)) &* 0x100_0000_01b3
+                h = (h ^ UInt64(x)) &* fnvPrime
                 inWord = true
             } else if inWord {
                 body(h)
-                h = 0xcbf2_9ce4_8422_2325
+                h = fnvOffset
                 inWord = false
             }
         }
@@ -82,12 +69,12 @@ public struct TraceMeasures: Sendable, Equatable {
 
     /// Hashes of the whitespace-separated tokens, as written.
     static func forEachToken(_ u: UnsafeBufferPointer<UInt8>, _ body: (UInt64) -> Void) {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325, inToken = false
+        var h = fnvOffset, inToken = false
         for c in u {
             if c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D {
-                if inToken { body(h); h = 0xcbf2_9ce4_8422_2325; inToken = false }
+                if inToken { body(h); h = fnvOffset; inToken = false }
             } else {
-                h = (h ^ UInt64(c)) &* 0x100_0000_01b3
+                h = (h ^ UInt64(c)) &* fnvPrime
                 inToken = true
             }
         }

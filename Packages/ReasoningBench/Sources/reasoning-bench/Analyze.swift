@@ -1,7 +1,4 @@
 import ArgumentParser
-#if canImport(Glibc)
-import Glibc
-#endif
 import FjordCLI
 import Kernel
 import ReasoningBench
@@ -57,8 +54,4 @@ func writeFigures(_ c: Comparison, _ groups: [(String, [Record])], to dir: Strin
     try AtomicFile.write(Figures.uShape(c.models), to: dir + "/u-shape.svg")
     let pairs = c.models.map { m in (m, groups.first { $0.0 == m.model }!.1) }
     try AtomicFile.write(Figures.tokensVsWorkload(pairs), to: dir + "/tokens-workload.svg")
-}
-
-func makeDirectory(_ dir: String) throws(FjordError) {
-    if mkdir(dir, 0o755) != 0 && errno != EEXIST { throw .io("\(dir): cannot create the directory") }
 }

@@ -28,16 +28,14 @@ struct Generate: ParsableCommand {
             let points = try gridPoints()
             guard count >= 1 else { throw FjordError.usage("--count must be ≥ 1") }
             try output.write(binary: false) { sink in
-                var chunk = ""
+                var w = RecordWriter(sink)
                 for p in points {
                     for i in 0..<count {
                         let puzzle = try Generator.generate(p, baseSeed: seed, index: i)
-                        chunk += Record(puzzle: puzzle, index: i, includePrompt: !noPrompt).line
-                        chunk += "\n"
-                        if chunk.utf8.count > 1 << 20 { try sink.write(chunk); chunk = "" }
+                        try w.write(Record(puzzle: puzzle, index: i, includePrompt: !noPrompt))
                     }
                 }
-                try sink.write(chunk)
+                try w.flush()
             }
         }
     }

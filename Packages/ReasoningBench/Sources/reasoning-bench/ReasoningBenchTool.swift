@@ -35,13 +35,9 @@ struct RecordInput: ParsableArguments {
 /// Writes records as JSON Lines.
 func writeRecords(_ records: [Record], to output: OutputOptions) throws {
     try output.write(binary: false) { sink in
-        var chunk = ""
-        for r in records {
-            chunk += r.line
-            chunk += "\n"
-            if chunk.utf8.count > 1 << 20 { try sink.write(chunk); chunk = "" }
-        }
-        try sink.write(chunk)
+        var w = RecordWriter(sink)
+        for r in records { try w.write(r) }
+        try w.flush()
     }
 }
 

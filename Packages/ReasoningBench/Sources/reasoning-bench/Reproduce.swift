@@ -39,7 +39,7 @@ struct Reproduce: ParsableCommand {
             for z in puzzles where try Solver.solve(z.prompt()).value == z.gold { solved += 1 }
             var log = "generated \(puzzles.count) puzzles (paper grid × \(count)) in \(fixed(genSeconds, 2)) s; "
                 + "exact solver: \(solved)/\(puzzles.count) correct\n"
-            try AtomicFile.write(instances.map { $0.line + "\n" }.joined(), to: out + "/puzzles.jsonl")
+            try AtomicFile.write(RecordFile.jsonl(instances), to: out + "/puzzles.jsonl")
 
             t0 = DispatchTime.now().uptimeNanoseconds
             var results: [Record] = []
@@ -47,7 +47,7 @@ struct Reproduce: ParsableCommand {
                 for r in instances { results.append(try simulated(r, model: m)) }
             }
             log += "simulated \(SimulatedModel.presets.count) models in \(fixed(seconds(since: t0), 2)) s\n"
-            try AtomicFile.write(results.map { $0.line + "\n" }.joined(), to: out + "/results.jsonl")
+            try AtomicFile.write(RecordFile.jsonl(results), to: out + "/results.jsonl")
 
             t0 = DispatchTime.now().uptimeNanoseconds
             var o = Analysis.Options()

@@ -102,16 +102,11 @@ struct Simulate: ParsableCommand {
             let ms = try models()
             let records = try input.read()
             try output.write(binary: false) { sink in
-                var chunk = ""
+                var w = RecordWriter(sink)
                 for m in ms {
-                    for r in records {
-                        let out = try simulated(r, model: m)
-                        chunk += out.line
-                        chunk += "\n"
-                        if chunk.utf8.count > 1 << 20 { try sink.write(chunk); chunk = "" }
-                    }
+                    for r in records { try w.write(try simulated(r, model: m)) }
                 }
-                try sink.write(chunk)
+                try w.flush()
             }
         }
     }

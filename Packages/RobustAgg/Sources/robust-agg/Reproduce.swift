@@ -1,7 +1,4 @@
 import ArgumentParser
-#if canImport(Glibc)
-import Glibc
-#endif
 import FjordCLI
 import Kernel
 import Learn
@@ -28,7 +25,7 @@ struct Reproduce: ParsableCommand {
     func run() throws {
         try runTool("robust-agg reproduce") {
             // The figure's folder must exist before an hour of training, not after it.
-            if mkdir(out, 0o755) != 0 && errno != EEXIST { throw FjordError.io("\(out): cannot create the directory") }
+            try makeDirectory(out)
             let sink = ByteSink(fd: 1, name: "stdout")
             let (tr0, te0) = BundledData.digits.load().split(testFraction: 0.2, seed: seed)
             let mm = tr0.featureMoments()
