@@ -1,6 +1,7 @@
 import Kernel
 import Learn
 import Testing
+import CRobust
 @testable import RobustAgg
 
 func stack(_ rows: [[Float]]) -> Tensor { Tensor(shape: [rows.count, rows[0].count], values: rows.flatMap { $0 }) }
@@ -29,8 +30,8 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
     /// The column kernel against sorting each column, for every n up to 70 and widths across tile edges.
     @Test func columnKernelMatchesSorting() throws {
         var g = RNG(seed: 3)
-        for n in [1, 2, 3, 5, 8, 12, 13, 31, 64, 70] {
-            for d in [1, 255, 257, 600] {
+        for n in [1, 2, 3, 5, 8, 12, 13, 16, 17, 31, 33, 64, 70] {
+            for d in [1, 255, 257, 600, 1024] {
                 let x = g.tensor([n, d])
                 let v = x.scalars
                 let b = n / 4
@@ -42,6 +43,28 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
                     #expect(abs(med[k] - m) <= 1e-6 * max(1, abs(m)) && abs(tm[k] - t) <= 1e-5 * max(1, abs(t)), "n \(n) d \(d) k \(k)")
                     if abs(med[k] - m) > 1e-6 * max(1, abs(m)) { return }
                 }
+            }
+        }
+    }
+
+    /// The AVX2 path (16-row blocks sorted in registers) and the portable path apply the same comparators, so they
+    /// give the same bits, ties and signed zeros included.
+    @Test func registerAndPortablePathsAgreeBitwise() throws {
+        var g = RNG(seed: 5)
+        for n in [4, 12, 16, 23, 64, 70] {
+            let d = 300
+            var v = g.tensor([n, d]).scalars
+            // ties in the first third of the columns (the rest have sums whose bits depend on the order)
+            for k in v.indices where k % d < d / 3 { v[k] = (v[k] * 4).rounded() / 4 }
+            for k in stride(from: 0, to: v.count, by: 7) where k % d < d / 3 { v[k] = k % 2 == 0 ? 0 : -0.0 }
+            let x = Tensor(shape: [n, d], values: v)
+            for rule in [MedianRule(), MedianRule(lower: true)] as [any AggregationRule] + [TrimmedMeanRule(trim: n / 4)] {
+                let fast = try agg(rule, x)
+                fjr_use_registers(0)
+                let portable = try agg(rule, x)
+                fjr_use_registers(1)
+                let differing = zip(fast, portable).filter { $0.bitPattern != $1.bitPattern }.count
+                #expect(differing == 0, "n \(n) \(rule): \(differing) of \(d) coordinates differ")
             }
         }
     }

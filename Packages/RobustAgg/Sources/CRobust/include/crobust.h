@@ -9,9 +9,14 @@
 /* Per coordinate, the mean of the sorted values at ranks lo..hi-1 (0 ≤ lo < hi ≤ n):
  *   median (odd n): lo = n/2, hi = lo+1; median (even n, numpy): lo = n/2-1, hi = n/2+1; lower median: n/2-1..n/2;
  *   trimmed mean dropping b at each end: lo = b, hi = n-b.
- * The network is pruned to the comparators the rank classes need; tiles are 128 columns.
+ * Tiles are 128 columns. With AVX2 the first four merge levels (sorts of blocks of 16 rows) run in registers,
+ * read straight from the stack; the later levels are pruned to the comparators the rank classes need and run
+ * over the tile in L1. Both paths apply the same comparators, so they give the same bits.
  * `scratch` must hold n·256 floats. NaN inputs give unspecified (but finite-time) results: screen them first. */
 void fjr_rank_mean(const float *x, size_t n, size_t d, size_t lo, size_t hi, float *out, float *scratch);
+
+/* Tests: 0 makes fjr_rank_mean take the portable path even where AVX2 is available (not thread-safe). */
+void fjr_use_registers(int on);
 
 /* Per coordinate, the mean of the `beta` values closest to the coordinate's median (El Mhamdi et al.'s Bulyan
  * final step; numpy median for even n). Needs n·256 floats of scratch plus n·256 more for distances. */
