@@ -119,12 +119,19 @@ static size_t network_size(size_t n) {
 /* Batcher's 16-wire network (63 comparators, the p < 16 levels of any larger one) on 16 values per lane, all in
  * ymm registers: one load and one store per value instead of two of each per comparator. Sorts w columns (a
  * multiple of 8) of `rows` ≤ 16 rows at src + r·sstride into dst + r·dstride (16 rows; missing rows are +inf).
- * src may equal dst. */
-__attribute__((target("avx2"))) static void sort16_avx2(const float *src, size_t sstride, size_t rows, float *dst,
-                                                         size_t dstride, size_t w) {
+ * src may equal dst. Returns whether any value read was NaN or infinite (so no separate pass has to check). */
+__attribute__((target("avx2"))) static inline __m256 load_checked(const float *p, __m256 *bad) {
+    __m256 v = _mm256_loadu_ps(p);
+    *bad = _mm256_or_ps(*bad, _mm256_sub_ps(v, v)); /* +0 for finite v, NaN (nonzero bits) for NaN or ±inf */
+    return v;
+}
+
+__attribute__((target("avx2"))) static int sort16_avx2(const float *src, size_t sstride, size_t rows, float *dst,
+                                                        size_t dstride, size_t w) {
     const __m256 inf = _mm256_set1_ps(INFINITY);
+    __m256 bad = _mm256_setzero_ps();
     for (size_t c = 0; c < w; c += 8) {
-#define LD(r) (r < rows ? _mm256_loadu_ps(src + r * sstride + c) : inf)
+#define LD(r) (r < rows ? load_checked(src + r * sstride + c, &bad) : inf)
         __m256 v0 = LD(0), v1 = LD(1), v2 = LD(2), v3 = LD(3), v4 = LD(4), v5 = LD(5), v6 = LD(6), v7 = LD(7);
         __m256 v8 = LD(8), v9 = LD(9), v10 = LD(10), v11 = LD(11), v12 = LD(12), v13 = LD(13), v14 = LD(14),
                v15 = LD(15);
@@ -142,6 +149,7 @@ __attribute__((target("avx2"))) static void sort16_avx2(const float *src, size_t
         ST(8, v8); ST(9, v9); ST(10, v10); ST(11, v11); ST(12, v12); ST(13, v13); ST(14, v14); ST(15, v15);
 #undef ST
     }
+    return !_mm256_testz_si256(_mm256_castps_si256(bad), _mm256_castps_si256(bad));
 }
 #undef CE
 #undef CE8
@@ -151,15 +159,29 @@ static int have_avx2(void) { return registers_allowed && __builtin_cpu_supports(
 #else
 void fjr_use_registers(int on) { (void)on; }
 static int have_avx2(void) { return 0; }
-static void sort16_avx2(const float *src, size_t sstride, size_t rows, float *dst, size_t dstride, size_t w) {
+static int sort16_avx2(const float *src, size_t sstride, size_t rows, float *dst, size_t dstride, size_t w) {
     (void)src, (void)sstride, (void)rows, (void)dst, (void)dstride, (void)w;
+    return 0;
 }
 #endif
+
+/* Whether any of the w columns of the n tile rows is NaN or infinite. */
+__attribute__((target_clones("avx2", "default")))
+static int tile_nonfinite(const float *buf, size_t n, size_t stride, size_t w) {
+    int bad = 0;
+    for (size_t r = 0; r < n; r++)
+        for (size_t c = 0; c < w; c++) {
+            float t = buf[r * stride + c] - buf[r * stride + c];
+            bad |= t != t;
+        }
+    return bad;
+}
 
 /* Rank means use tiles of 128 columns: 64 rows × 128 floats stay in a 32 KB L1 (1.2× faster than 256 at n = 64). */
 #define RANK_TILE 128
 
-void fjr_rank_mean(const float *x, size_t n, size_t d, size_t lo, size_t hi, float *out, float *scratch) {
+int fjr_rank_mean(const float *x, size_t n, size_t d, size_t lo, size_t hi, float *out, float *scratch) {
+    int bad = 0;
     unsigned *pairs = malloc(2 * (network_size(n) + 1) * sizeof(unsigned));
     int *label = malloc((n + 1) * sizeof(int));
     if (!pairs || !label) {
@@ -169,9 +191,10 @@ void fjr_rank_mean(const float *x, size_t n, size_t d, size_t lo, size_t hi, flo
         for (size_t c0 = 0; c0 < d; c0 += TILE) {
             size_t w = d - c0 < TILE ? d - c0 : TILE;
             sort_tile(x, n, d, c0, w, scratch);
+            bad |= tile_nonfinite(scratch, n, TILE, w);
             mean_rows(scratch, lo, hi, w, out + c0);
         }
-        return;
+        return bad;
     }
     size_t blocks = block_stage_size(n);
     size_t kept = pruned_network(n, lo, hi, blocks, pairs, label);
@@ -182,11 +205,16 @@ void fjr_rank_mean(const float *x, size_t n, size_t d, size_t lo, size_t hi, flo
     if (registers) memset(scratch, 0, rows16 * RANK_TILE * sizeof(float));
     for (size_t c0 = 0; c0 < d; c0 += RANK_TILE) {
         size_t w = d - c0 < RANK_TILE ? d - c0 : RANK_TILE;
+        /* the next tile's row pieces are n separate streams, too many for the hardware prefetcher: ask for them */
+        if (c0 + 2 * RANK_TILE <= d)
+            for (size_t r = 0; r < n; r++)
+                for (size_t k = 0; k < RANK_TILE; k += 16) __builtin_prefetch(x + r * d + c0 + RANK_TILE + k);
         if (registers && w == RANK_TILE) {
             for (size_t b = 0; b < n; b += 16)
-                sort16_avx2(x + b * d + c0, d, n - b < 16 ? n - b : 16, scratch + b * RANK_TILE, RANK_TILE, w);
+                bad |= sort16_avx2(x + b * d + c0, d, n - b < 16 ? n - b : 16, scratch + b * RANK_TILE, RANK_TILE, w);
         } else {
             for (size_t r = 0; r < n; r++) memcpy(scratch + r * RANK_TILE, x + r * d + c0, w * sizeof(float));
+            bad |= tile_nonfinite(scratch, n, RANK_TILE, w);
             if (registers)
                 for (size_t b = 0; b < n; b += 16)
                     sort16_avx2(scratch + b * RANK_TILE, RANK_TILE, n - b < 16 ? n - b : 16, scratch + b * RANK_TILE,
@@ -198,6 +226,7 @@ void fjr_rank_mean(const float *x, size_t n, size_t d, size_t lo, size_t hi, flo
     }
     free(pairs);
     free(label);
+    return bad;
 }
 
 void fjr_closest_to_median_mean(const float *x, size_t n, size_t d, size_t beta, float *out, float *scratch) {

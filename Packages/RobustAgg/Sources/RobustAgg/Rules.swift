@@ -13,9 +13,9 @@ public struct MedianRule: AggregationRule {
     public var name: String { lower ? "median-lower" : "median" }
 
     public mutating func aggregate(_ stack: Tensor, rng: inout RNG) throws(FjordError) -> Tensor {
-        let (n, _) = try checkStack(stack, rule: name)
+        let (n, _) = try checkShape(stack, rule: name)
         let (lo, hi) = n % 2 == 1 ? (n / 2, n / 2 + 1) : (lower ? (n / 2 - 1, n / 2) : (n / 2 - 1, n / 2 + 1))
-        return rankMean(stack, lo, hi)
+        return try rankMean(stack, lo, hi, rule: name)
     }
 }
 
@@ -27,22 +27,23 @@ public struct TrimmedMeanRule: AggregationRule {
     public var name: String { "trimmed-mean(b=\(trim))" }
 
     public mutating func aggregate(_ stack: Tensor, rng: inout RNG) throws(FjordError) -> Tensor {
-        let (n, _) = try checkStack(stack, rule: name)
+        let (n, _) = try checkShape(stack, rule: name)
         guard trim >= 0 && 2 * trim < n else { throw .usage("trimmed mean: need 2b < n, got b = \(trim), n = \(n)") }
-        return rankMean(stack, trim, n - trim)
+        return try rankMean(stack, trim, n - trim, rule: name)
     }
 }
 
 /// Mean of sorted ranks lo..<hi per coordinate, through the C column-selection kernel.
-func rankMean(_ x: Tensor, _ lo: Int, _ hi: Int) -> Tensor {
+func rankMean(_ x: Tensor, _ lo: Int, _ hi: Int, rule: String) throws(FjordError) -> Tensor {
     let n = x.shape[0], d = x.shape[1]
     var out = Tensor(uninitializedShape: [d])
     var scratch = [Float](repeating: 0, count: n * 256 * 2)
-    x.withUnsafeBufferPointer { v in
+    let bad = x.withUnsafeBufferPointer { v in
         out.withUnsafeMutableBufferPointer { o in
             scratch.withUnsafeMutableBufferPointer { fjr_rank_mean(v.baseAddress, n, d, lo, hi, o.baseAddress, $0.baseAddress) }
         }
     }
+    if bad != 0 { try refuseNonFinite(x, rule: rule) }
     return out
 }
 
@@ -92,46 +93,6 @@ public struct KrumRule: AggregationRule {
 
     public mutating func aggregate(_ stack: Tensor, rng: inout RNG) throws(FjordError) -> Tensor {
         meanOfRows(stack, try selected(stack))
-    }
-}
-
-/// Geometric median by smoothed Weiszfeld (Pillutla, Kakade, Harchaoui 2022, "RFA"):
-///
-///     z ← Σ β_i x_i / Σ β_i,   β_i = 1 / max(ν, ‖z − x_i‖)
-///
-/// from the mean, until the relative change of z is below `tolerance` or `maxIterations`. Distances via BLAS.
-public struct GeometricMedianRule: AggregationRule {
-    public var nu: Double
-    public var tolerance: Double
-    public var maxIterations: Int
-    public init(nu: Double = 1e-6, tolerance: Double = 1e-6, maxIterations: Int = 100) {
-        self.nu = nu
-        self.tolerance = tolerance
-        self.maxIterations = maxIterations
-    }
-    public var name: String { "geomed" }
-
-    public mutating func aggregate(_ stack: Tensor, rng: inout RNG) throws(FjordError) -> Tensor {
-        let (n, d) = try checkStack(stack, rule: name)
-        var z = meanOfRows(stack, Array(0..<n))
-        let sq = stack.withUnsafeBufferPointer { v in (0..<n).map { i in (0..<d).reduce(0.0) { $0 + Double(v[i * d + $1]) * Double(v[i * d + $1]) } } }
-        var dots = [Float](repeating: 0, count: n)
-        for _ in 0..<maxIterations {
-            let zz = z.withUnsafeBufferPointer { p in p.reduce(0.0) { $0 + Double($1) * Double($1) } }
-            stack.withUnsafeBufferPointer { v in z.withUnsafeBufferPointer { zp in
-                dots.withUnsafeMutableBufferPointer { BLAS.sgemv(v.baseAddress!, zp.baseAddress!, $0.baseAddress!, m: n, n: d) }
-            } }
-            let beta = (0..<n).map { i in Float(1 / max(nu, max(0, sq[i] + zz - 2 * Double(dots[i])).squareRoot())) }
-            let total = beta.reduce(0, +)
-            var next = Tensor(zeros: [d])
-            stack.withUnsafeBufferPointer { v in beta.withUnsafeBufferPointer { b in
-                next.withUnsafeMutableBufferPointer { BLAS.sgemv(v.baseAddress!, b.baseAddress!, $0.baseAddress!, m: n, n: d, transA: true, alpha: 1 / total) }
-            } }
-            let change = zip(next.scalars, z.scalars).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }
-            z = next
-            if change.squareRoot() <= tolerance * max(zz.squareRoot(), 1e-30) { break }
-        }
-        return z
     }
 }
 

@@ -2,12 +2,24 @@ import Kernel
 
 /// Checks an (n, d) stack of worker gradients: 2-D, at least one row, finite.
 func checkStack(_ x: Tensor, rule: String) throws(FjordError) -> (n: Int, d: Int) {
+    let shape = try checkShape(x, rule: rule)
+    try refuseNonFinite(x, rule: rule)
+    return shape
+}
+
+/// The shape half of `checkStack`, for rules whose kernels spot NaN and ±inf while they read the values (one pass
+/// over the stack fewer); they call `refuseNonFinite` when the kernel reports one.
+func checkShape(_ x: Tensor, rule: String) throws(FjordError) -> (n: Int, d: Int) {
     guard x.rank == 2, x.shape[0] >= 1 else { throw .data("\(rule): expected an (n, d) stack of worker gradients, got shape \(x.shape)") }
+    return (x.shape[0], x.shape[1])
+}
+
+/// Throws (exit 65) when the stack holds NaN or infinite values, saying how many.
+func refuseNonFinite(_ x: Tensor, rule: String) throws(FjordError) {
     let bad = nonFiniteCount(x)
     guard bad == 0 else {
         throw .data("\(rule): the stack holds \(bad) NaN or infinite values (a worker sent garbage; drop or clip it first)")
     }
-    return (x.shape[0], x.shape[1])
 }
 
 /// Squared Euclidean distances between all rows, from one Gram matrix (cblas_ssyrk):

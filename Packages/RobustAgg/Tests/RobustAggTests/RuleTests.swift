@@ -140,9 +140,30 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
         #expect(abs(nnm[0] - Float((0.5 + 0.5 + 5.5) / 3)) < 1e-6)
     }
 
-    @Test func nonFiniteRowsAreRefused() {
+    @Test func nonFiniteRowsAreRefused() throws {
         #expect(throws: FjordError.self) { try agg(MedianRule(), stack([[1, .nan], [2, 3]])) }
         #expect(throws: FjordError.self) { try agg(KrumRule(f: 0), stack([[1], [.infinity], [2]])) }
+        // median, trimmed mean and geomed find them while they read the values: every position (full tiles, the
+        // last partial tile, rows in a partial block of 16), both paths, NaN and both infinities
+        var g = RNG(seed: 9)
+        for (n, d) in [(5, 300), (20, 300), (64, 130)] {
+            let clean = g.tensor([n, d]).scalars
+            for (k, bad) in [(0, Float.nan), (n * d - 1, .infinity), ((n - 1) * d + 129, -.infinity), (d + 7, .nan)] {
+                var v = clean
+                v[k] = bad
+                let x = Tensor(shape: [n, d], values: v)
+                for registers: Int32 in [1, 0] {
+                    fjr_use_registers(registers)
+                    for rule in [MedianRule(), TrimmedMeanRule(trim: 1), GeometricMedianRule()] as [any AggregationRule] {
+                        #expect(throws: FjordError.self, "n \(n) k \(k) \(bad) \(rule.name)") { try agg(rule, x) }
+                    }
+                }
+                fjr_use_registers(1)
+            }
+        }
+        // finite values whose squares overflow a float are not mistaken for garbage
+        let huge = try agg(GeometricMedianRule(), stack([[Float](repeating: 3e20, count: 9), [Float](repeating: -3e20, count: 9), [Float](repeating: 1e20, count: 9)]))
+        #expect(huge.allSatisfy { abs($0 - 1e20) < 1e16 }, "\(huge)")
     }
 
     @Test func mixTailorDrawsUniformlyAndDeterministically() throws {

@@ -12,8 +12,9 @@
  * Tiles are 128 columns. With AVX2 the first four merge levels (sorts of blocks of 16 rows) run in registers,
  * read straight from the stack; the later levels are pruned to the comparators the rank classes need and run
  * over the tile in L1. Both paths apply the same comparators, so they give the same bits.
- * `scratch` must hold n·256 floats. NaN inputs give unspecified (but finite-time) results: screen them first. */
-void fjr_rank_mean(const float *x, size_t n, size_t d, size_t lo, size_t hi, float *out, float *scratch);
+ * `scratch` must hold n·256 floats. Returns nonzero when any input value is NaN or infinite (checked as the values
+ * are read, so callers need no separate pass); out is then unspecified. */
+int fjr_rank_mean(const float *x, size_t n, size_t d, size_t lo, size_t hi, float *out, float *scratch);
 
 /* Tests: 0 makes fjr_rank_mean take the portable path even where AVX2 is available (not thread-safe). */
 void fjr_use_registers(int on);
@@ -21,5 +22,11 @@ void fjr_use_registers(int on);
 /* Per coordinate, the mean of the `beta` values closest to the coordinate's median (El Mhamdi et al.'s Bulyan
  * final step; numpy median for even n). Needs n·256 floats of scratch plus n·256 more for distances. */
 void fjr_closest_to_median_mean(const float *x, size_t n, size_t d, size_t beta, float *out, float *scratch);
+
+/* One smoothed-Weiszfeld pass: z = Σ_i a_i x_i (a already normalised) and dist[i] = ‖x_i − z‖, computed block
+ * by block while the block is in cache (one read of the stack). With zprev (the previous point) it also gives
+ * ‖z − zprev‖² and ‖zprev‖² for the stopping rule. Distances are summed directly: no cancellation. */
+void fjr_weiszfeld_pass(const float *x, size_t n, size_t d, const float *a, const float *zprev, float *z,
+                        double *dist, double *change2, double *prev_norm2);
 
 #endif

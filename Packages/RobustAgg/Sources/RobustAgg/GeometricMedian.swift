@@ -1,0 +1,51 @@
+import CRobust
+import Kernel
+import Learn
+
+/// Geometric median by smoothed Weiszfeld (Pillutla, Kakade, Harchaoui 2022, "RFA"):
+///
+///     z ← Σ β_i x_i / Σ β_i,   β_i = 1 / max(ν, ‖z − x_i‖)
+///
+/// from the mean, until the relative change ‖z_{t+1} − z_t‖ / ‖z_t‖ is below `tolerance` or `maxIterations`.
+///
+/// Each iteration is one read of the stack (`fjr_weiszfeld_pass`): block by block, the block of z_{t+1} is formed
+/// from the weights and, while the block is still in cache, every row's squared distance to it is added up. The
+/// distances are summed from differences, not from norms and dot products, so nothing cancels however far the
+/// rows lie from the origin. The first pass doubles as the check for NaN and ±inf.
+public struct GeometricMedianRule: AggregationRule {
+    public var nu: Double
+    public var tolerance: Double
+    public var maxIterations: Int
+    public init(nu: Double = 1e-6, tolerance: Double = 1e-6, maxIterations: Int = 100) {
+        self.nu = nu
+        self.tolerance = tolerance
+        self.maxIterations = maxIterations
+    }
+    public var name: String { "geomed" }
+
+    public mutating func aggregate(_ stack: Tensor, rng: inout RNG) throws(FjordError) -> Tensor {
+        let (n, d) = try checkShape(stack, rule: name)
+        var z = Tensor(uninitializedShape: [d]), previous = Tensor(uninitializedShape: [d])
+        var weights = [Float](repeating: 1 / Float(n), count: n)
+        var dist = [Double](repeating: 0, count: n)
+        var change2 = 0.0, norm2 = 0.0
+        func pass(first: Bool) {
+            stack.withUnsafeBufferPointer { x in previous.withUnsafeBufferPointer { p in z.withUnsafeMutableBufferPointer { zp in
+                fjr_weiszfeld_pass(x.baseAddress, n, d, weights, first ? nil : p.baseAddress, zp.baseAddress, &dist, &change2, &norm2)
+            } } }
+        }
+        pass(first: true)  // z_0: the mean, and the distances to it
+        // a NaN or ±inf anywhere makes some distance non-finite (finite floats cannot: the squares are summed in
+        // double), so the first pass is the check and no separate pass over the stack is needed
+        if !dist.allSatisfy(\.isFinite) { try refuseNonFinite(stack, rule: name) }
+        for _ in 0..<maxIterations {
+            let beta = dist.map { 1 / max(nu, $0) }
+            let total = beta.reduce(0, +)
+            weights = beta.map { Float($0 / total) }
+            swap(&z, &previous)
+            pass(first: false)
+            if change2.squareRoot() <= tolerance * max(norm2.squareRoot(), 1e-30) { break }
+        }
+        return z
+    }
+}
