@@ -57,7 +57,7 @@ public enum RobustAggFactory {
     public static let ruleNames = ["mean", "median", "median-lower", "trimmed-mean", "krum", "multi-krum", "geomed", "bulyan",
                                    "centered-clipping", "mixtailor", "mixtailor-small"]
     public static let attackNames = ["none", "sign-flip", "gaussian", "ipm", "ipm-mixtailor", "alie", "alie-variant", "mimic",
-                                     "fang-krum", "fang-trmean", "label-flip", "tailored", "tailored-pool"]
+                                     "fang-krum", "fang-trmean", "label-flip", "tailored", "tailored-pool", "adaptive-paper"]
 
     public struct RuleOptions: Sendable {
         public var f: Int
@@ -111,6 +111,8 @@ public enum RobustAggFactory {
             return TailoredAttack(targets: [try rule(targetRule, ruleOptions)])
         case "tailored-pool":
             return TailoredAttack(targets: [KrumRule(f: f), MedianRule(), GeometricMedianRule(), BulyanRule(f: f)])
+        case "adaptive-paper":
+            return PaperAdaptiveAttack(targets: [KrumRule(f: f), MedianRule(), GeometricMedianRule(), BulyanRule(f: f)])
         default: throw .usage("unknown attack '\(name)'; expected one of \(attackNames.joined(separator: ", "))")
         }
     }

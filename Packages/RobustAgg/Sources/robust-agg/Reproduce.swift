@@ -8,15 +8,21 @@ struct Reproduce: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The MixTailor table in miniature: final test accuracy for every rule × attack, iid and non-iid.",
         discussion: """
-        Digits, MLP 64-32-10, n = 12 workers of which f = 2 Byzantine, SGD (lr 0.05, momentum 0.9), batch 32 per
-        worker. IPM is MixTailor's ε-reverse (each Byzantine sends −(ε/f)·Σ honest). "tailored" picks ε each step
-        against the row's own rule (against the pool for MixTailor); "pool" against Krum, median, geomed and Bulyan
-        together. Non-iid: one class per worker; then non-iid with bucketing (s = 2) for the median-type rules, and
-        f = 5 of 12 for median and geomed (the paper's CoMed run). Tables on stdout; accuracy-over-steps SVG into --out.
+        Digits, MLP 64-32-10, n = 12 workers of which f = 2 Byzantine, SGD (lr 0.05, momentum 0.9), batch 32 per \
+        worker. IPM is MixTailor's ε-reverse (each Byzantine sends −(ε/f)·Σ honest). "tailored" picks ε each step \
+        against the row's own rule (against the pool for MixTailor); "pool" against Krum, median, geomed and Bulyan \
+        together; "pool (code)" composes it as MixTailor's code does (one ε per family, summed, sign-flipped).
+
+        Tables: iid; non-iid (one class per worker); non-iid with bucketing (s = 2) for the median-type rules; iid \
+        with batch 2 per worker (noisy gradients, 3 seeds), where tailored attacks break Krum, Bulyan and the \
+        median; f = 5 of 12 for median and geomed (the paper's CoMed run). Tables on stdout; accuracy-over-steps \
+        SVGs into --out.
+
         Example: robust-agg reproduce --out figures/
         """)
 
-    @Option(help: ArgumentHelp("Folder for the SVG figure.", valueName: "DIR")) var out = "."
+
+    @Option(help: ArgumentHelp("Folder for the SVG figures.", valueName: "DIR")) var out = "."
     @Option(help: "Training steps per run.") var steps = 150
     @Option(help: "Seed.") var seed: UInt64 = 0
     @Flag(help: "A small grid (for tests).") var quick = false
@@ -41,60 +47,99 @@ struct Reproduce: ParsableCommand {
                           ("Fang-TM", "fang-trmean", 0), ("tailored", "tailored", 0), ("pool", "tailored-pool", 0)]
                 : [("none", "none", 0), ("gauss 200", "gaussian", 0), ("ε-rev 0.1", "ipm-mixtailor", 0.1), ("ε-rev 10", "ipm-mixtailor", 10),
                    ("ALIE", "alie", 0), ("Fang-Krum", "fang-krum", 0), ("Fang-TM", "fang-trmean", 0), ("tailored", "tailored", 0)]
-            var curves: [(String, [Double], [Double])] = []
-            // (title, partition, f, bucketing s, rules, attacks)
-            var parts: [(String, Partition, Int, Int, [String], [(String, String, Double)])] = [
-                ("iid", .iid, f, 1, rules, attacks),
-                ("non-iid (one class per worker)", .oneClassPerWorker, f, 1, rules, attacks),
+            var curves: [(String, [Double], [Double])] = [], noisyCurves: [(String, [Double], [Double])] = []
+            let noisyAttacks: [(String, String, Double)] = [("none", "none", 0), ("ε-rev 0.1", "ipm-mixtailor", 0.1), ("ε-rev 10", "ipm-mixtailor", 10),
+                                                            ("ALIE", "alie", 0), ("tailored", "tailored", 0), ("pool", "tailored-pool", 0),
+                                                            ("pool (code)", "adaptive-paper", 0)]
+            var parts: [Part] = [
+                Part(title: "iid", partition: .iid, f: f, rules: rules, attacks: attacks),
+                Part(title: "non-iid (one class per worker)", partition: .oneClassPerWorker, f: f, rules: rules, attacks: attacks),
                 // Bucketing leaves ⌈12/2⌉ = 6 rows: too few for Krum and Bulyan at f = 2, so MixTailor draws
                 // among its medians and geometric medians.
-                ("non-iid, bucketing s = 2 (Karimireddy et al. 2022)", .oneClassPerWorker, f, 2,
-                 full ? ["median", "trimmed-mean", "geomed", "mixtailor"] : ["median", "geomed", "mixtailor"], attacks),
+                Part(title: "non-iid, bucketing s = 2 (Karimireddy et al. 2022)", partition: .oneClassPerWorker, f: f, resample: 2,
+                     rules: full ? ["median", "trimmed-mean", "geomed", "mixtailor"] : ["median", "geomed", "mixtailor"], attacks: attacks),
+                // Two rows per worker: gradient noise dwarfs the mean gradient, the regime where moving each coordinate by
+                // an order statistic or choosing the wrong worker is enough. Three seeds: mean (min–max).
+                Part(title: "iid, batch 2 per worker (noisy gradients), 3 seeds", partition: .iid, f: f, batch: 2, seeds: 3,
+                     rules: ["median", "krum", "bulyan", "geomed", "mixtailor"], attacks: noisyAttacks),
                 // The paper's mnist_reverse_comed setting: 5 of 12 Byzantine, where only median-type rules are defined.
-                ("iid, f = 5 (the paper's CoMed run)", .iid, 5, 1, ["median", "geomed"],
-                 [("none", "none", 0), ("ε-rev 10", "ipm-mixtailor", 10), ("tailored", "tailored", 0)]),
+                Part(title: "iid, f = 5 (the paper's CoMed run)", partition: .iid, f: 5, rules: ["median", "geomed"],
+                     attacks: [("none", "none", 0), ("ε-rev 10", "ipm-mixtailor", 10), ("tailored", "tailored", 0)]),
             ]
             if quick { parts = [parts[0]] }
-            for (partName, partition, f, resample, rules, attacks) in parts {
-                try sink.write("\n## \(partName): final test accuracy, n = \(n), f = \(f), \(steps) steps\n")
-                try sink.write(padded("rule", 14) + attacks.map { padded($0.0, 11) }.joined() + "\n")
-                for rule in rules {
+            for part in parts {
+                let width = part.seeds > 1 ? 19 : 11
+                try sink.write("\n## \(part.title): final test accuracy, n = \(n), f = \(part.f), \(steps) steps\n")
+                try sink.write(padded("rule", 14) + part.attacks.map { padded($0.0, width) }.joined() + "\n")
+                for rule in part.rules {
                     var cells: [String] = []
-                    for (label, kind, eps) in attacks {
+                    for (label, kind, eps) in part.attacks {
                         let target = rule == "mixtailor" && kind == "tailored" ? "tailored-pool" : kind
-                        // a run the attack drives to NaN is reported as diverged (chance accuracy), not as a failure
-                        guard let r = try? runOne(rule: rule, attack: target, eps: eps, partition: partition, train: tr, test: te,
-                                                  n: n, f: f, resample: resample) else {
-                            cells.append(padded("diverged", 11))
-                            continue
+                        var accuracies: [Double] = []
+                        for k in 0..<part.seeds {
+                            // a run the attack drives to NaN is reported as diverged (chance accuracy), not as a failure
+                            guard let r = try? runOne(rule: rule, attack: target, eps: eps, part: part, seed: seed + UInt64(k),
+                                                      train: tr, test: te, n: n) else { break }
+                            accuracies.append(r.final!.testAccuracy!)
+                            let curve = ("\(rule) / \(label)", r.history.map { Double($0.step) }, r.history.map { $0.testAccuracy ?? .nan })
+                            if part.partition == .iid, part.f == 2, part.batch == 32,
+                               [("krum", "tailored"), ("median", "tailored"), ("mixtailor", "tailored"), ("mean", "ε-rev 10"), ("krum", "none")]
+                                .contains(where: { $0 == (rule, label) }) {
+                                curves.append(curve)
+                            }
+                            if part.batch == 2, k == 0,
+                               [("krum", "tailored"), ("bulyan", "tailored"), ("median", "tailored"), ("geomed", "tailored"), ("mixtailor", "none"), ("mixtailor", "pool")]
+                                .contains(where: { $0 == (rule, label) }) {
+                                noisyCurves.append(curve)
+                            }
                         }
-                        cells.append(padded(formatNumber(r.final!.testAccuracy!), 11))
-                        let interesting = [("krum", "tailored"), ("median", "tailored"), ("mixtailor", "tailored"), ("mean", "ε-rev 10"), ("krum", "none")]
-                        if partition == .iid, f == 2, interesting.contains(where: { $0 == (rule, label) }) {
-                            curves.append(("\(rule) / \(label)", r.history.map { Double($0.step) }, r.history.map { $0.testAccuracy ?? .nan }))
-                        }
+                        cells.append(padded(accuracies.count < part.seeds ? "diverged" : summary(accuracies), width))
                     }
                     try sink.write(padded(rule, 14) + cells.joined() + "\n")
                 }
             }
-            var plot = SVGPlot(title: "Digits, 12 workers, 2 Byzantine: test accuracy", xLabel: "step", yLabel: "test accuracy")
-            for (label, x, y) in curves { plot.series.append(.init(label: label, x: x, y: y)) }
-            try AtomicFile.write(plot.render(), to: out + "/accuracy-steps.svg")
+            for (name, title, series) in [("accuracy-steps.svg", "Digits, 12 workers, 2 Byzantine: test accuracy", curves),
+                                          ("accuracy-steps-noisy.svg", "Batch 2 per worker (noisy), 2 of 12 Byzantine: test accuracy", noisyCurves)]
+            where !series.isEmpty {
+                var plot = SVGPlot(title: title, xLabel: "step", yLabel: "test accuracy")
+                for (label, x, y) in series { plot.series.append(.init(label: label, x: x, y: y)) }
+                try AtomicFile.write(plot.render(), to: out + "/" + name)
+            }
         }
     }
 
-    func runOne(rule: String, attack: String, eps: Double, partition: Partition, train: Dataset, test: Dataset,
-                n: Int, f: Int, resample: Int) throws -> TrainingReport {
+    /// One table of the reproduction: a data split, a Byzantine count, bucketing, per-worker batch and seeds.
+    struct Part {
+        var title: String
+        var partition: Partition
+        var f: Int
+        var resample = 1
+        var batch = 32
+        var seeds = 1
+        var rules: [String]
+        var attacks: [(String, String, Double)]
+    }
+
+    /// One accuracy, or the mean of several with their range.
+    func summary(_ a: [Double]) -> String {
+        if a.count == 1 { return formatNumber(a[0]) }
+        let mean = a.reduce(0, +) / Double(a.count)
+        return String(format: "%.2f (%.2f–%.2f)", mean, a.min()!, a.max()!)
+    }
+
+    func runOne(rule: String, attack: String, eps: Double, part: Part, seed: UInt64, train: Dataset, test: Dataset,
+                n: Int) throws -> TrainingReport {
+        let f = part.f
         var ro = RobustAggFactory.RuleOptions(f: f)
-        ro.resample = resample
+        ro.resample = part.resample
         var setup = TrainingSetup(model: { Sequential.mlp([64, 32, 10], seed: 1) },
                                   optimizer: { SGD(.constant(0.05), momentum: 0.9) })
         setup.makeRule = { try! RobustAggFactory.rule(rule, ro) }
         if let a = try RobustAggFactory.attack(attack, epsilon: eps, sigma: 200, f: f, targetRule: rule, ruleOptions: ro) {
             setup.makeAttack = { TrainerAttack(a) }
         }
-        var config = TrainingConfig(steps: steps, batchSize: 32)
-        config.partition = partition
+        var config = TrainingConfig(steps: steps, batchSize: part.batch)
+        config.partition = part.partition
         config.seed = seed
         config.byzantine = Array((n - f)..<n)
         config.evaluateEvery = 10

@@ -60,9 +60,10 @@ struct Aggregate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Aggregate each (n, d) stack of a stream into one (d,) vector.",
         discussion: """
-        Rules and their bounds: krum/multi-krum need n > 2f+2; bulyan n ≥ 4f+3; trimmed-mean 2b < n. Violations
-        exit 64 naming the bound; NaN/Inf rows exit 65. MixTailor draws its rule with --seed (stack k uses draw k)
+        Rules and their bounds: krum/multi-krum need n > 2f+2; bulyan n ≥ 4f+3; trimmed-mean 2b < n. Violations \
+        exit 64 naming the bound; NaN/Inf rows exit 65. MixTailor draws its rule with --seed (stack k uses draw k) \
         and reports the draw on stderr with --verbose.
+
         Example: robust-agg aggregate --rule krum -f 2 stack.npy
         """)
 
@@ -96,9 +97,11 @@ struct Attack: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Append f Byzantine rows, computed from the honest (h, d) stack, giving an (h+f, d) stack.",
         discussion: """
-        Kinds: sign-flip (−mean), gaussian (N(0,σ²)), ipm (−ε·mean; ipm-mixtailor: −(ε/f)·Σ), alie (μ − zσ with the
-        paper's z; alie-variant the epfml/blades z), mimic, fang-krum, fang-trmean, tailored (ε chosen against
-        --target-rule), tailored-pool (against MixTailor's families).
+        Kinds: sign-flip (−mean), gaussian (N(0,σ²)), ipm (−ε·mean; ipm-mixtailor: −(ε/f)·Σ), alie (μ − zσ with the \
+        paper's z; alie-variant the epfml/blades z), mimic, fang-krum, fang-trmean, tailored (ε chosen against \
+        --target-rule), tailored-pool (one ε against MixTailor's families together), adaptive-paper (the pool attack as \
+        MixTailor's code composes it: one ε per family, summed and sign-flipped, which sends a scaled honest mean).
+
         Example: tensor rand --shape 10,1000 | robust-agg attack --kind alie -f 2 | robust-agg aggregate --rule median
         """)
 

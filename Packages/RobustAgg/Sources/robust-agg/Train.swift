@@ -9,10 +9,11 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Byzantine training: the last f of --workers are Byzantine, the rule aggregates, the attack corrupts.",
         discussion: """
-        As `learn train`, with the workers' gradients aggregated by --rule and the last f workers' rows replaced
-        each step by --attack (computed from that step's honest gradients: an omniscient attacker), or, for
-        label-flip, the Byzantine workers training on labels y → C−1−y. --partition one-class gives MixTailor's
+        As `learn train`, with the workers' gradients aggregated by --rule and the last f workers' rows replaced \
+        each step by --attack (computed from that step's honest gradients: an omniscient attacker), or, for \
+        label-flip, the Byzantine workers training on labels y → C−1−y. --partition one-class gives MixTailor's \
         non-iid setting. With --backend mpi the same runs one process per worker.
+
         Example: robust-agg train --data digits --workers 12 -f 2 --rule mixtailor --attack tailored-pool --partition one-class
         """)
 

@@ -230,6 +230,16 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
         #expect(t.lastEpsilon == 100)  // against the mean the largest ε flips the aggregate furthest
     }
 
+    /// MixTailor's code composition: against the mean ε* = 100 for each of the two pool members, and each Byzantine
+    /// row is −(1/f)·Σ_A −(ε*/f)·Σ_H = (200/4)·Σ_H, a scaled-up honest sum (the sign flip the code adds).
+    @Test func paperAdaptiveAttackIsTheCodesComposition() throws {
+        var a = PaperAdaptiveAttack(targets: [MeanRule(), MeanRule()])
+        var rng = RNG(seed: 1)
+        let rows = try a.rows(honest: stack([[1, 2], [3, 4]]), f: 2, rng: &rng)
+        #expect(rows.shape == [2, 2])
+        #expect(rows.scalars == [200, 300, 200, 300])
+    }
+
     /// Bucketing: the inner rule sees the means of the permuted buckets (the permutation replayed from the same rng),
     /// a mean inner rule gives the plain mean, and the bucket count is what the inner rule's bounds see.
     @Test func bucketingAveragesPermutedBuckets() throws {
