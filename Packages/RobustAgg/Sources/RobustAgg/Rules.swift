@@ -74,10 +74,13 @@ public struct KrumRule: AggregationRule {
 
     /// Scores of every row and the order of rows by score (ties by index).
     public func scores(_ stack: Tensor) throws(FjordError) -> [Double] {
-        let (n, _) = try checkStack(stack, rule: name)
+        let (n, _) = try checkShape(stack, rule: name)
         guard relaxed || n > 2 * f + 2 else { throw .usage("\(name): needs n > 2f + 2, got n = \(n), f = \(f)") }
         let k = min(n - 1, max(1, neighbours == .paper ? n - f - 2 : n - f - 1))
         let dist = p == 2 && squared ? squaredDistances(stack) : lpDistances(stack, p: p).map { squared ? $0 * $0 : $0 }
+        // NaN or ±inf anywhere makes a distance non-finite (finite floats cannot: the fallback sums in double),
+        // so the distances are the check and no separate pass over the stack is needed
+        if !dist.allSatisfy(\.isFinite) { try refuseNonFinite(stack, rule: name) }
         return (0..<n).map { i in
             var row = (0..<n).filter { $0 != i }.map { dist[i * n + $0] }
             row.sort()

@@ -1,3 +1,4 @@
+import CRobust
 import Kernel
 
 /// Checks an (n, d) stack of worker gradients: 2-D, at least one row, finite.
@@ -24,14 +25,40 @@ func refuseNonFinite(_ x: Tensor, rule: String) throws(FjordError) {
 
 /// Squared Euclidean distances between all rows, from one Gram matrix (cblas_ssyrk):
 /// D_ij = ‖x_i‖² + ‖x_j‖² − 2⟨x_i, x_j⟩, accumulated in double from the float Gram and clamped at 0.
+///
+/// That cancels when rows lie far from the origin compared with their spread (model weights rather than
+/// gradients, or gradients with a large common part), and the float Gram carries a relative error near 1e-6 of
+/// ‖x_i‖² + ‖x_j‖². So every pair whose D_ij falls below 1% of ‖x_i‖² + ‖x_j‖² is recomputed from differences in
+/// double: one pass over its two rows when few pairs are affected (identical rows from f Byzantine workers sending
+/// the same vector come out at exactly 0), all pairs blocked through the cache (`fjr_pairwise_sqdist`) when more
+/// than n are, or when a norm is not finite. Non-finite inputs give non-finite distances, which callers may use as
+/// their NaN/inf check.
 func squaredDistances(_ x: Tensor) -> [Double] {
     let n = x.shape[0], d = x.shape[1]
     var g = [Float](repeating: 0, count: n * n)
     x.withUnsafeBufferPointer { p in g.withUnsafeMutableBufferPointer { BLAS.gram(p.baseAddress!, rows: n, cols: d, into: $0.baseAddress!) } }
     var out = [Double](repeating: 0, count: n * n)
+    var imprecise: [(Int, Int)] = []
+    var finite = true
     for i in 0..<n {
-        for j in 0..<n where i != j {
-            out[i * n + j] = max(0, Double(g[i * n + i]) + Double(g[j * n + j]) - 2 * Double(g[i * n + j]))
+        let gi = Double(g[i * n + i])
+        finite = finite && gi.isFinite
+        for j in 0..<i {
+            let scale = gi + Double(g[j * n + j])
+            let dij = max(0, scale - 2 * Double(g[i * n + j]))
+            if dij < 0.01 * scale { imprecise.append((i, j)) }
+            out[i * n + j] = dij
+            out[j * n + i] = dij
+        }
+    }
+    x.withUnsafeBufferPointer { v in
+        if !finite || imprecise.count > n {
+            fjr_pairwise_sqdist(v.baseAddress, n, d, &out)
+        } else {
+            for (i, j) in imprecise {
+                out[i * n + j] = fjr_sqdist(v.baseAddress! + i * d, v.baseAddress! + j * d, d)
+                out[j * n + i] = out[i * n + j]
+            }
         }
     }
     return out

@@ -98,6 +98,29 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
         #expect(byzfl.indices.allSatisfy { byzfl[$0] >= scores[$0] })  // one more neighbour
     }
 
+    /// Rows far from the origin compared with their spread (model weights, say): a float Gram matrix would cancel
+    /// to noise, the distances must still be the definition's, and Krum must pick from the tight cluster.
+    @Test func krumStaysExactFarFromTheOrigin() throws {
+        var g = RNG(seed: 6)
+        let (n, d) = (9, 1000)
+        let noise = g.tensor([n, d]).scalars
+        // rows 0–6: 1000 + 1e-3·noise; rows 7, 8: 1000 + 0.1·noise (the far ones)
+        let v = (0..<(n * d)).map { k in Float(1000) + (k / d < 7 ? 1e-3 : 0.1) * noise[k] }
+        let x = Tensor(shape: [n, d], values: v)
+        let scores = try KrumRule(f: 2).scores(x)
+        for i in 0..<n {
+            let dists = (0..<n).filter { $0 != i }.map { j in
+                (0..<d).reduce(0.0) { let e = Double(v[i * d + $1]) - Double(v[j * d + $1]); return $0 + e * e }
+            }.sorted()
+            let exact = dists[0..<5].reduce(0, +)
+            #expect(abs(scores[i] - exact) <= 1e-9 * exact, "row \(i): \(scores[i]) vs \(exact)")
+        }
+        #expect(try KrumRule(f: 2).selected(x)[0] < 7)
+        // identical rows are at distance exactly 0
+        let twins = stack([[1e3, 2e3, 3e3], [1e3, 2e3, 3e3], [5, 6, 7], [8, 9, 10]])
+        #expect(squaredDistances(twins)[1] == 0)
+    }
+
     /// At the geometric median z (not at a data point) the unit vectors toward the points sum to zero.
     @Test func geometricMedianSatisfiesItsOptimalityCondition() throws {
         var g = RNG(seed: 7)

@@ -29,4 +29,11 @@ void fjr_closest_to_median_mean(const float *x, size_t n, size_t d, size_t beta,
 void fjr_weiszfeld_pass(const float *x, size_t n, size_t d, const float *a, const float *zprev, float *z,
                         double *dist, double *change2, double *prev_norm2);
 
+/* out[i·n + j] = ‖x_i − x_j‖² for all rows (n×n, symmetric, zero diagonal), summed from differences in double:
+ * exact where a float Gram matrix would cancel (rows far from the origin compared with their spread). */
+void fjr_pairwise_sqdist(const float *x, size_t n, size_t d, double *out);
+
+/* ‖a − b‖² over d floats, summed from differences in double (one pair of fjr_pairwise_sqdist). */
+double fjr_sqdist(const float *a, const float *b, size_t d);
+
 #endif
