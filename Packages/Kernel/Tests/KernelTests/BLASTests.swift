@@ -139,3 +139,34 @@ func maxRelError(_ x: [Float], _ y: [Float]) -> Float {
         #expect(FFT.cachedPlanCount >= 1)
     }
 }
+
+@Suite struct EigenTests {
+    /// Known spectra: a diagonal matrix, the 2×2 [[2, 1], [1, 2]] (1 and 3), the path-graph Laplacian-like
+    /// tridiagonal(−1, 2, −1) of size n (2 − 2cos(kπ/(n+1))), and a random symmetric matrix whose eigenvalues must
+    /// sum to its trace and whose squares must sum to its Frobenius norm².
+    @Test func jacobiFindsKnownSpectra() {
+        #expect(symmetricEigenvalues([3, 0, 0, 0, -1, 0, 0, 0, 2], n: 3) == [-1, 2, 3])
+        let two = symmetricEigenvalues([2, 1, 1, 2], n: 2)
+        let twoError = max(abs(two[0] - 1), abs(two[1] - 3))
+        #expect(twoError < 1e-14)
+        let n = 9
+        var t = [Double](repeating: 0, count: n * n)
+        for i in 0..<n { t[i * n + i] = 2; if i + 1 < n { t[i * n + i + 1] = -1; t[(i + 1) * n + i] = -1 } }
+        let expected: [Double] = (1...n).map { k in 2 - 2 * cos(Double(k) * Double.pi / Double(n + 1)) }.sorted()
+        let found = symmetricEigenvalues(t, n: n)
+        let worst = zip(found, expected).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst < 1e-12)
+        var g = RNG(seed: 4)
+        let m = 12
+        let r = g.tensor([m, m]).scalars.map(Double.init)
+        let s: [Double] = (0..<(m * m)).map { k in r[k] + r[(k % m) * m + k / m] }
+        let ev = symmetricEigenvalues(s, n: m)
+        let trace: Double = (0..<m).reduce(0.0) { $0 + s[$1 * m + $1] }
+        let sumError = abs(ev.reduce(0, +) - trace)
+        let squares: Double = ev.map { $0 * $0 }.reduce(0, +)
+        let frobenius: Double = s.map { $0 * $0 }.reduce(0, +)
+        #expect(sumError < 1e-10)
+        #expect(abs(squares - frobenius) < 1e-9)
+        #expect(symmetricEigenvalues([], n: 0).isEmpty)
+    }
+}

@@ -61,7 +61,7 @@ struct Reproduce: ParsableCommand {
                 // Two rows per worker: gradient noise dwarfs the mean gradient, the regime where moving each coordinate by
                 // an order statistic or choosing the wrong worker is enough. Three seeds: mean (min–max).
                 Part(title: "iid, batch 2 per worker (noisy gradients), 3 seeds", partition: .iid, f: f, batch: 2, seeds: 3,
-                     rules: ["median", "krum", "bulyan", "geomed", "mixtailor"], attacks: noisyAttacks),
+                     rules: ["median", "krum", "bulyan", "geomed", "mda", "smea", "mixtailor"], attacks: noisyAttacks),
                 // The paper's mnist_reverse_comed setting: 5 of 12 Byzantine, where only median-type rules are defined.
                 Part(title: "iid, f = 5 (the paper's CoMed run)", partition: .iid, f: 5, rules: ["median", "geomed"],
                      attacks: [("none", "none", 0), ("ε-rev 10", "ipm-mixtailor", 10), ("tailored", "tailored", 0)]),

@@ -60,7 +60,8 @@ struct Aggregate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Aggregate each (n, d) stack of a stream into one (d,) vector.",
         discussion: """
-        Rules and their bounds: krum/multi-krum need n > 2f+2; bulyan n ≥ 4f+3; trimmed-mean 2b < n. Violations \
+        Rules and their bounds: krum/multi-krum need n > 2f+2; bulyan n ≥ 4f+3; trimmed-mean 2b < n; mda/smea \
+        2f < n and at most 10⁷ subsets C(n, f). Violations \
         exit 64 naming the bound; NaN/Inf rows exit 65. MixTailor draws its rule with --seed (stack k uses draw k) \
         and reports the draw on stderr with --verbose.
 

@@ -14,7 +14,8 @@ import Testing
     }
 
     /// Median, trimmed mean and Krum (Blanchard: n−f−2 neighbours, squared distances) against numpy written
-    /// from the definitions (the same as Flower's `aggregate_median`, `aggregate_trimmed_avg`, `aggregate_krum`).
+    /// from the definitions (the same as Flower's `aggregate_median`, `aggregate_trimmed_avg`, `aggregate_krum`);
+    /// MDA and SMEA by enumerating the subsets in numpy, SMEA's eigenvalue from an SVD of the centred rows.
     @Test func rulesMatchNumpyDefinitions() throws {
         let r = try Shell.run("""
         tensor rand --shape 12,3001 --seed 4 --dist laplace -o x.npy
@@ -22,7 +23,10 @@ import Testing
         robust-agg aggregate --rule trimmed-mean --trim 2 x.npy -o tm.npy
         robust-agg aggregate --rule krum -f 2 x.npy -o krum.npy
         robust-agg aggregate --rule multi-krum -f 2 --m 4 x.npy -o mk.npy
+        robust-agg aggregate --rule mda -f 2 x.npy -o mda.npy
+        robust-agg aggregate --rule smea -f 2 x.npy -o smea.npy
         python3 - <<'PY'
+        import itertools
         import numpy as np
         x = np.load('x.npy').astype(np.float64)
         n, f = x.shape[0], 2
@@ -34,6 +38,12 @@ import Testing
         order = np.argsort(scores, kind='stable')
         assert np.allclose(np.load('krum.npy'), x[order[0]], atol=1e-6)
         assert np.allclose(np.load('mk.npy'), x[order[:4]].mean(axis=0), atol=1e-5)
+        subsets = [list(S) for S in itertools.combinations(range(n), n - f)]
+        diameter = [max(d[i, j] for i in S for j in S) for S in subsets]
+        assert np.allclose(np.load('mda.npy'), x[subsets[int(np.argmin(diameter))]].mean(axis=0), atol=1e-5)
+        # the covariance's largest eigenvalue from an SVD of the centred rows (not the Gram route we take)
+        lam = [np.linalg.svd(x[S] - x[S].mean(axis=0), compute_uv=False)[0] ** 2 / len(S) for S in subsets]
+        assert np.allclose(np.load('smea.npy'), x[subsets[int(np.argmin(lam))]].mean(axis=0), atol=1e-5)
         print('numpy agrees')
         PY
         """)
@@ -46,6 +56,8 @@ import Testing
             ("tensor rand --shape 6,10 | robust-agg aggregate --rule krum -f 2", 64, "n > 2f + 2"),
             ("tensor rand --shape 10,10 | robust-agg aggregate --rule bulyan -f 2", 64, "n ≥ 4f + 3"),
             ("tensor rand --shape 4,10 | robust-agg aggregate --rule trimmed-mean --trim 2", 64, "2b < n"),
+            ("tensor rand --shape 4,10 | robust-agg aggregate --rule smea -f 2", 64, "2f < n"),
+            ("tensor rand --shape 64,3 | robust-agg aggregate --rule mda -f 20", 64, "C(n, f)"),
             ("python3 -c \"import numpy as np,sys; a=np.ones((3,4),'f4'); a[1,2]=np.nan; np.save(sys.stdout.buffer,a)\" | robust-agg aggregate", 65, "NaN"),
             ("tensor rand --shape 10 | robust-agg aggregate", 65, "(n, d) stack"),
             ("tensor rand --shape 10,10 | robust-agg aggregate --rule foo", 64, "--rule"),

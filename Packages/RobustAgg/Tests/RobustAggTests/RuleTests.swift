@@ -163,6 +163,26 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
         #expect(abs(nnm[0] - Float((0.5 + 0.5 + 5.5) / 3)) < 1e-6)
     }
 
+    /// MDA and SMEA on hand-made stacks: the outlier is left out, ties keep the first subset in itertools order,
+    /// and 2f < n is enforced.
+    @Test func subsetRules() throws {
+        for c in [SubsetRule.Criterion.diameter, .eigenvalue] {
+            #expect(try agg(SubsetRule(f: 1, criterion: c), stack([[0], [1], [2], [100]])) == [1])
+            let two = try agg(SubsetRule(f: 1, criterion: c), stack([[0, 0], [3, 0], [0, 3], [30, 30]]))
+            #expect(two == [1, 1])
+            #expect(throws: FjordError.self) { try agg(SubsetRule(f: 2, criterion: c), stack([[0], [1], [2], [3]])) }
+            #expect(throws: FjordError.self) { try agg(SubsetRule(f: 1, criterion: c), stack([[0], [.nan], [2], [3]])) }
+        }
+        // every subset of three has the same diameter here: the first, {0, 1, 2}, is kept
+        #expect(try agg(SubsetRule(f: 1, criterion: .diameter), stack([[0], [0], [6], [6]])) == [2])
+        // MDA and SMEA differ: {0, 1, 3, 4} has the smaller diameter, {0, 2, 3, 4} the smaller largest variance
+        // (found by a numpy search; both unique by a clear margin)
+        let x = stack([[-2, 2], [1, -3], [-1, 3], [0, -3], [2, 2]])
+        #expect(try agg(SubsetRule(f: 1, criterion: .diameter), x) == [0.25, -0.5])
+        #expect(try agg(SubsetRule(f: 1, criterion: .eigenvalue), x) == [-0.25, 1])
+        #expect(binomial(64, 10) == 151_473_214_816 && binomial(5, 0) == 1 && binomial(3, 5) == 0)
+    }
+
     @Test func nonFiniteRowsAreRefused() throws {
         #expect(throws: FjordError.self) { try agg(MedianRule(), stack([[1, .nan], [2, 3]])) }
         #expect(throws: FjordError.self) { try agg(KrumRule(f: 0), stack([[1], [.infinity], [2]])) }
