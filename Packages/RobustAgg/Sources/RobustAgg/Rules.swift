@@ -76,13 +76,20 @@ public struct KrumRule: AggregationRule {
     public func scores(_ stack: Tensor) throws(FjordError) -> [Double] {
         let (n, _) = try checkShape(stack, rule: name)
         guard relaxed || n > 2 * f + 2 else { throw .usage("\(name): needs n > 2f + 2, got n = \(n), f = \(f)") }
-        let k = min(n - 1, max(1, neighbours == .paper ? n - f - 2 : n - f - 1))
         let dist = p == 2 && squared ? squaredDistances(stack) : lpDistances(stack, p: p).map { squared ? $0 * $0 : $0 }
         // NaN or ±inf anywhere makes a distance non-finite (finite floats cannot: the fallback sums in double),
         // so the distances are the check and no separate pass over the stack is needed
         if !dist.allSatisfy(\.isFinite) { try refuseNonFinite(stack, rule: name) }
-        return (0..<n).map { i in
-            var row = (0..<n).filter { $0 != i }.map { dist[i * n + $0] }
+        return scores(distances: dist, n: n, rows: Array(0..<n))
+    }
+
+    /// Scores of the rows `rows` among themselves, from the n×n distance matrix of a larger stack (as the rule
+    /// would score the sub-stack of those rows; Bulyan's selection rounds reuse one matrix this way).
+    func scores(distances dist: [Double], n: Int, rows: [Int]) -> [Double] {
+        let m = rows.count
+        let k = min(m - 1, max(1, neighbours == .paper ? m - f - 2 : m - f - 1))
+        return rows.map { i in
+            var row = rows.filter { $0 != i }.map { dist[i * n + $0] }
             row.sort()
             return row[0..<k].reduce(0, +)
         }
@@ -130,14 +137,17 @@ public struct BulyanRule: AggregationRule {
         let theta = n - 2 * f, beta = theta - 2 * f
         var remaining = Array(0..<n)
         var chosen: [Int] = []
+        // Krum selection: one distance matrix for all θ rounds, each scoring the remaining rows among themselves
+        let dist = selection == "krum" ? squaredDistances(stack) : []
         while chosen.count < theta {
-            let sub = selectRows(stack, remaining)
             let pick: Int
             if selection == "krum" {
                 var k = KrumRule(f: f)
                 k.relaxed = true
-                pick = try k.selected(sub)[0]
+                let s = k.scores(distances: dist, n: n, rows: remaining)
+                pick = s.indices.min { s[$0] != s[$1] ? s[$0] < s[$1] : $0 < $1 }!
             } else {
+                let sub = selectRows(stack, remaining)
                 var r = try rule(selection, f: f)
                 pick = nearestRow(sub, try r.aggregate(sub, rng: &rng))
             }

@@ -15,7 +15,8 @@ import Testing
 
     /// Median, trimmed mean and Krum (Blanchard: n−f−2 neighbours, squared distances) against numpy written
     /// from the definitions (the same as Flower's `aggregate_median`, `aggregate_trimmed_avg`, `aggregate_krum`);
-    /// MDA and SMEA by enumerating the subsets in numpy, SMEA's eigenvalue from an SVD of the centred rows.
+    /// MDA and SMEA by enumerating the subsets in numpy, SMEA's eigenvalue from an SVD of the centred rows; Bulyan
+    /// by its rounds.
     @Test func rulesMatchNumpyDefinitions() throws {
         let r = try Shell.run("""
         tensor rand --shape 12,3001 --seed 4 --dist laplace -o x.npy
@@ -25,6 +26,7 @@ import Testing
         robust-agg aggregate --rule multi-krum -f 2 --m 4 x.npy -o mk.npy
         robust-agg aggregate --rule mda -f 2 x.npy -o mda.npy
         robust-agg aggregate --rule smea -f 2 x.npy -o smea.npy
+        robust-agg aggregate --rule bulyan -f 2 x.npy -o bulyan.npy
         python3 - <<'PY'
         import itertools
         import numpy as np
@@ -44,6 +46,16 @@ import Testing
         # the covariance's largest eigenvalue from an SVD of the centred rows (not the Gram route we take)
         lam = [np.linalg.svd(x[S] - x[S].mean(axis=0), compute_uv=False)[0] ** 2 / len(S) for S in subsets]
         assert np.allclose(np.load('smea.npy'), x[subsets[int(np.argmin(lam))]].mean(axis=0), atol=1e-5)
+        # Bulyan: θ = n − 2f rounds of Krum on the remaining rows (k = max(1, m − f − 2) as the set shrinks), then per
+        # coordinate the mean of the β = θ − 2f selected values closest to their median
+        remaining, chosen = list(range(n)), []
+        while len(chosen) < n - 2 * f:
+            k = min(len(remaining) - 1, max(1, len(remaining) - f - 2))
+            sc = [sum(sorted(d[i, j] for j in remaining if j != i)[:k]) for i in remaining]
+            chosen.append(remaining.pop(int(np.argmin(sc))))
+        sel = x[chosen]
+        near = np.argsort(np.abs(sel - np.median(sel, axis=0)), axis=0, kind='stable')[: n - 4 * f]
+        assert np.allclose(np.load('bulyan.npy'), np.take_along_axis(sel, near, axis=0).mean(axis=0), atol=1e-5)
         print('numpy agrees')
         PY
         """)
