@@ -1,8 +1,8 @@
 /* Distances between rows, summed from differences (never from norms and dot products, so nothing cancels): one
  * pass of smoothed Weiszfeld (the new point and every row's distance to it, block by block), and all pairwise
- * distances for when a Gram matrix is too imprecise. Rows are taken four at a time (one load of z serves four). Differences and squares are taken in double
- * (no overflow for any finite float) in explicit vector lanes whose order is fixed by the code, so the sums give
- * the same bits on every run. */
+ * distances for when a Gram matrix is too imprecise. Rows are taken four at a time (one load of z serves four).
+ * Differences and squares are taken in double (no overflow for any finite float) in explicit vector lanes whose
+ * order is fixed by the code, so the sums give the same bits on every run. */
 #include "crobust.h"
 #include <math.h>
 #include <string.h>
