@@ -92,26 +92,35 @@ public enum Generator {
                     if a != b, v >= max(a, b) { v += 1 }
                     upds.append((s, v))
                 }
-                // Who matches every condition?
-                var matchedOthers = 0
-                for p in 0..<nPeople {
-                    var m = true
-                    for c in conds where Int(state[p * d + c.slot]) != c.value { m = false; break }
-                    matched[p] = m
-                    if m && p != poi { matchedOthers += 1 }
+                // Who matches every condition? Then apply the updates to a trial copy and check that nobody else
+                // ends up with the person of interest's exact attributes. (Raw buffers: this loop is most of the
+                // generator's time, and every index is in range by construction.)
+                let rejected = state.withUnsafeBufferPointer { st in
+                    trial.withUnsafeMutableBufferPointer { tr in
+                        matched.withUnsafeMutableBufferPointer { mt in
+                            var matchedOthers = 0
+                            for p in 0..<nPeople {
+                                var m = true
+                                for c in conds where Int(st[p * d + c.slot]) != c.value { m = false; break }
+                                mt[p] = m
+                                if m && p != poi { matchedOthers += 1 }
+                            }
+                            if isNeedle ? matchedOthers == nPeople - 1 : mt[poi] { return true }
+                            _ = tr.initialize(from: st)  // no allocation: trial is its own buffer
+                            for p in 0..<nPeople where mt[p] {
+                                for u in upds { tr[p * d + u.slot] = UInt8(u.value) }
+                            }
+                            let mine = poi * d
+                            for p in 0..<nPeople where p != poi {
+                                var same = true
+                                for s in 0..<d where tr[p * d + s] != tr[mine + s] { same = false; break }
+                                if same { return true }
+                            }
+                            return false
+                        }
+                    }
                 }
-                if isNeedle ? matchedOthers == others.count : matched[poi] { continue }
-                for i in 0..<state.count { trial[i] = state[i] }  // no allocation: trial is its own buffer
-                for p in 0..<nPeople where matched[p] {
-                    for u in upds { trial[p * d + u.slot] = UInt8(u.value) }
-                }
-                var collision = false
-                for p in others {
-                    var same = true
-                    for s in 0..<d where trial[p * d + s] != trial[poi * d + s] { same = false; break }
-                    if same { collision = true; break }
-                }
-                if collision { continue }
+                if rejected { continue }
                 swap(&state, &trial)
                 statements.append(Statement(conditions: conds, updates: upds, target: target, isNeedle: isNeedle))
                 accepted = true
