@@ -19,7 +19,12 @@ let benchmarks: @Sendable () -> Void = {
         // the same rows moved far from the origin (1000 + noise): Krum's float Gram would cancel, so it falls back
         // to distances from differences in double
         let far = Tensor(shape: x.shape, values: x.scalars.map { $0 + 1000 })
-        for (name, rule, stack) in rules.map({ ($0.0, $0.1, x) }) + [("krum, rows far from the origin (exact distances)", KrumRule(f: f), far)] {
+        // both cores: columns split across threads (same bytes as one thread)
+        let threaded: [(String, any AggregationRule)] = [
+            ("median, 2 threads", MedianRule(threads: 2)), ("trimmed-mean, 2 threads", TrimmedMeanRule(trim: f, threads: 2)),
+            ("geomed, 2 threads", GeometricMedianRule(threads: 2)),
+        ]
+        for (name, rule, stack) in (rules + threaded).map({ ($0.0, $0.1, x) }) + [("krum, rows far from the origin (exact distances)", KrumRule(f: f), far)] {
             Benchmark("\(name), n=\(n), d=1e6") { bench in
                 var r = rule
                 var rng = RNG(seed: 0)

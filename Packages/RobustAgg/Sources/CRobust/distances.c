@@ -94,7 +94,7 @@ static void axpy_rows(float *restrict z, const float *restrict x, size_t d, cons
     }
 }
 
-void fjr_weiszfeld_pass(const float *x, size_t n, size_t d, const float *a, const float *zprev, float *z,
+void fjr_weiszfeld_pass(const float *x, size_t n, size_t ld, size_t d, const float *a, const float *zprev, float *z,
                         double *dist, double *change2, double *prev_norm2) {
     /* columns per block: the block's n row pieces stay in a 256 KB share of L2 while they are read twice */
     size_t width = (256 * 1024 / (4 * n)) / 8 * 8;
@@ -104,14 +104,13 @@ void fjr_weiszfeld_pass(const float *x, size_t n, size_t d, const float *a, cons
     for (size_t c0 = 0; c0 < d; c0 += width) {
         size_t w = d - c0 < width ? d - c0 : width;
         float *zb = z + c0;
-        for (size_t i = 0; i < n; i += 4) axpy_rows(zb, x + i * d + c0, d, a + i, n - i < 4 ? n - i : 4, w, i == 0);
+        for (size_t i = 0; i < n; i += 4) axpy_rows(zb, x + i * ld + c0, ld, a + i, n - i < 4 ? n - i : 4, w, i == 0);
         if (zprev) {
             sqdist_rows(zb, 0, 1, zprev + c0, w, &change);
             sqdist_rows(zprev + c0, 0, 1, NULL, w, &norm);
         }
-        for (size_t i = 0; i < n; i += 4) sqdist_rows(x + i * d + c0, d, n - i < 4 ? n - i : 4, zb, w, dist + i);
+        for (size_t i = 0; i < n; i += 4) sqdist_rows(x + i * ld + c0, ld, n - i < 4 ? n - i : 4, zb, w, dist + i);
     }
-    for (size_t i = 0; i < n; i++) dist[i] = sqrt(dist[i]);
     if (change2) *change2 = change;
     if (prev_norm2) *prev_norm2 = norm;
 }

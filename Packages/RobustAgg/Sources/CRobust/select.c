@@ -32,9 +32,10 @@ static void ce_rows(float *restrict a, float *restrict b, size_t w) {
     }
 }
 
-/* Copies columns [c0, c0+w) of the n rows into buf (row r at buf + r·TILE) and sorts every column. */
-static void sort_tile(const float *x, size_t n, size_t d, size_t c0, size_t w, float *buf) {
-    for (size_t r = 0; r < n; r++) memcpy(buf + r * TILE, x + r * d + c0, w * sizeof(float));
+/* Copies columns [c0, c0+w) of the n rows (ld floats apart) into buf (row r at buf + r·TILE) and sorts every
+ * column. */
+static void sort_tile(const float *x, size_t n, size_t ld, size_t c0, size_t w, float *buf) {
+    for (size_t r = 0; r < n; r++) memcpy(buf + r * TILE, x + r * ld + c0, w * sizeof(float));
 #define CE_TILE(i, j) ce_rows(buf + (i) * TILE, buf + (j) * TILE, w)
     NETWORK(n, CE_TILE);
 #undef CE_TILE
@@ -180,7 +181,7 @@ static int tile_nonfinite(const float *buf, size_t n, size_t stride, size_t w) {
 /* Rank means use tiles of 128 columns: 64 rows × 128 floats stay in a 32 KB L1 (1.2× faster than 256 at n = 64). */
 #define RANK_TILE 128
 
-int fjr_rank_mean(const float *x, size_t n, size_t d, size_t lo, size_t hi, float *out, float *scratch) {
+int fjr_rank_mean(const float *x, size_t n, size_t ld, size_t d, size_t lo, size_t hi, float *out, float *scratch) {
     int bad = 0;
     unsigned *pairs = malloc(2 * (network_size(n) + 1) * sizeof(unsigned));
     int *label = malloc((n + 1) * sizeof(int));
@@ -190,7 +191,7 @@ int fjr_rank_mean(const float *x, size_t n, size_t d, size_t lo, size_t hi, floa
         free(label);
         for (size_t c0 = 0; c0 < d; c0 += TILE) {
             size_t w = d - c0 < TILE ? d - c0 : TILE;
-            sort_tile(x, n, d, c0, w, scratch);
+            sort_tile(x, n, ld, c0, w, scratch);
             bad |= tile_nonfinite(scratch, n, TILE, w);
             mean_rows(scratch, lo, hi, w, out + c0);
         }
@@ -205,15 +206,11 @@ int fjr_rank_mean(const float *x, size_t n, size_t d, size_t lo, size_t hi, floa
     if (registers) memset(scratch, 0, rows16 * RANK_TILE * sizeof(float));
     for (size_t c0 = 0; c0 < d; c0 += RANK_TILE) {
         size_t w = d - c0 < RANK_TILE ? d - c0 : RANK_TILE;
-        /* the next tile's row pieces are n separate streams, too many for the hardware prefetcher: ask for them */
-        if (c0 + 2 * RANK_TILE <= d)
-            for (size_t r = 0; r < n; r++)
-                for (size_t k = 0; k < RANK_TILE; k += 16) __builtin_prefetch(x + r * d + c0 + RANK_TILE + k);
         if (registers && w == RANK_TILE) {
             for (size_t b = 0; b < n; b += 16)
-                bad |= sort16_avx2(x + b * d + c0, d, n - b < 16 ? n - b : 16, scratch + b * RANK_TILE, RANK_TILE, w);
+                bad |= sort16_avx2(x + b * ld + c0, ld, n - b < 16 ? n - b : 16, scratch + b * RANK_TILE, RANK_TILE, w);
         } else {
-            for (size_t r = 0; r < n; r++) memcpy(scratch + r * RANK_TILE, x + r * d + c0, w * sizeof(float));
+            for (size_t r = 0; r < n; r++) memcpy(scratch + r * RANK_TILE, x + r * ld + c0, w * sizeof(float));
             bad |= tile_nonfinite(scratch, n, RANK_TILE, w);
             if (registers)
                 for (size_t b = 0; b < n; b += 16)

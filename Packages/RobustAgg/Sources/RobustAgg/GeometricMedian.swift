@@ -16,10 +16,13 @@ public struct GeometricMedianRule: AggregationRule {
     public var nu: Double
     public var tolerance: Double
     public var maxIterations: Int
-    public init(nu: Double = 1e-6, tolerance: Double = 1e-6, maxIterations: Int = 100) {
+    /// Threads over column chunks of 2¹⁸ (the chunks depend on d only, so the result does not depend on it).
+    public var threads: Int
+    public init(nu: Double = 1e-6, tolerance: Double = 1e-6, maxIterations: Int = 100, threads: Int = 1) {
         self.nu = nu
         self.tolerance = tolerance
         self.maxIterations = maxIterations
+        self.threads = threads
     }
     public var name: String { "geomed" }
 
@@ -29,10 +32,26 @@ public struct GeometricMedianRule: AggregationRule {
         var weights = [Float](repeating: 1 / Float(n), count: n)
         var dist = [Double](repeating: 0, count: n)
         var change2 = 0.0, norm2 = 0.0
+        let chunk = 1 << 18, chunks = (d + chunk - 1) / chunk
+        // per chunk: n distances, then the change and the norm; summed over chunks in chunk order
+        var partial = [Double](repeating: 0, count: chunks * (n + 2))
         func pass(first: Bool) {
             stack.withUnsafeBufferPointer { x in previous.withUnsafeBufferPointer { p in z.withUnsafeMutableBufferPointer { zp in
-                fjr_weiszfeld_pass(x.baseAddress, n, d, weights, first ? nil : p.baseAddress, zp.baseAddress, &dist, &change2, &norm2)
+                weights.withUnsafeBufferPointer { w in partial.withUnsafeMutableBufferPointer { part in
+                    let src = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!))
+                    let prev = UnsafeSendablePointer(UnsafeMutablePointer(mutating: p.baseAddress!))
+                    let (dst, a, out) = (UnsafeSendablePointer(zp.baseAddress!), UnsafeSendablePointer(UnsafeMutablePointer(mutating: w.baseAddress!)), UnsafeSendablePointer(part.baseAddress!))
+                    forColumnChunks(d: d, width: chunk, threads: threads) { k, cols in
+                        let o = out.pointer + k * (n + 2)
+                        fjr_weiszfeld_pass(src.pointer + cols.lowerBound, n, d, cols.count, a.pointer,
+                                           first ? nil : prev.pointer + cols.lowerBound, dst.pointer + cols.lowerBound,
+                                           o, o + n, o + n + 1)
+                    }
+                } }
             } } }
+            for i in 0..<n { dist[i] = (0..<chunks).reduce(0.0) { $0 + partial[$1 * (n + 2) + i] }.squareRoot() }
+            change2 = (0..<chunks).reduce(0.0) { $0 + partial[$1 * (n + 2) + n] }
+            norm2 = (0..<chunks).reduce(0.0) { $0 + partial[$1 * (n + 2) + n + 1] }
         }
         pass(first: true)  // z_0: the mean, and the distances to it
         // a NaN or ±inf anywhere makes some distance non-finite (finite floats cannot: the squares are summed in

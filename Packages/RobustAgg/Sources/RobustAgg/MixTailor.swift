@@ -69,6 +69,8 @@ public enum RobustAggFactory {
         /// Bucketing size s (1 = off): average random buckets of s rows before the rule.
         public var resample = 1
         public var byzflNeighbours = false
+        /// Threads for the column-parallel rules (median, trimmed mean, geomed); their results do not depend on it.
+        public var threads = 1
         public init(f: Int) { self.f = f }
     }
 
@@ -76,12 +78,12 @@ public enum RobustAggFactory {
         let base: any AggregationRule
         switch name {
         case "mean": base = MeanRule()
-        case "median": base = MedianRule()
-        case "median-lower": base = MedianRule(lower: true)
-        case "trimmed-mean": base = TrimmedMeanRule(trim: o.trim ?? o.f)
+        case "median": base = MedianRule(threads: o.threads)
+        case "median-lower": base = MedianRule(lower: true, threads: o.threads)
+        case "trimmed-mean": base = TrimmedMeanRule(trim: o.trim ?? o.f, threads: o.threads)
         case "krum": base = KrumRule(f: o.f, neighbours: o.byzflNeighbours ? .byzfl : .paper)
         case "multi-krum": base = KrumRule(f: o.f, m: o.m, neighbours: o.byzflNeighbours ? .byzfl : .paper)
-        case "geomed": base = GeometricMedianRule()
+        case "geomed": base = GeometricMedianRule(threads: o.threads)
         case "bulyan": base = BulyanRule(f: o.f)
         case "centered-clipping": base = CenteredClippingRule(tau: o.tau, iterations: o.iterations)
         case "mda": base = SubsetRule(f: o.f, criterion: .diameter)

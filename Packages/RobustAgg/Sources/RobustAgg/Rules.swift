@@ -1,4 +1,5 @@
 import CRobust
+import Synchronization
 import Kernel
 import Learn
 #if canImport(Glibc)
@@ -9,13 +10,18 @@ import Glibc
 /// `np.median`, byzfl), or with `lower` the lower one (torch.median, MixTailor's CoMed).
 public struct MedianRule: AggregationRule {
     public var lower: Bool
-    public init(lower: Bool = false) { self.lower = lower }
+    /// Threads over column ranges (the result does not depend on it).
+    public var threads: Int
+    public init(lower: Bool = false, threads: Int = 1) {
+        self.lower = lower
+        self.threads = threads
+    }
     public var name: String { lower ? "median-lower" : "median" }
 
     public mutating func aggregate(_ stack: Tensor, rng: inout RNG) throws(FjordError) -> Tensor {
         let (n, _) = try checkShape(stack, rule: name)
         let (lo, hi) = n % 2 == 1 ? (n / 2, n / 2 + 1) : (lower ? (n / 2 - 1, n / 2) : (n / 2 - 1, n / 2 + 1))
-        return try rankMean(stack, lo, hi, rule: name)
+        return try rankMean(stack, lo, hi, rule: name, threads: threads)
     }
 }
 
@@ -23,27 +29,41 @@ public struct MedianRule: AggregationRule {
 /// average the other n − 2b (byzfl's TrMean with b = f; Flower's β = b/n).
 public struct TrimmedMeanRule: AggregationRule {
     public var trim: Int
-    public init(trim: Int) { self.trim = trim }
+    /// Threads over column ranges (the result does not depend on it).
+    public var threads: Int
+    public init(trim: Int, threads: Int = 1) {
+        self.trim = trim
+        self.threads = threads
+    }
     public var name: String { "trimmed-mean(b=\(trim))" }
 
     public mutating func aggregate(_ stack: Tensor, rng: inout RNG) throws(FjordError) -> Tensor {
         let (n, _) = try checkShape(stack, rule: name)
         guard trim >= 0 && 2 * trim < n else { throw .usage("trimmed mean: need 2b < n, got b = \(trim), n = \(n)") }
-        return try rankMean(stack, trim, n - trim, rule: name)
+        return try rankMean(stack, trim, n - trim, rule: name, threads: threads)
     }
 }
 
 /// Mean of sorted ranks lo..<hi per coordinate, through the C column-selection kernel.
-func rankMean(_ x: Tensor, _ lo: Int, _ hi: Int, rule: String) throws(FjordError) -> Tensor {
+func rankMean(_ x: Tensor, _ lo: Int, _ hi: Int, rule: String, threads: Int = 1) throws(FjordError) -> Tensor {
     let n = x.shape[0], d = x.shape[1]
     var out = Tensor(uninitializedShape: [d])
-    var scratch = [Float](repeating: 0, count: n * 256 * 2)
-    let bad = x.withUnsafeBufferPointer { v in
+    // columns are independent: any split gives the same bits; a share per thread, in whole 128-column tiles
+    let share = max(128, ((d + max(threads, 1) - 1) / max(threads, 1) + 127) / 128 * 128)
+    let bad = Mutex(false)
+    x.withUnsafeBufferPointer { v in
         out.withUnsafeMutableBufferPointer { o in
-            scratch.withUnsafeMutableBufferPointer { fjr_rank_mean(v.baseAddress, n, d, lo, hi, o.baseAddress, $0.baseAddress) }
+            let (src, dst) = (UnsafeSendablePointer(UnsafeMutablePointer(mutating: v.baseAddress!)), UnsafeSendablePointer(o.baseAddress!))
+            forColumnChunks(d: d, width: share, threads: threads) { _, cols in
+                var scratch = [Float](repeating: 0, count: n * 256 * 2)
+                let flag = scratch.withUnsafeMutableBufferPointer {
+                    fjr_rank_mean(src.pointer + cols.lowerBound, n, d, cols.count, lo, hi, dst.pointer + cols.lowerBound, $0.baseAddress)
+                }
+                if flag != 0 { bad.withLock { $0 = true } }
+            }
         }
     }
-    if bad != 0 { try refuseNonFinite(x, rule: rule) }
+    if bad.withLock({ $0 }) { try refuseNonFinite(x, rule: rule) }
     return out
 }
 

@@ -1,4 +1,5 @@
 import CRobust
+import Dispatch
 import Kernel
 
 /// Checks an (n, d) stack of worker gradients: 2-D, at least one row, finite.
@@ -21,6 +22,22 @@ func refuseNonFinite(_ x: Tensor, rule: String) throws(FjordError) {
     guard bad == 0 else {
         throw .data("\(rule): the stack holds \(bad) NaN or infinite values (a worker sent garbage; drop or clip it first)")
     }
+}
+
+/// Runs `body(chunk, columns)` over consecutive column ranges of `width` columns (the last one shorter), on up to
+/// `threads` threads (chunk k on thread k mod threads). The ranges depend on d and width only, so sums combined
+/// per chunk in chunk order give the same bits for any thread count. `body` must write only its own range.
+func forColumnChunks(d: Int, width: Int, threads: Int, _ body: @escaping @Sendable (Int, Range<Int>) -> Void) {
+    let chunks = max(1, (d + width - 1) / width)
+    let workers = max(1, min(threads, chunks))
+    let run: @Sendable (Int) -> Void = { t in
+        var k = t
+        while k < chunks {
+            body(k, (k * width)..<min(d, (k + 1) * width))
+            k += workers
+        }
+    }
+    if workers == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: run) }
 }
 
 /// Squared Euclidean distances between all rows, from one Gram matrix (cblas_ssyrk):

@@ -72,11 +72,14 @@ struct Aggregate: ParsableCommand {
     @OptionGroup var ruleOptions: RuleOptions
     @Option(help: "Seed (MixTailor's draw, geometric median has none).") var seed: UInt64 = 0
     @Flag(help: "Report the rule used for each stack on stderr.") var verbose = false
+    @OptionGroup var threads: ThreadOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         try runTool("robust-agg aggregate") {
-            var rule = try ruleOptions.make()
+            var options = ruleOptions.factoryOptions
+            options.threads = threads.count  // median, trimmed mean, geomed: same bytes for any count
+            var rule = try RobustAggFactory.rule(ruleOptions.rule, options)
             try output.write { sink in
                 let w = NpyWriter(sink)
                 try input.forEach { i, a in

@@ -69,6 +69,17 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
         }
     }
 
+    /// Median, trimmed mean and geomed split columns across threads; the bytes must not depend on the count (the
+    /// geometric median sums its distances per fixed 2¹⁸-column chunk, so d spans two chunks here).
+    @Test func threadCountDoesNotChangeTheBits() throws {
+        var g = RNG(seed: 8)
+        let x = g.tensor([5, (1 << 18) + 1000])
+        for make in [{ MedianRule(threads: $0) }, { TrimmedMeanRule(trim: 1, threads: $0) }, { GeometricMedianRule(threads: $0) }] as [(Int) -> any AggregationRule] {
+            let one = try agg(make(1), x).map(\.bitPattern)
+            for t in [2, 3, 8] { #expect(try agg(make(t), x).map(\.bitPattern) == one, "\(make(t).name) with \(t) threads") }
+        }
+    }
+
     @Test func krumPicksTheClusterAndChecksItsBound() throws {
         // 5 honest points near 0, 2 far outliers: n = 7 = 2f + 3 with f = 2 (the minimum)
         let x = stack([[0, 0], [0.1, 0], [0, 0.1], [-0.1, 0], [0, -0.1], [10, 10], [10, 10.1]])

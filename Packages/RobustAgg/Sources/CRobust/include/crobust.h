@@ -6,7 +6,8 @@
 #define FJORD_CROBUST_H
 #include <stddef.h>
 
-/* Per coordinate, the mean of the sorted values at ranks lo..hi-1 (0 ≤ lo < hi ≤ n):
+/* Per coordinate of the n rows (d columns each, rows ld ≥ d floats apart, so a column range of a wider stack can
+ * be passed), the mean of the sorted values at ranks lo..hi-1 (0 ≤ lo < hi ≤ n):
  *   median (odd n): lo = n/2, hi = lo+1; median (even n, numpy): lo = n/2-1, hi = n/2+1; lower median: n/2-1..n/2;
  *   trimmed mean dropping b at each end: lo = b, hi = n-b.
  * Tiles are 128 columns. With AVX2 the first four merge levels (sorts of blocks of 16 rows) run in registers,
@@ -14,7 +15,7 @@
  * over the tile in L1. Both paths apply the same comparators, so they give the same bits.
  * `scratch` must hold n·256 floats. Returns nonzero when any input value is NaN or infinite (checked as the values
  * are read, so callers need no separate pass); out is then unspecified. */
-int fjr_rank_mean(const float *x, size_t n, size_t d, size_t lo, size_t hi, float *out, float *scratch);
+int fjr_rank_mean(const float *x, size_t n, size_t ld, size_t d, size_t lo, size_t hi, float *out, float *scratch);
 
 /* Tests: 0 makes fjr_rank_mean take the portable path even where AVX2 is available (not thread-safe). */
 void fjr_use_registers(int on);
@@ -23,10 +24,12 @@ void fjr_use_registers(int on);
  * final step; numpy median for even n). Needs n·256 floats of scratch plus n·256 more for distances. */
 void fjr_closest_to_median_mean(const float *x, size_t n, size_t d, size_t beta, float *out, float *scratch);
 
-/* One smoothed-Weiszfeld pass: z = Σ_i a_i x_i (a already normalised) and dist[i] = ‖x_i − z‖, computed block
- * by block while the block is in cache (one read of the stack). With zprev (the previous point) it also gives
- * ‖z − zprev‖² and ‖zprev‖² for the stopping rule. Distances are summed directly: no cancellation. */
-void fjr_weiszfeld_pass(const float *x, size_t n, size_t d, const float *a, const float *zprev, float *z,
+/* One smoothed-Weiszfeld pass over n rows of d columns (ld ≥ d floats apart): z = Σ_i a_i x_i (a already
+ * normalised) and dist[i] = ‖x_i − z‖² summed over these columns (not square-rooted, so column ranges can be
+ * added up), computed block by block while the block is in cache (one read of the stack). With zprev (the previous
+ * point) it also gives ‖z − zprev‖² and ‖zprev‖² over these columns for the stopping rule. Distances are summed
+ * from differences: no cancellation. */
+void fjr_weiszfeld_pass(const float *x, size_t n, size_t ld, size_t d, const float *a, const float *zprev, float *z,
                         double *dist, double *change2, double *prev_norm2);
 
 /* out[i·n + j] = ‖x_i − x_j‖² for all rows (n×n, symmetric, zero diagonal), summed from differences in double:
