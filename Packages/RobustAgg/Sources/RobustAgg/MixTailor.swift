@@ -55,7 +55,7 @@ public struct MixTailorRule: AggregationRule {
 /// Builds rules and attacks from their command-line names.
 public enum RobustAggFactory {
     public static let ruleNames = ["mean", "median", "median-lower", "trimmed-mean", "krum", "multi-krum", "geomed", "bulyan",
-                                   "centered-clipping", "mda", "smea", "mixtailor", "mixtailor-small"]
+                                   "centered-clipping", "mda", "smea", "sign-majority", "mixtailor", "mixtailor-small"]
     public static let attackNames = ["none", "sign-flip", "gaussian", "ipm", "ipm-mixtailor", "alie", "alie-variant", "mimic",
                                      "fang-krum", "fang-trmean", "label-flip", "tailored", "tailored-pool", "adaptive-paper"]
 
@@ -86,6 +86,7 @@ public enum RobustAggFactory {
         case "geomed": base = GeometricMedianRule(threads: o.threads)
         case "bulyan": base = BulyanRule(f: o.f)
         case "centered-clipping": base = CenteredClippingRule(tau: o.tau, iterations: o.iterations)
+        case "sign-majority": base = SignMajorityRule()
         case "mda": base = SubsetRule(f: o.f, criterion: .diameter)
         case "smea": base = SubsetRule(f: o.f, criterion: .eigenvalue)
         case "mixtailor": base = MixTailorRule(pool: MixTailorRule.paperPool(f: o.f))

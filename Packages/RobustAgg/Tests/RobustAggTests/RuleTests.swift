@@ -21,6 +21,13 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
         #expect(try agg(MedianRule(), stack([[7, -1]])) == [7, -1])
     }
 
+    /// Majority vote of signs: ties and all-zero columns give 0; magnitudes do not matter, only the votes.
+    @Test func signMajority() throws {
+        let x = stack([[3, -1, 0, 2, -0.0], [1e-9, -5, 0, -2, 0], [-100, 4, 0, 0, 0]])
+        #expect(try agg(SignMajorityRule(), x) == [1, -1, 0, 0, 0])
+        #expect(throws: FjordError.self) { try agg(SignMajorityRule(), stack([[1], [.nan]])) }
+    }
+
     @Test func trimmedMean() throws {
         #expect(try agg(TrimmedMeanRule(trim: 1), stack([[1], [100], [3], [-50], [5]])) == [3])
         #expect(try agg(TrimmedMeanRule(trim: 0), stack([[1], [2], [6]])) == [3])
