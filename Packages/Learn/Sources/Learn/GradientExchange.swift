@@ -34,7 +34,9 @@ public struct MeanRule: AggregationRule {
     public var name: String { "mean" }
     public mutating func aggregate(_ stack: Tensor, rng: inout RNG) throws(FjordError) -> Tensor {
         let (n, d) = (stack.shape[0], stack.shape[1])
+        guard stack.rank == 2, n >= 1 else { throw .data("mean: expected an (n, d) stack with n ≥ 1, got shape \(stack.shape)") }
         var out = Tensor(uninitializedShape: [d])
+        if d == 0 { return out }
         stack.withUnsafeBufferPointer { s in
             out.withUnsafeMutableBufferPointer { o in
                 // row 0, the middle rows, then the last row fused with the 1/n scaling: n passes, not n + 2

@@ -12,7 +12,9 @@ func checkStack(_ x: Tensor, rule: String) throws(FjordError) -> (n: Int, d: Int
 /// The shape half of `checkStack`, for rules whose kernels spot NaN and ±inf while they read the values (one pass
 /// over the stack fewer); they call `refuseNonFinite` when the kernel reports one.
 func checkShape(_ x: Tensor, rule: String) throws(FjordError) -> (n: Int, d: Int) {
-    guard x.rank == 2, x.shape[0] >= 1 else { throw .data("\(rule): expected an (n, d) stack of worker gradients, got shape \(x.shape)") }
+    guard x.rank == 2, x.shape[0] >= 1, x.shape[1] >= 1 else {
+        throw .data("\(rule): expected an (n, d) stack of worker gradients with n, d ≥ 1, got shape \(x.shape)")
+    }
     return (x.shape[0], x.shape[1])
 }
 

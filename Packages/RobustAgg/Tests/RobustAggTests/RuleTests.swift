@@ -201,6 +201,20 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
         #expect(binomial(64, 10) == 151_473_214_816 && binomial(5, 0) == 1 && binomial(3, 5) == 0)
     }
 
+    /// A stack with no rows is refused by every rule and one with no columns by every robust rule (the plain mean
+    /// of zero-width rows is the empty vector), never dereferenced.
+    @Test func emptyStacksAreRefused() throws {
+        for name in RobustAggFactory.ruleNames {
+            let rule = try RobustAggFactory.rule(name, RobustAggFactory.RuleOptions(f: 0))
+            #expect(throws: FjordError.self, "\(name) [0, 4]") { try agg(rule, Tensor(zeros: [0, 4])) }
+            if name == "mean" {
+                #expect(try agg(rule, Tensor(zeros: [3, 0])).isEmpty)
+            } else {
+                #expect(throws: FjordError.self, "\(name) [3, 0]") { try agg(rule, Tensor(zeros: [3, 0])) }
+            }
+        }
+    }
+
     @Test func nonFiniteRowsAreRefused() throws {
         #expect(throws: FjordError.self) { try agg(MedianRule(), stack([[1, .nan], [2, 3]])) }
         #expect(throws: FjordError.self) { try agg(KrumRule(f: 0), stack([[1], [.infinity], [2]])) }
