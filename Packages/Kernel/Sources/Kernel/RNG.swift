@@ -2,9 +2,6 @@ import CKernel
 #if canImport(Glibc)
 import Glibc
 #endif
-#if canImport(Dispatch)
-import Dispatch
-#endif
 
 /// Fjord's random number generator: Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy
 /// as 1, 2, 3", SC 2011), counter-based.
@@ -95,21 +92,18 @@ public struct RNG: Sendable {
         guard let base = out.baseAddress, out.count > 0 else { return }
         let (seed, stream, start) = (seed, stream, (position + 3) / 4 * 4)
         let n = out.count
-        let chunks = max(1, min(threads, n / 65536))
-        let per = (n + chunks - 1) / chunks
         let p = UnsafeSendablePointer(base)
-        let body: @Sendable (Int) -> Void = { c in
-            let lo = c * per, hi = min(n, lo + per)
-            if lo >= hi { return }
-            let dst = p.pointer + lo
-            let s = start + UInt64(lo)
+        // each value depends only on its position in the stream, so any split gives the same bytes
+        let width = max(65536, (n + max(threads, 1) - 1) / max(threads, 1))
+        forEachChunk(count: n, width: width, threads: threads) { _, range in
+            let dst = p.pointer + range.lowerBound
+            let s = start + UInt64(range.lowerBound)
             switch dist {
-            case .uniform: fj_fill_uniform(dst, hi - lo, seed, stream, s)
-            case .normal: fj_fill_normal(dst, hi - lo, seed, stream, s)
-            case .laplace: fj_fill_laplace(dst, hi - lo, seed, stream, s)
+            case .uniform: fj_fill_uniform(dst, range.count, seed, stream, s)
+            case .normal: fj_fill_normal(dst, range.count, seed, stream, s)
+            case .laplace: fj_fill_laplace(dst, range.count, seed, stream, s)
             }
         }
-        if chunks == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: body) }
         position = start + (UInt64(n) + 3) / 4 * 4
     }
 
@@ -120,10 +114,3 @@ public struct RNG: Sendable {
         return t
     }
 }
-
-/// A pointer handed to concurrent workers that write disjoint ranges.
-public struct UnsafeSendablePointer<T>: @unchecked Sendable {
-    public let pointer: UnsafeMutablePointer<T>
-    public init(_ p: UnsafeMutablePointer<T>) { pointer = p }
-}
-

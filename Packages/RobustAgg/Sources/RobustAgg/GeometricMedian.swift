@@ -38,10 +38,10 @@ public struct GeometricMedianRule: AggregationRule {
         func pass(first: Bool) {
             stack.withUnsafeBufferPointer { x in previous.withUnsafeBufferPointer { p in z.withUnsafeMutableBufferPointer { zp in
                 weights.withUnsafeBufferPointer { w in partial.withUnsafeMutableBufferPointer { part in
-                    let src = UnsafeSendablePointer(UnsafeMutablePointer(mutating: x.baseAddress!))
-                    let prev = UnsafeSendablePointer(UnsafeMutablePointer(mutating: p.baseAddress!))
-                    let (dst, a, out) = (UnsafeSendablePointer(zp.baseAddress!), UnsafeSendablePointer(UnsafeMutablePointer(mutating: w.baseAddress!)), UnsafeSendablePointer(part.baseAddress!))
-                    forColumnChunks(d: d, width: chunk, threads: threads) { k, cols in
+                    let (src, prev, a) = (UnsafeSendablePointer(readOnly: x.baseAddress!), UnsafeSendablePointer(readOnly: p.baseAddress!),
+                                          UnsafeSendablePointer(readOnly: w.baseAddress!))
+                    let (dst, out) = (UnsafeSendablePointer(zp.baseAddress!), UnsafeSendablePointer(part.baseAddress!))
+                    forEachChunk(count: d, width: chunk, threads: threads) { k, cols in
                         let o = out.pointer + k * (n + 2)
                         fjr_weiszfeld_pass(src.pointer + cols.lowerBound, n, d, cols.count, a.pointer,
                                            first ? nil : prev.pointer + cols.lowerBound, dst.pointer + cols.lowerBound,
@@ -54,9 +54,7 @@ public struct GeometricMedianRule: AggregationRule {
             norm2 = (0..<chunks).reduce(0.0) { $0 + partial[$1 * (n + 2) + n + 1] }
         }
         pass(first: true)  // z_0: the mean, and the distances to it
-        // a NaN or ±inf anywhere makes some distance non-finite (finite floats cannot: the squares are summed in
-        // double), so the first pass is the check and no separate pass over the stack is needed
-        if !dist.allSatisfy(\.isFinite) { try refuseNonFinite(stack, rule: name) }
+        try refuseNonFinite(stack, rule: name, unlessFinite: dist)  // the first pass is the NaN/inf check
         for _ in 0..<maxIterations {
             let beta = dist.map { 1 / max(nu, $0) }
             let total = beta.reduce(0, +)

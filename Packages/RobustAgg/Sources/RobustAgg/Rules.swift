@@ -53,8 +53,8 @@ func rankMean(_ x: Tensor, _ lo: Int, _ hi: Int, rule: String, threads: Int = 1)
     let bad = Mutex(false)
     x.withUnsafeBufferPointer { v in
         out.withUnsafeMutableBufferPointer { o in
-            let (src, dst) = (UnsafeSendablePointer(UnsafeMutablePointer(mutating: v.baseAddress!)), UnsafeSendablePointer(o.baseAddress!))
-            forColumnChunks(d: d, width: share, threads: threads) { _, cols in
+            let (src, dst) = (UnsafeSendablePointer(readOnly: v.baseAddress!), UnsafeSendablePointer(o.baseAddress!))
+            forEachChunk(count: d, width: share, threads: threads) { _, cols in
                 var scratch = [Float](repeating: 0, count: n * 256 * 2)
                 let flag = scratch.withUnsafeMutableBufferPointer {
                     fjr_rank_mean(src.pointer + cols.lowerBound, n, d, cols.count, lo, hi, dst.pointer + cols.lowerBound, $0.baseAddress)
@@ -124,9 +124,7 @@ public struct KrumRule: AggregationRule {
         let (n, _) = try checkShape(stack, rule: name)
         guard relaxed || n > 2 * f + 2 else { throw .usage("\(name): needs n > 2f + 2, got n = \(n), f = \(f)") }
         let dist = p == 2 && squared ? squaredDistances(stack) : lpDistances(stack, p: p).map { squared ? $0 * $0 : $0 }
-        // NaN or ±inf anywhere makes a distance non-finite (finite floats cannot: the fallback sums in double),
-        // so the distances are the check and no separate pass over the stack is needed
-        if !dist.allSatisfy(\.isFinite) { try refuseNonFinite(stack, rule: name) }
+        try refuseNonFinite(stack, rule: name, unlessFinite: dist)  // the distances are the NaN/inf check
         return scores(distances: dist, n: n, rows: Array(0..<n))
     }
 

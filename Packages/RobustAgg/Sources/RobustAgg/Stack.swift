@@ -1,5 +1,4 @@
 import CRobust
-import Dispatch
 import Kernel
 
 /// Checks an (n, d) stack of worker gradients: 2-D, at least one row, finite.
@@ -18,28 +17,19 @@ func checkShape(_ x: Tensor, rule: String) throws(FjordError) -> (n: Int, d: Int
     return (x.shape[0], x.shape[1])
 }
 
+/// For rules whose own arithmetic over every value (distances, norms) doubles as the NaN/inf check: when a derived
+/// value is not finite, count the stack's non-finite values and refuse it (finite floats cannot overflow the
+/// double sums these rules use, so a non-finite result means a non-finite input).
+func refuseNonFinite(_ x: Tensor, rule: String, unlessFinite derived: [Double]) throws(FjordError) {
+    if !derived.allSatisfy(\.isFinite) { try refuseNonFinite(x, rule: rule) }
+}
+
 /// Throws (exit 65) when the stack holds NaN or infinite values, saying how many.
 func refuseNonFinite(_ x: Tensor, rule: String) throws(FjordError) {
     let bad = nonFiniteCount(x)
     guard bad == 0 else {
         throw .data("\(rule): the stack holds \(bad) NaN or infinite values (a worker sent garbage; drop or clip it first)")
     }
-}
-
-/// Runs `body(chunk, columns)` over consecutive column ranges of `width` columns (the last one shorter), on up to
-/// `threads` threads (chunk k on thread k mod threads). The ranges depend on d and width only, so sums combined
-/// per chunk in chunk order give the same bits for any thread count. `body` must write only its own range.
-func forColumnChunks(d: Int, width: Int, threads: Int, _ body: @escaping @Sendable (Int, Range<Int>) -> Void) {
-    let chunks = max(1, (d + width - 1) / width)
-    let workers = max(1, min(threads, chunks))
-    let run: @Sendable (Int) -> Void = { t in
-        var k = t
-        while k < chunks {
-            body(k, (k * width)..<min(d, (k + 1) * width))
-            k += workers
-        }
-    }
-    if workers == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: run) }
 }
 
 /// Squared Euclidean distances between all rows, from one Gram matrix (cblas_ssyrk):

@@ -32,7 +32,7 @@ public struct SubsetRule: AggregationRule {
             throw .usage("\(name): C(n, f) = C(\(n), \(f)) subsets to search (more than 10⁷); use a smaller f or another rule")
         }
         let dist = squaredDistances(stack)
-        if !dist.allSatisfy(\.isFinite) { try refuseNonFinite(stack, rule: name) }
+        try refuseNonFinite(stack, rule: name, unlessFinite: dist)
         let k = n - f
         var subset = Array(0..<k)
         var best = subset, bestScore = Double.infinity

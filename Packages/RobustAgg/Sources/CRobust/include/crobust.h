@@ -1,7 +1,7 @@
-/* CRobust: column-wise order statistics over a stack of n worker vectors (row-major n × d), for the
- * coordinate-wise robust rules. Columns are processed in tiles of 256: the tile's rows are copied into a
- * buffer and sorted by a Batcher odd-even merge network whose compare-exchanges are elementwise min/max over
- * the tile's columns, so the work vectorizes across coordinates. */
+/* CRobust: the C kernels of the robust rules over a stack of n worker vectors (row-major n × d): column-wise
+ * order statistics by Batcher sorting networks over tiles of columns, vectorized across coordinates (select.c),
+ * and distances summed from differences, for the geometric median and where a Gram matrix would cancel
+ * (distances.c). */
 #ifndef FJORD_CROBUST_H
 #define FJORD_CROBUST_H
 #include <stddef.h>
