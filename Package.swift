@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Kernel", targets: ["Kernel"]),
         .library(name: "FjordCLI", targets: ["FjordCLI"]),
         .executable(name: "tensor", targets: ["tensor"]),
+        .library(name: "Exchange", targets: ["Exchange"]),
         .library(name: "Learn", targets: ["Learn"]),
         .library(name: "LearnCLI", targets: ["LearnCLI"]),
         .executable(name: "learn", targets: ["learn"]),
@@ -54,10 +55,16 @@ let package = Package(
         .testTarget(name: "KernelTests", dependencies: ["Kernel", "CKernel"], path: "Packages/Kernel/Tests/KernelTests"),
         .testTarget(name: "KernelCLITests", dependencies: ["tensor", "Kernel", "FjordTestSupport"], path: "Packages/Kernel/Tests/KernelCLITests"),
 
+        // Exchange: the plug-in protocols of distributed methods (codec, rule, attack, communicator) and the
+        // exchange step; depends on Kernel only, so Quant and RobustAgg stand on it without Learn.
+        .target(name: "Exchange", dependencies: ["Kernel", .target(name: "CMPI", condition: .when(traits: ["MPI"]))],
+                path: "Packages/Exchange/Sources/Exchange"),
+        .testTarget(name: "ExchangeTests", dependencies: ["Exchange", "Kernel"], path: "Packages/Exchange/Tests/ExchangeTests"),
+
         // Learn: layers with hand-written backward passes, optimizers, data, data-parallel training.
         .target(name: "CLearnData", path: "Packages/Learn/Sources/CLearnData", exclude: ["data"]),
         .target(name: "Learn",
-                dependencies: ["Kernel", "CLearnData", .target(name: "CMPI", condition: .when(traits: ["MPI"]))],
+                dependencies: ["Kernel", "Exchange", "CLearnData"],
                 path: "Packages/Learn/Sources/Learn"),
         .target(name: "LearnCLI", dependencies: ["Learn", "Kernel", "FjordCLI", argumentParser,
                                                 .target(name: "CMPI", condition: .when(traits: ["MPI"]))],
@@ -70,16 +77,16 @@ let package = Package(
 
         // Quant: stochastic gradient quantization with real Elias-coded bit streams.
         .target(name: "CQuant", path: "Packages/Quant/Sources/CQuant"),
-        .target(name: "Quant", dependencies: ["Kernel", "Learn", "CQuant"], path: "Packages/Quant/Sources/Quant"),
+        .target(name: "Quant", dependencies: ["Kernel", "Exchange", "CQuant"], path: "Packages/Quant/Sources/Quant"),
         .executableTarget(name: "quant", dependencies: ["Quant", "Learn", "LearnCLI", "Kernel", "FjordCLI", argumentParser],
                           path: "Packages/Quant/Sources/quant"),
-        .testTarget(name: "QuantTests", dependencies: ["Quant", "CQuant", "Kernel"], path: "Packages/Quant/Tests/QuantTests"),
+        .testTarget(name: "QuantTests", dependencies: ["Quant", "CQuant", "Kernel", "Learn"], path: "Packages/Quant/Tests/QuantTests"),
         .testTarget(name: "QuantCLITests", dependencies: ["quant", "tensor", "FjordTestSupport"],
                     path: "Packages/Quant/Tests/QuantCLITests"),
 
         // RobustAgg: Byzantine-resilient aggregation rules, attacks and MixTailor.
         .target(name: "CRobust", path: "Packages/RobustAgg/Sources/CRobust"),
-        .target(name: "RobustAgg", dependencies: ["Kernel", "Learn", "CRobust"], path: "Packages/RobustAgg/Sources/RobustAgg"),
+        .target(name: "RobustAgg", dependencies: ["Kernel", "Exchange", "CRobust"], path: "Packages/RobustAgg/Sources/RobustAgg"),
         .executableTarget(name: "robust-agg", dependencies: ["RobustAgg", "Learn", "LearnCLI", "Kernel", "FjordCLI", argumentParser],
                           path: "Packages/RobustAgg/Sources/robust-agg"),
         .testTarget(name: "RobustAggTests", dependencies: ["RobustAgg", "Kernel", "Learn"], path: "Packages/RobustAgg/Tests/RobustAggTests"),

@@ -1,5 +1,5 @@
 // swift-tools-version: 6.1
-// Learn standalone: the same targets as the root manifest declares for it, over ../Kernel by path.
+// Learn standalone: the same targets as the root manifest declares for it, over ../Kernel and ../Exchange by path.
 import PackageDescription
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
@@ -18,13 +18,13 @@ let package = Package(
     ],
     dependencies: [
         .package(path: "../Kernel", traits: [.trait(name: "MPI", condition: .when(traits: ["MPI"]))]),
+        .package(path: "../Exchange", traits: [.trait(name: "MPI", condition: .when(traits: ["MPI"]))]),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .target(name: "CLearnData", exclude: ["data"]),
         .target(name: "Learn", dependencies: [
-            .product(name: "Kernel", package: "Kernel"), "CLearnData",
-            .product(name: "CMPI", package: "Kernel", condition: .when(traits: ["MPI"])),
+            .product(name: "Kernel", package: "Kernel"), .product(name: "Exchange", package: "Exchange"), "CLearnData",
         ]),
         .target(name: "LearnCLI", dependencies: [
             "Learn", .product(name: "Kernel", package: "Kernel"), .product(name: "FjordCLI", package: "Kernel"), argumentParser,

@@ -1,10 +1,12 @@
 // swift-tools-version: 6.1
-// Quant standalone: the same targets as the root manifest declares for it, over ../Kernel and ../Learn by path.
+// Quant standalone: the same targets as the root manifest declares for it, over ../Kernel and ../Exchange by path
+// (the library) and ../Learn (the tool's training).
 import PackageDescription
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let kernel: Target.Dependency = .product(name: "Kernel", package: "Kernel")
 let learn: Target.Dependency = .product(name: "Learn", package: "Learn")
+let exchange: Target.Dependency = .product(name: "Exchange", package: "Exchange")
 
 let package = Package(
     name: "Quant",
@@ -19,14 +21,15 @@ let package = Package(
     ],
     dependencies: [
         .package(path: "../Kernel"),
+        .package(path: "../Exchange"),
         .package(path: "../Learn", traits: [.trait(name: "MPI", condition: .when(traits: ["MPI"]))]),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .target(name: "CQuant"),
-        .target(name: "Quant", dependencies: [kernel, learn, "CQuant"]),
+        .target(name: "Quant", dependencies: [kernel, exchange, "CQuant"]),
         .executableTarget(name: "quant", dependencies: ["Quant", learn, .product(name: "LearnCLI", package: "Learn"), kernel, .product(name: "FjordCLI", package: "Kernel"), argumentParser]),
-        .testTarget(name: "QuantTests", dependencies: ["Quant", "CQuant", kernel]),
+        .testTarget(name: "QuantTests", dependencies: ["Quant", "CQuant", kernel, learn]),
         .testTarget(name: "QuantCLITests", dependencies: ["quant", .product(name: "FjordTestSupport", package: "Kernel")]),
     ]
 )

@@ -3,16 +3,18 @@ import Kernel
 import Glibc
 #endif
 
-/// What a data-parallel run is made of. Factories are called once per worker (models, optimizers and codecs
-/// hold per-worker state); every worker builds the same model from the same seed.
+/// What a classification run is made of. Factories are called once per worker (models, optimizers, codecs and
+/// attacks hold per-worker state); every worker builds the same model from the same seed. A factory that
+/// throws (a bad option) stops the run with its error.
 public struct TrainingSetup: @unchecked Sendable {
-    public var makeModel: () -> Sequential
-    public var makeOptimizer: () -> any Optimizer
-    public var makeCodec: (_ rank: Int) -> any GradientCodec = { _ in Float32Codec() }
-    public var makeRule: () -> any AggregationRule = { MeanRule() }
-    public var makeAttack: (() -> any GradientAttack)?
+    public var makeModel: () throws -> Sequential
+    public var makeOptimizer: () throws -> any Optimizer
+    public var makeCodec: (_ rank: Int) throws -> any GradientCodec = { _ in Float32Codec() }
+    public var makeRule: () throws -> any AggregationRule = { MeanRule() }
+    /// The Byzantine workers of a run on `workers` workers and what they do (nil: all honest).
+    public var makeByzantine: ((_ workers: Int) throws -> ByzantineWorkers)?
 
-    public init(model: @escaping () -> Sequential, optimizer: @escaping () -> any Optimizer) {
+    public init(model: @escaping () throws -> Sequential, optimizer: @escaping () throws -> any Optimizer) {
         makeModel = model
         makeOptimizer = optimizer
     }
@@ -22,14 +24,13 @@ public struct TrainingConfig: Sendable {
     public var steps: Int
     /// Rows per worker per step.
     public var batchSize: Int
+    /// How ``trainDataParallel(_:train:test:setup:config:)`` splits the training rows among workers.
     public var partition: Partition = .iid
     public var seed: UInt64 = 0
-    /// Evaluate (train loss, test accuracy) every this many steps; 0 = at the end only.
+    /// Evaluate every this many steps; 0 = at the end only.
     public var evaluateEvery = 0
-    /// Ranks whose rows the attack replaces.
-    public var byzantine: [Int] = []
-    /// Byzantine workers train on flipped labels y → C−1−y (the label-flipping attack; no gradient attack needed).
-    public var flipByzantineLabels = false
+    /// Worker momentum β: each worker sends m = β m + (1 − β) g instead of g (nil: off).
+    public var workerMomentum: Float?
 
     public init(steps: Int, batchSize: Int) {
         self.steps = steps
@@ -37,7 +38,7 @@ public struct TrainingConfig: Sendable {
     }
 }
 
-/// One evaluation point.
+/// One evaluation point of a classification run.
 public struct TrainingRecord: Sendable, Equatable {
     public var step: Int
     public var trainLoss: Double
@@ -47,7 +48,7 @@ public struct TrainingRecord: Sendable, Equatable {
 
 public struct TrainingReport: Sendable {
     public var history: [TrainingRecord] = []
-    /// Gradient bytes this worker handed to the communicator (counted by the trainer).
+    /// Gradient bytes this worker handed to the communicator (counted by the exchange step).
     public var gradientTraffic = Traffic()
     /// What the communicator itself counted.
     public var transportTraffic = Traffic()
@@ -63,97 +64,39 @@ public struct TrainingReport: Sendable {
     }
 }
 
-/// Synchronous data-parallel SGD, one call per worker (SPMD): each step every worker computes the gradient of
-/// its own batch, encodes it, allgathers the encodings, decodes all n, lets the attack replace the Byzantine
-/// rows, aggregates with the rule (identically everywhere) and steps its optimizer. All workers therefore hold
-/// the same parameters throughout, under ``LocalCommunicator`` and ``MPICommunicator`` alike.
-///
-/// Randomness: worker r draws its batches and its codec's rounding from substreams of `seed`; the rule and the
-/// attack share one stream per step. Same seed, same bytes.
+/// Data-parallel classification, the convenience built from the three parts of ``trainLoop``: the training rows
+/// are partitioned among the workers (`config.partition`, seeded), worker r's objective is softmax cross-entropy
+/// of the model on its rows (a Byzantine worker of a data attack trains on its poisoned labels), the exchange
+/// step uses the setup's codec, rule and Byzantine workers, and rank 0 evaluates train loss, train accuracy and
+/// test accuracy. All workers hold the same parameters throughout, under ``LocalCommunicator`` and
+/// ``MPICommunicator`` alike.
 public func trainDataParallel(_ comm: any Communicator, train: Dataset, test: Dataset?, setup: TrainingSetup,
                               config: TrainingConfig) throws -> TrainingReport {
     precondition(config.batchSize > 0 && config.steps >= 0)
     let start = monotonicSeconds()
     let n = comm.size, rank = comm.rank
-    let model = setup.makeModel()
-    var optimizer = setup.makeOptimizer()
-    var codec = setup.makeCodec(rank)
-    var rule = setup.makeRule()
-    var attack = setup.makeAttack?()
-    let d = model.parameterCount
-    let byzantine = Set(config.byzantine)
-    for b in byzantine where b < 0 || b >= n { throw FjordError.usage("Byzantine rank \(b) is outside 0..<\(n)") }
-
-    let base = RNG(seed: config.seed)
+    let model = try setup.makeModel()
+    var optimizer = try setup.makeOptimizer()
+    let byzantine = try setup.makeByzantine?(n)
+    var exchange = try ExchangeStep(workers: n, dimension: model.parameterCount, codec: try setup.makeCodec(rank),
+                                    rule: try setup.makeRule(), byzantine: byzantine)
     let shards = config.partition.assign(labels: train.labels, classes: train.classes, workers: n, seed: config.seed)
-    var shard = shards[rank]
-    guard !shard.isEmpty else { throw FjordError.data("worker \(rank) of \(n) got no training rows (\(config.partition))") }
-    var local = train.subset(shard)
-    if config.flipByzantineLabels && byzantine.contains(rank) {
+    guard !shards[rank].isEmpty else {
+        throw FjordError.data("worker \(rank) of \(n) got no training rows (\(config.partition))")
+    }
+    var local = train.subset(shards[rank])
+    if let b = byzantine, b.contains(rank), !b.attack.replacesRows {
+        let classes = train.classes
         local = try Dataset(name: local.name, features: local.features,
-                            labels: local.labels.map { Int32(train.classes - 1) - $0 }, classes: train.classes)
+                            labels: local.labels.map { b.attack.poisonedLabel($0, classes: classes) }, classes: classes)
     }
-    var batchRNG = base.substream(UInt64(rank) &+ 0x1000)
-    var codecRNG = base.substream(UInt64(rank) &+ 0x2000)
-    shard = Array(0..<local.count)
-    batchRNG.shuffle(&shard)
-    var cursor = 0
-
+    var objective = ModelObjective.crossEntropy(model, data: local)
     var report = TrainingReport()
-    var stack = Tensor(zeros: [n, d])
-    for step in 0..<config.steps {
-        // this worker's batch: consecutive rows of a per-pass shuffle of its shard
-        var idx: [Int] = []
-        idx.reserveCapacity(config.batchSize)
-        while idx.count < config.batchSize {
-            if cursor == shard.count {
-                batchRNG.shuffle(&shard)
-                cursor = 0
-            }
-            let take = min(config.batchSize - idx.count, shard.count - cursor)
-            idx += shard[cursor..<(cursor + take)]
-            cursor += take
-        }
-        let (x, y) = local.batch(idx)
-        // Local work may fail on one worker only (its batch's loss overflows, say). It then sends an empty
-        // message, which no codec produces, so that every worker learns of it at the same collective and all stop
-        // together instead of the others waiting forever at the next one.
-        var message: [UInt8] = []
-        var localError: (any Error)?
-        do {
-            model.zeroGradients()
-            let out = model.forward(x)
-            let loss = try softmaxCrossEntropy(logits: out, labels: y)
-            model.backward(loss.gradient, inputGradient: false)
-            message = try codec.encode(UnsafeBufferPointer(model.gradientBuffer), rng: &codecRNG)
-            precondition(!message.isEmpty, "a gradient codec produced an empty message")
-        } catch {
-            localError = error
-        }
-        let all = comm.allgather(message)
-        if let localError { throw localError }
-        if let failed = all.firstIndex(where: \.isEmpty) {
-            throw FjordError.data("step \(step): worker \(failed) failed (its loss or gradient was not finite); all workers stop")
-        }
-        report.gradientTraffic.sent += message.count
-        report.gradientTraffic.received += all.enumerated().reduce(0) { $0 + ($1.offset == rank ? 0 : $1.element.count) }
-        let rows = stack.withUnsafeMutableBufferPointer { $0.baseAddress! }  // stack is uniquely owned here
-        for r in 0..<n { try codec.decode(all[r], into: UnsafeMutableBufferPointer(start: rows + r * d, count: d)) }
-        var stepRNG = base.substream(0x3000 &+ UInt64(step))
-        if var a = attack, !byzantine.isEmpty {
-            try a.corrupt(&stack, byzantine: byzantine.sorted(), step: step, rng: &stepRNG)
-            attack = a
-        }
-        let direction = try rule.aggregate(stack, rng: &stepRNG)
-        guard nonFiniteCount(direction) == 0 else { throw FjordError.data("step \(step): the aggregated gradient has NaN or infinite values (diverged)") }
-        direction.withUnsafeBufferPointer { optimizer.step(model.parameterBuffer, $0) }
-
-        let last = step == config.steps - 1
-        if rank == 0 && (last || (config.evaluateEvery > 0 && (step + 1) % config.evaluateEvery == 0)) {
-            report.history.append(try evaluate(model, train: train, test: test, step: step + 1))
-        }
+    report.history = try trainLoop(comm, parameters: model.parameterBuffer, gradient: model.gradientBuffer,
+                                   objective: &objective, optimizer: &optimizer, exchange: &exchange, config: config) {
+        step throws(FjordError) in try evaluate(model, train: train, test: test, step: step)
     }
-    if config.steps == 0 && rank == 0 { report.history.append(try evaluate(model, train: train, test: test, step: 0)) }
+    report.gradientTraffic = exchange.traffic
     report.transportTraffic = comm.traffic
     report.parameters = model.parameterValues
     report.seconds = monotonicSeconds() - start

@@ -82,7 +82,7 @@ public struct TrainingOptions: ParsableArguments {
                     }
                 })
             var setup = setup0
-            try customize(&setup, setup.makeModel())
+            try customize(&setup, try setup.makeModel())
             var config = TrainingConfig(steps: totalSteps, batchSize: batch)
             config.partition = try parsePartition()
             config.seed = seed

@@ -1,5 +1,5 @@
 import Kernel
-import Learn
+import Exchange
 
 /// ALQ/AMQ in training: a ``QuantizedCodec`` whose levels are refitted from the worker's own recent gradients on
 /// the papers' schedule (Faghri et al. 2020: at iterations 100 and 2000, then every 10000), starting from NUQSGD's

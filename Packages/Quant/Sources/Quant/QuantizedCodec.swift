@@ -1,5 +1,5 @@
 import Kernel
-import Learn
+import Exchange
 
 /// A worker's gradient codec for Learn's data-parallel trainer: every worker sends the Elias-coded message
 /// of its quantized gradient (the framed format of ``EncodedGradient``), and every worker decodes all of them.

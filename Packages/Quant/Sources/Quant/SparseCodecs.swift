@@ -1,6 +1,6 @@
 import CQuant
 import Kernel
-import Learn
+import Exchange
 
 /// Scaled sign compression (signSGD with a magnitude, and EF-signSGD; Karimireddy et al., ICML 2019):
 ///

@@ -124,10 +124,10 @@ struct Reproduce: ParsableCommand {
                 var cells: [String] = []
                 for n in names {
                     var setup = base
-                    let d = setup.makeModel().parameterCount
+                    let d = try setup.makeModel().parameterCount
                     if n == "alq" {
                         _ = try AdaptiveLevelsCodec(method: .alq, bits: b, bucketSize: 8192, dimension: d, schedule: [20, 200])
-                        setup.makeCodec = { _ in try! AdaptiveLevelsCodec(method: .alq, bits: b, bucketSize: 8192, dimension: d, schedule: [20, 200]) }
+                        setup.makeCodec = { _ in try AdaptiveLevelsCodec(method: .alq, bits: b, bucketSize: 8192, dimension: d, schedule: [20, 200]) }
                     } else {
                         let q = try Scheme(rawValue: n)!.quantizer(bits: b, bucketSize: 8192)
                         setup.makeCodec = { _ in QuantizedCodec(quantizer: q, dimension: d) }

@@ -54,7 +54,7 @@ struct Train: ParsableCommand {
             if scheme == "alq" || scheme == "amq" {
                 _ = try AdaptiveLevelsCodec(method: scheme == "alq" ? .alq : .amq, bits: bits, bucketSize: bucket, dimension: d)
                 setup.makeCodec = { _ in
-                    try! AdaptiveLevelsCodec(method: scheme == "alq" ? .alq : .amq, bits: bits, bucketSize: bucket, dimension: d)
+                    try AdaptiveLevelsCodec(method: scheme == "alq" ? .alq : .amq, bits: bits, bucketSize: bucket, dimension: d)
                 }
                 return
             }

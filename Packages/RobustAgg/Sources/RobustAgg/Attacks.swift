@@ -1,31 +1,8 @@
 import Kernel
-import Learn
+import Exchange
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// The Byzantine rows an attack produces from the honest ones: `honest` is (h, d); the result is (f, d).
-public protocol ByzantineAttack {
-    var name: String { get }
-    mutating func rows(honest: Tensor, f: Int, rng: inout RNG) throws(FjordError) -> Tensor
-}
-
-/// Adapts an attack to Learn's trainer: the rows at the Byzantine ranks are replaced by the attack's rows,
-/// computed from the honest rows of the step.
-public struct TrainerAttack: GradientAttack {
-    public var attack: any ByzantineAttack
-    public init(_ attack: any ByzantineAttack) { self.attack = attack }
-    public var name: String { attack.name }
-
-    public mutating func corrupt(_ stack: inout Tensor, byzantine: [Int], step: Int, rng: inout RNG) throws(FjordError) {
-        let n = stack.shape[0], d = stack.shape[1]
-        let honestIdx = (0..<n).filter { !byzantine.contains($0) }
-        let bad = try attack.rows(honest: selectRows(stack, honestIdx), f: byzantine.count, rng: &rng)
-        stack.withUnsafeMutableBufferPointer { s in bad.withUnsafeBufferPointer { b in
-            for (k, r) in byzantine.enumerated() { (s.baseAddress! + r * d).update(from: b.baseAddress! + k * d, count: d) }
-        } }
-    }
-}
 
 /// f copies of one vector.
 func tile(_ v: Tensor, _ f: Int) -> Tensor {
@@ -41,6 +18,18 @@ func scaled(_ v: Tensor, _ a: Float) -> Tensor {
     var out = v
     out.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] *= a } }
     return out
+}
+
+/// Label flipping: the Byzantine workers train honestly on labels y → C−1−y and send what they compute (a data
+/// attack: the exchange step leaves their rows as sent).
+public struct LabelFlipAttack: ByzantineAttack {
+    public init() {}
+    public var name: String { "label-flip" }
+    public var replacesRows: Bool { false }
+    public func poisonedLabel(_ label: Int32, classes: Int) -> Int32 { Int32(classes - 1) - label }
+    public mutating func rows(honest: Tensor, f: Int, rng: inout RNG) throws(FjordError) -> Tensor {
+        throw .usage("label-flip acts on the Byzantine workers' training labels and has no gradient rows: use robust-agg train")
+    }
 }
 
 /// Sign flip: every Byzantine sends −mean_H (byzfl's SignFlipping).
@@ -97,7 +86,7 @@ public struct ALIEAttack: ByzantineAttack {
     public static func zmax(n: Int, f: Int, variant: Variant) -> Double {
         let s = n / 2 + 1 - f
         let q = variant == .paper ? Double(n - s) / Double(n) : Double(n - f - s) / Double(n - f)
-        return inverseNormalCDF(q)
+        return Normal.quantile(q)
     }
 
     public mutating func rows(honest: Tensor, f: Int, rng: inout RNG) throws(FjordError) -> Tensor {
@@ -259,36 +248,6 @@ public struct PaperAdaptiveAttack: ByzantineAttack {
         let fd = Double(max(f, 1))
         return tile(scaled(meanOfRows(honest, Array(0..<h)), Float(epsilonSum * Double(h) / (fd * fd))), f)
     }
-}
-
-/// Rows of two stacks, one after the other.
-func stackRows(_ a: Tensor, _ b: Tensor) throws(FjordError) -> Tensor {
-    guard a.shape[1] == b.shape[1] else { throw .data("stacks of different widths \(a.shape[1]) and \(b.shape[1])") }
-    return Tensor(shape: [a.shape[0] + b.shape[0], a.shape[1]], values: a.scalars + b.scalars)
-}
-
-/// Φ⁻¹(p), the standard normal quantile (Acklam's rational approximation refined by one Halley step; |error| < 1e-12).
-public func inverseNormalCDF(_ p: Double) -> Double {
-    precondition(p > 0 && p < 1, "quantile of \(p)")
-    let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00]
-    let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01, -1.328068155288572e+01]
-    let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00]
-    let dd = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
-    let pl = 0.02425
-    var x: Double
-    if p < pl {
-        let q = (-2 * log(p)).squareRoot()
-        x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((dd[0] * q + dd[1]) * q + dd[2]) * q + dd[3]) * q + 1)
-    } else if p <= 1 - pl {
-        let q = p - 0.5, r = q * q
-        x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
-    } else {
-        let q = (-2 * log(1 - p)).squareRoot()
-        x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((dd[0] * q + dd[1]) * q + dd[2]) * q + dd[3]) * q + 1)
-    }
-    let e = 0.5 * erfc(-x / 2.0.squareRoot()) - p
-    let u = e * (2 * Double.pi).squareRoot() * exp(x * x / 2)
-    return x - u / (1 + x * u / 2)
 }
 
 func formatNumberShort(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e9 ? String(Int(v)) : String(v) }

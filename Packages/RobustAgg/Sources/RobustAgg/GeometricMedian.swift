@@ -1,6 +1,6 @@
 import CRobust
 import Kernel
-import Learn
+import Exchange
 
 /// Geometric median by smoothed Weiszfeld (Pillutla, Kakade, Harchaoui 2022, "RFA"):
 ///

@@ -1,5 +1,5 @@
 import Kernel
-import Learn
+import Exchange
 
 /// MixTailor (Ramezani-Kebrya, Tabrizian, Faghri, Popovski; TMLR 2022): each step draws one rule from a pool,
 /// uniformly (or with given probabilities), with the step's shared randomness, so an attacker that knows the
@@ -102,7 +102,8 @@ public enum RobustAggFactory {
     public static func attack(_ name: String, epsilon: Double, sigma: Double, f: Int, targetRule: String,
                               ruleOptions: RuleOptions) throws(FjordError) -> (any ByzantineAttack)? {
         switch name {
-        case "none", "label-flip": return nil
+        case "none": return nil
+        case "label-flip": return LabelFlipAttack()
         case "sign-flip": return SignFlipAttack()
         case "gaussian": return GaussianAttack(sigma: sigma)
         case "ipm": return IPMAttack(epsilon: epsilon)

@@ -1,7 +1,7 @@
 import CRobust
 import Synchronization
 import Kernel
-import Learn
+import Exchange
 #if canImport(Glibc)
 import Glibc
 #endif

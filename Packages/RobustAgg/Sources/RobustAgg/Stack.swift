@@ -104,38 +104,6 @@ func lpDistances(_ x: Tensor, p: Double) -> [Double] {
     return out
 }
 
-/// The mean of the given rows.
-/// Copies the (d,) vector `row` into row i of the (n, d) tensor `x`.
-func setRow(_ x: inout Tensor, _ i: Int, to row: Tensor) {
-    let d = x.shape[1]
-    x.withUnsafeMutableBufferPointer { m in row.withUnsafeBufferPointer { (m.baseAddress! + i * d).update(from: $0.baseAddress!, count: d) } }
-}
-
-func meanOfRows(_ x: Tensor, _ rows: [Int]) -> Tensor {
-    let d = x.shape[1]
-    var out = Tensor(zeros: [d])
-    x.withUnsafeBufferPointer { v in
-        out.withUnsafeMutableBufferPointer { o in
-            for r in rows { for k in 0..<d { o[k] += v[r * d + k] } }
-            let inv = 1 / Float(rows.count)
-            for k in 0..<d { o[k] *= inv }
-        }
-    }
-    return out
-}
-
-/// The rows of a stack as a new stack.
-func selectRows(_ x: Tensor, _ rows: [Int]) -> Tensor {
-    let d = x.shape[1]
-    var out = Tensor(uninitializedShape: [rows.count, d])
-    x.withUnsafeBufferPointer { v in
-        out.withUnsafeMutableBufferPointer { o in
-            for (k, r) in rows.enumerated() { (o.baseAddress! + k * d).update(from: v.baseAddress! + r * d, count: d) }
-        }
-    }
-    return out
-}
-
 #if canImport(Glibc)
 import Glibc
 #endif

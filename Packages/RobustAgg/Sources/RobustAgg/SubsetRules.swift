@@ -1,5 +1,5 @@
 import Kernel
-import Learn
+import Exchange
 
 /// Rules that search every subset S of n − f rows for the most tightly packed one and average it:
 ///

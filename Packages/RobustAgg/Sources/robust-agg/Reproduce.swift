@@ -134,14 +134,13 @@ struct Reproduce: ParsableCommand {
         ro.resample = part.resample
         var setup = TrainingSetup(model: { Sequential.mlp([64, 32, 10], seed: 1) },
                                   optimizer: { SGD(.constant(0.05), momentum: 0.9) })
-        setup.makeRule = { try! RobustAggFactory.rule(rule, ro) }
+        setup.makeRule = { try RobustAggFactory.rule(rule, ro) }
         if let a = try RobustAggFactory.attack(attack, epsilon: eps, sigma: 200, f: f, targetRule: rule, ruleOptions: ro) {
-            setup.makeAttack = { TrainerAttack(a) }
+            setup.makeByzantine = { n in .last(f, of: n, attack: a) }
         }
         var config = TrainingConfig(steps: steps, batchSize: part.batch)
         config.partition = part.partition
         config.seed = seed
-        config.byzantine = Array((n - f)..<n)
         config.evaluateEvery = 10
         return try trainLocal(workers: n, train: train, test: test, setup: setup, config: config)[0]
     }

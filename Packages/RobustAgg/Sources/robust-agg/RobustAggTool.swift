@@ -122,7 +122,8 @@ struct Attack: ParsableCommand {
         try runTool("robust-agg attack") {
             guard f >= 1 else { throw FjordError.usage("-f must be ≥ 1") }
             guard var attack = try RobustAggFactory.attack(kind, epsilon: eps, sigma: sigma, f: f, targetRule: targetRule,
-                                                          ruleOptions: RobustAggFactory.RuleOptions(f: f)) else {
+                                                          ruleOptions: RobustAggFactory.RuleOptions(f: f)),
+                  attack.replacesRows else {
                 throw FjordError.usage("--kind \(kind) has no gradient rows (label-flip acts on training data: use robust-agg train)")
             }
             try output.write { sink in

@@ -32,14 +32,13 @@ struct Train: ParsableCommand {
         let (ro, attack, eps, sigma, target, f) = (ruleOptions, attack, eps, sigma, targetRule ?? ruleOptions.rule, ruleOptions.f)
         _ = try ro.make()  // fail early on a bad rule
         try training.run(tool: "robust-agg train", customize: { setup, _ in
-            setup.makeRule = { try! ro.make() }
+            setup.makeRule = { try ro.make() }
             if let a = try RobustAggFactory.attack(attack, epsilon: eps, sigma: sigma, f: f, targetRule: target, ruleOptions: ro.factoryOptions) {
-                setup.makeAttack = { TrainerAttack(a) }
+                setup.makeByzantine = { n throws(FjordError) in
+                    guard f < n else { throw .usage("-f \(f) must be below the number of workers \(n)") }
+                    return .last(f, of: n, attack: a)
+                }
             }
-        }, configure: { config, n in
-            guard f < n else { throw FjordError.usage("-f \(f) must be below the number of workers \(n)") }
-            config.byzantine = Array((n - f)..<n)
-            config.flipByzantineLabels = attack == "label-flip"
         }, extra: ["rule": .string(ro.rule), "attack": .string(attack), "f": .number(Double(f))])
     }
 }
