@@ -35,7 +35,7 @@ public struct ByzantineWorkers {
     /// The last f of n workers (MixTailor's and byzfl's convention); 0 ≤ f ≤ n.
     public static func last(_ f: Int, of n: Int, attack: any ByzantineAttack) -> ByzantineWorkers {
         precondition(f >= 0, "a negative number of Byzantine workers")
-        ByzantineWorkers(ranks: Array((n - f)..<n), attack: attack)
+        return ByzantineWorkers(ranks: Array((n - f)..<n), attack: attack)
     }
 
     public func contains(_ rank: Int) -> Bool { ranks.contains(rank) }
