@@ -78,7 +78,7 @@ let package = Package(
         // Quant: stochastic gradient quantization with real Elias-coded bit streams.
         .target(name: "CQuant", path: "Packages/Quant/Sources/CQuant"),
         .target(name: "Quant", dependencies: ["Kernel", "Exchange", "CQuant"], path: "Packages/Quant/Sources/Quant"),
-        .executableTarget(name: "quant", dependencies: ["Quant", "Learn", "LearnCLI", "Kernel", "FjordCLI", argumentParser],
+        .executableTarget(name: "quant", dependencies: ["Quant", "Learn", "LearnCLI", "DistributedCLI", "Kernel", "FjordCLI", argumentParser],
                           path: "Packages/Quant/Sources/quant"),
         .testTarget(name: "QuantTests", dependencies: ["Quant", "CQuant", "Kernel", "Learn"], path: "Packages/Quant/Tests/QuantTests"),
         .testTarget(name: "QuantCLITests", dependencies: ["quant", "tensor", "FjordTestSupport"],
@@ -87,7 +87,7 @@ let package = Package(
         // RobustAgg: Byzantine-resilient aggregation rules, attacks and MixTailor.
         .target(name: "CRobust", path: "Packages/RobustAgg/Sources/CRobust"),
         .target(name: "RobustAgg", dependencies: ["Kernel", "Exchange", "CRobust"], path: "Packages/RobustAgg/Sources/RobustAgg"),
-        .executableTarget(name: "robust-agg", dependencies: ["RobustAgg", "Learn", "LearnCLI", "Kernel", "FjordCLI", argumentParser],
+        .executableTarget(name: "robust-agg", dependencies: ["RobustAgg", "Learn", "LearnCLI", "DistributedCLI", "Kernel", "FjordCLI", argumentParser],
                           path: "Packages/RobustAgg/Sources/robust-agg"),
         .testTarget(name: "RobustAggTests", dependencies: ["RobustAgg", "Kernel", "Learn"], path: "Packages/RobustAgg/Tests/RobustAggTests"),
         .testTarget(name: "RobustAggCLITests", dependencies: ["robust-agg", "tensor", "FjordTestSupport"],
@@ -103,7 +103,15 @@ let package = Package(
         .testTarget(name: "ReasoningBenchCLITests", dependencies: ["reasoning-bench", "FjordTestSupport"],
                     path: "Packages/ReasoningBench/Tests/ReasoningBenchCLITests"),
 
+        // Distributed: one option set for quantized, Byzantine-robust training (codec, rule and attack together),
+        // shared by quant train and robust-agg train.
+        .target(name: "DistributedCLI", dependencies: ["Learn", "LearnCLI", "Quant", "RobustAgg", "Exchange", "Kernel", "FjordCLI",
+                                                       argumentParser],
+                path: "Packages/Distributed/Sources/DistributedCLI"),
+        .testTarget(name: "DistributedTests", dependencies: ["Learn", "Quant", "RobustAgg", "Kernel"],
+                    path: "Packages/Distributed/Tests/DistributedTests"),
+
         // Cross-tool pipelines: real pipes between the built executables and Python's numpy.
-        .testTarget(name: "PipelineTests", dependencies: ["tensor", "FjordTestSupport"], path: "Tests/PipelineTests"),
+        .testTarget(name: "PipelineTests", dependencies: ["tensor", "quant", "robust-agg", "FjordTestSupport"], path: "Tests/PipelineTests"),
     ]
 )

@@ -22,13 +22,14 @@ let package = Package(
     dependencies: [
         .package(path: "../Kernel"),
         .package(path: "../Exchange"),
+        .package(path: "../Distributed", traits: [.trait(name: "MPI", condition: .when(traits: ["MPI"]))]),
         .package(path: "../Learn", traits: [.trait(name: "MPI", condition: .when(traits: ["MPI"]))]),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .target(name: "CQuant"),
         .target(name: "Quant", dependencies: [kernel, exchange, "CQuant"]),
-        .executableTarget(name: "quant", dependencies: ["Quant", learn, .product(name: "LearnCLI", package: "Learn"), kernel, .product(name: "FjordCLI", package: "Kernel"), argumentParser]),
+        .executableTarget(name: "quant", dependencies: ["Quant", learn, .product(name: "LearnCLI", package: "Learn"), .product(name: "DistributedCLI", package: "Distributed"), kernel, .product(name: "FjordCLI", package: "Kernel"), argumentParser]),
         .testTarget(name: "QuantTests", dependencies: ["Quant", "CQuant", kernel, learn]),
         .testTarget(name: "QuantCLITests", dependencies: ["quant", .product(name: "FjordTestSupport", package: "Kernel")]),
     ]

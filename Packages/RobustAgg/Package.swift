@@ -22,6 +22,7 @@ let package = Package(
     dependencies: [
         .package(path: "../Kernel"),
         .package(path: "../Exchange"),
+        .package(path: "../Distributed", traits: [.trait(name: "MPI", condition: .when(traits: ["MPI"]))]),
         .package(path: "../Learn", traits: [.trait(name: "MPI", condition: .when(traits: ["MPI"]))]),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
@@ -29,7 +30,7 @@ let package = Package(
         .target(name: "CRobust"),
         .target(name: "RobustAgg", dependencies: [kernel, exchange, "CRobust"]),
         .executableTarget(name: "robust-agg", dependencies: [
-            "RobustAgg", learn, .product(name: "LearnCLI", package: "Learn"), kernel, .product(name: "FjordCLI", package: "Kernel"), argumentParser,
+            "RobustAgg", learn, .product(name: "LearnCLI", package: "Learn"), .product(name: "DistributedCLI", package: "Distributed"), kernel, .product(name: "FjordCLI", package: "Kernel"), argumentParser,
         ]),
         .testTarget(name: "RobustAggTests", dependencies: ["RobustAgg", kernel, learn]),
         .testTarget(name: "RobustAggCLITests", dependencies: ["robust-agg", .product(name: "FjordTestSupport", package: "Kernel")]),

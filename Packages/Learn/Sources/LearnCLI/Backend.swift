@@ -5,7 +5,7 @@ import Learn
 extension TrainingOptions {
     /// The MPI communicator when --backend mpi (nil for local simulation).
     func makeCommunicator() throws(FjordError) -> (any Communicator)? {
-        guard backend == "mpi" else { return nil }
+        guard backend == .mpi else { return nil }
         #if MPI
         return MPICommunicator()
         #else

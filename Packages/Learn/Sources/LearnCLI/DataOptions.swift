@@ -7,8 +7,7 @@ import Learn
 public struct DataOptions: ParsableArguments {
     public init() {}
 
-    @Option(help: "Bundled data set (digits, breast-cancer, wine, iris) or synthetic (gaussian, teacher).")
-    public var data = "digits"
+    @Option(help: "A bundled or synthetic data set.") public var data = DataSource.digits
     @Option(help: ArgumentHelp("Features .npy ([n, d]); with --labels, replaces --data.", valueName: "FILE"))
     var features: String?
     @Option(help: ArgumentHelp("Labels .npy ([n] integers).", valueName: "FILE"))
@@ -28,14 +27,17 @@ public struct DataOptions: ParsableArguments {
         let all: Dataset
         if let f = features, let l = labels {
             all = try Dataset.load(features: f, labels: l)
-        } else if let b = BundledData(rawValue: data) {
-            all = b.load()
-        } else if data == "gaussian" {
-            all = Synthetic.gaussianMixture(samples: samples, dimension: 20, classes: 4, separation: 1, seed: seed)
-        } else if data == "teacher" {
-            all = Synthetic.teacherStudent(samples: samples, dimension: 20, hidden: 16, classes: 4, seed: seed)
         } else {
-            throw .usage("--data '\(data)': expected one of \(BundledData.allCases.map(\.rawValue).joined(separator: ", ")), gaussian, teacher")
+            switch data {
+            case .gaussian:
+                all = Synthetic.gaussianMixture(samples: samples, dimension: 20, classes: 4, separation: 1, seed: seed)
+            case .teacher:
+                all = Synthetic.teacherStudent(samples: samples, dimension: 20, hidden: 16, classes: 4, seed: seed)
+            case .digits: all = BundledData.digits.load()
+            case .breastCancer: all = BundledData.breastCancer.load()
+            case .wine: all = BundledData.wine.load()
+            case .iris: all = BundledData.iris.load()
+            }
         }
         var (train, test) = all.split(testFraction: testFraction, seed: seed)
         if standardize {
@@ -52,10 +54,9 @@ public struct ModelOptions: ParsableArguments {
     public init() {}
 
     @Option(help: "Hidden layer widths, comma-separated (empty: logistic regression).") public var hidden = "32"
-    @Option(help: "Activation: relu, gelu, tanh or sigmoid.") public var activation = "relu"
+    @Option(help: "Activation.") public var activation = Activation.Kind.relu
 
     public func validate() throws {
-        if Activation.Kind(rawValue: activation) == nil { throw ValidationError("--activation must be relu, gelu, tanh or sigmoid") }
         if (try? widths()) == nil { throw ValidationError("--hidden must be positive integers separated by commas") }
     }
 

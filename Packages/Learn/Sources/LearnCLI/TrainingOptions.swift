@@ -10,19 +10,22 @@ public struct TrainingOptions: ParsableArguments {
 
     @OptionGroup public var dataOptions: DataOptions
     @OptionGroup public var modelOptions: ModelOptions
-    @Option(help: "sgd, adam or adamw.") var optimizer = "adam"
-    @Option(help: "Learning rate (default 0.01 for adam, 0.1 for sgd).") var lr: Float?
+    @Option(help: "Optimizer.") var optimizer = OptimizerKind.adam
+    @Option(help: "Learning rate (default 0.01 for adam and adamw, 0.1 for sgd).") var lr: Float?
     @Option(help: "Momentum μ for sgd.") var momentum: Float = 0
     @Option(help: "SGDEM: keep momentum only for the first E steps.") var earlyMomentum: Int?
     @Option(help: "Weight decay λ.") var weightDecay: Float = 0
-    @Option(help: "Learning-rate schedule: constant, cosine or step (×0.1 every third of the run).") var schedule = "constant"
+    @Option(help: "Learning-rate schedule.") var schedule = ScheduleKind.constant
+    @Option(help: ArgumentHelp(
+        "Worker momentum β: each worker sends m ← βm + (1−β)g instead of its gradient (Karimireddy et al. 2021).",
+        valueName: "beta")) var workerMomentum: Float?
     @Option(help: "Rows per worker per step.") var batch = 32
     @Option(help: "Optimizer steps (overrides --epochs).") var steps: Int?
     @Option(help: "Passes over the training data (all workers together).") var epochs = 20.0
     @Option(help: "Workers.") var workers = 1
-    @Option(help: "Data partition across workers: iid, dirichlet:ALPHA or one-class.") var partition = "iid"
-    @Option(help: "mpi runs one worker per process under mpirun (build with --traits MPI); local simulates --workers threads.")
-    var backend = "local"
+    @Option(help: ArgumentHelp("Data partition across workers: \(Partition.syntax).", valueName: "partition"))
+    var partition = Partition.iid
+    @Option(help: "Where the workers run.") var backend = Backend.local
     @Option(help: "Evaluate every N steps (0: at the end).") var evalEvery = 0
     @Option(help: "Seed for the split, initialisation, batches and partitions.") var seed: UInt64 = 0
     @Option(help: ArgumentHelp("Save the final model as safetensors.", valueName: "FILE")) var save: String?
@@ -33,61 +36,36 @@ public struct TrainingOptions: ParsableArguments {
     @Flag(help: "No summary on stderr.") var quiet = false
 
     public func validate() throws {
-        if !["sgd", "adam", "adamw"].contains(optimizer) { throw ValidationError("--optimizer must be sgd, adam or adamw") }
-        if !["constant", "cosine", "step"].contains(schedule) { throw ValidationError("--schedule must be constant, cosine or step") }
-        if !["local", "mpi"].contains(backend) { throw ValidationError("--backend must be local or mpi") }
         if workers < 1 || workers > 256 { throw ValidationError("--workers must be between 1 and 256") }
         if batch < 1 { throw ValidationError("--batch must be ≥ 1") }
         if let s = steps, s < 0 { throw ValidationError("--steps must be ≥ 0") }
         if !(epochs > 0) { throw ValidationError("--epochs must be > 0") }
         if let l = lr, !(l > 0 && l.isFinite) { throw ValidationError("--lr must be a positive number") }
         if !(momentum >= 0 && momentum < 1) { throw ValidationError("--momentum must be in [0, 1)") }
-        if (try? parsePartition()) == nil { throw ValidationError("--partition must be iid, one-class or dirichlet:ALPHA with ALPHA > 0") }
+        if let b = workerMomentum, !(b >= 0 && b < 1) { throw ValidationError("--worker-momentum must be in [0, 1)") }
     }
 
-    func parsePartition() throws -> Partition {
-        if partition == "iid" { return .iid }
-        if partition == "one-class" { return .oneClassPerWorker }
-        if partition.hasPrefix("dirichlet:"), let a = Double(partition.dropFirst(10)), a > 0 { return .dirichlet(alpha: a) }
-        throw ValidationError("bad partition")
-    }
-
-    /// Runs the training. `customize` may install codecs, rules or attacks on the setup; it gets the model's
-    /// parameter count (and views, through a model it may build). `extra` goes into the JSON report.
-    public func run(tool: String, customize: (inout TrainingSetup, Sequential) throws -> Void = { _, _ in },
-                    configure: (inout TrainingConfig, _ workers: Int) throws -> Void = { _, _ in },
+    /// Runs the training. `customize` may install codecs, rules or Byzantine workers on the setup; it gets a model
+    /// of the run (for its parameter count and views) and the number of workers. `extra` goes into the JSON report.
+    public func run(tool: String, customize: (inout TrainingSetup, Sequential, _ workers: Int) throws -> Void = { _, _, _ in },
                     extra: [String: JSON] = [:]) throws {
         try runTool(tool) {
             let (train, test) = try dataOptions.load(seed: seed)
             let comm = try makeCommunicator()
             let n = comm?.size ?? workers
             let totalSteps = steps ?? Int((epochs * Double(train.count) / Double(n * batch)).rounded(.up))
-            let rate = lr ?? (optimizer == "sgd" ? 0.1 : 0.01)
-            let sched: Schedule
-            switch schedule {
-            case "cosine": sched = .cosine(rate, total: totalSteps)
-            case "step": sched = .step(rate, gamma: 0.1, every: max(1, totalSteps / 3))
-            default: sched = .constant(rate)
-            }
+            let sched = schedule.make(lr ?? optimizer.defaultRate, total: totalSteps)
             let sizes = modelOptions.sizes(input: train.dimension, classes: train.classes)
-            let act = Activation.Kind(rawValue: modelOptions.activation)!
-            let (opt, mu, early, wd, s) = (optimizer, momentum, earlyMomentum, weightDecay, seed)
-            let setup0 = TrainingSetup(
+            let (opt, mu, early, wd, s, act) = (optimizer, momentum, earlyMomentum, weightDecay, seed, modelOptions.activation)
+            var setup = TrainingSetup(
                 model: { Sequential.mlp(sizes, activation: act, seed: s) },
-                optimizer: {
-                    switch opt {
-                    case "sgd": return SGD(sched, momentum: mu, momentumSteps: early, weightDecay: wd)
-                    case "adamw": return Adam(sched, weightDecay: wd, decoupled: true)
-                    default: return Adam(sched, weightDecay: wd)
-                    }
-                })
-            var setup = setup0
-            try customize(&setup, try setup.makeModel())
+                optimizer: { opt.make(sched, momentum: mu, earlyMomentum: early, weightDecay: wd) })
+            try customize(&setup, try setup.makeModel(), n)
             var config = TrainingConfig(steps: totalSteps, batchSize: batch)
-            config.partition = try parsePartition()
+            config.partition = partition
             config.seed = seed
             config.evaluateEvery = evalEvery
-            try configure(&config, n)
+            config.workerMomentum = workerMomentum
             let reports: [TrainingReport]
             if let comm {
                 reports = [try trainDataParallel(comm, train: train, test: test, setup: setup, config: config)]
@@ -136,13 +114,13 @@ public struct TrainingOptions: ParsableArguments {
                 try f.commit()
             }
             if let path = save {
-                let model = Sequential.mlp(sizes, activation: Activation.Kind(rawValue: modelOptions.activation)!)
+                let model = Sequential.mlp(sizes, activation: modelOptions.activation)
                 _ = model.parameterBuffer.update(from: r.parameters)
                 try Checkpoint.save(model, to: path, metadata: ["model": sizes.map(String.init).joined(separator: "-"),
-                                                                "activation": modelOptions.activation, "fjord": fjordVersion])
+                                                                "activation": modelOptions.activation.rawValue, "fjord": fjordVersion])
             }
             if !quiet, let f = r.final {
-                var line = "\(tool): \(train.name) \(sizes.map(String.init).joined(separator: "-")) \(optimizer), \(workers) worker\(workers == 1 ? "" : "s"), \(steps) steps in \(String(format2(r.seconds))) s: "
+                var line = "\(tool): \(train.name) \(sizes.map(String.init).joined(separator: "-")) \(optimizer.rawValue), \(workers) worker\(workers == 1 ? "" : "s"), \(steps) steps in \(String(format2(r.seconds))) s: "
                 line += "train loss \(format4(f.trainLoss)), train acc \(format4(f.trainAccuracy))"
                 if let t = f.testAccuracy { line += ", test acc \(format4(t))" }
                 line += ", \(sent[0]) gradient bytes sent by worker 0 (\(format2(r.bitsPerCoordinate)) bits/coordinate)"

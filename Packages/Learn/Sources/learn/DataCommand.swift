@@ -49,7 +49,7 @@ struct Eval: ParsableCommand {
         try runTool("learn eval") {
             let (train, test) = try dataOptions.load(seed: seed)
             let sizes = modelOptions.sizes(input: train.dimension, classes: train.classes)
-            let model = Sequential.mlp(sizes, activation: Activation.Kind(rawValue: modelOptions.activation)!)
+            let model = Sequential.mlp(sizes, activation: modelOptions.activation)
             _ = try Checkpoint.load(checkpoint, into: model)
             let (loss, acc) = try evaluate(model, on: test)
             print("test_loss \(loss)\ntest_accuracy \(acc)")

@@ -37,7 +37,7 @@ import Testing
              65, "10 feature rows but 9 labels"),
             ("learn train --data digits --optimizer sgd --lr 1e6 --steps 200", 65, "diverged"),
             ("learn train --features nope.npy --labels nope.npy", 66, "cannot open"),
-            ("learn train --data mnist", 64, "--data 'mnist'"),
+            ("learn train --data mnist", 64, "'mnist' is invalid for '--data"),
             ("learn train --partition dirichlet:-1", 64, "--partition"),
             ("learn train --backend mpi", 64, "no MPI support"),
         ]

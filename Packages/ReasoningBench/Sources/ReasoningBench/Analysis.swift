@@ -111,13 +111,13 @@ public enum Analysis {
         let yd = y.map { $0 ? 1.0 : 0 }, cd = c.map { $0 ? 1.0 : 0 }
         let vo = (0..<n).map { c[$0] ? t[$0] / w[$0] : 0 }
         let ones = [Double](repeating: 1, count: n)
-        let e = Stats.bootstrapSums(columns: [yd, cd, t, vo, ones], resamples: o.resamples, seed: seed, statistics: [
+        let e = Inference.bootstrapSums(columns: [yd, cd, t, vo, ones], resamples: o.resamples, seed: seed, statistics: [
             { $0[0] / $0[1] }, { $0[2] / $0[4] }, { 1000 * $0[0] / $0[2] }, { $0[3] / $0[1] },
         ])
         let (cond, tbar, eff, overhead) = (e[0], e[1], e[2], e[3])
         // Proportions: the exact bootstrap interval (binomial quantiles).
-        let acc = Stats.bernoulliInterval(successes: y.filter { $0 }.count, n: n)
-        let comp = Stats.bernoulliInterval(successes: c.filter { $0 }.count, n: n)
+        let acc = Inference.bernoulliInterval(successes: y.filter { $0 }.count, n: n)
+        let comp = Inference.bernoulliInterval(successes: c.filter { $0 }.count, n: n)
         // Trace measures first: a truncated trace that is mostly repeated lines is a loop, not verbosity, and says
         // nothing about how tokens grow with the workload; the two regressions leave such instances out.
         var measures: [TraceMeasures?] = Array(repeating: nil, count: n)
@@ -131,14 +131,14 @@ public enum Analysis {
         let positive = (0..<n).filter { t[$0] > 0 && !isLoop[$0] }
         let lx = positive.map { log(w[$0]) }, ly = positive.map { log(t[$0]) }, cens = positive.map { !c[$0] }
         let m = positive.count
-        let kOLS = Stats.bootstrap(n: m, resamples: o.fitResamples, seed: seed &+ 6) { idx in
+        let kOLS = Inference.bootstrap(n: m, resamples: o.fitResamples, seed: seed &+ 6) { idx in
             let done = idx.filter { !cens[$0] }
-            return Stats.ols(done.map { lx[$0] }, done.map { ly[$0] }).slope
+            return Inference.ols(done.map { lx[$0] }, done.map { ly[$0] }).slope
         }
         // One bootstrap for both Tobit parameters: the same resamples give α's and κ's intervals.
         var alphas: [Double] = [], kappas: [Double] = []
-        let tob = Stats.bootstrap(n: m, resamples: o.fitResamples, seed: seed &+ 7) { idx in
-            let f = Stats.tobit(idx.map { lx[$0] }, idx.map { ly[$0] }, censored: idx.map { cens[$0] })
+        let tob = Inference.bootstrap(n: m, resamples: o.fitResamples, seed: seed &+ 7) { idx in
+            let f = Inference.tobit(idx.map { lx[$0] }, idx.map { ly[$0] }, censored: idx.map { cens[$0] })
             alphas.append(exp(f.intercept))
             kappas.append(f.slope)
             return f.slope
@@ -147,12 +147,12 @@ public enum Analysis {
         kappas.removeFirst()
         alphas = alphas.filter(\.isFinite).sorted()
         let alpha = alphas.isEmpty ? Estimate(a0, .nan, .nan)
-            : Estimate(a0, Stats.quantile(alphas, 0.025), Stats.quantile(alphas, 0.975))
+            : Estimate(a0, Inference.quantile(alphas, 0.025), Inference.quantile(alphas, 0.975))
 
         var traces: ModelSummary.TraceSummary?
         let ms = measures.compactMap { $0 }
         if !ms.isEmpty {
-            func est(_ v: [Double], _ k: UInt64) -> Estimate { Stats.bootstrapMean(v, resamples: o.resamples, seed: seed &+ k) }
+            func est(_ v: [Double], _ k: UInt64) -> Estimate { Inference.bootstrapMean(v, resamples: o.resamples, seed: seed &+ k) }
             traces = .init(grounding: est(ms.map(\.grounding), 8), repetition: est(ms.map(\.repetition), 9),
                            copying: est(ms.map(\.copying), 10), loops: isLoop.filter { $0 }.count)
         }
@@ -162,7 +162,7 @@ public enum Analysis {
             for i in 0..<n { groups[key(rs[i]), default: []].append(i) }
             return groups.keys.sorted().map { v in
                 let idx = groups[v]!
-                return (v, Stats.bernoulliInterval(successes: idx.filter { y[$0] }.count, n: idx.count))
+                return (v, Inference.bernoulliInterval(successes: idx.filter { y[$0] }.count, n: idx.count))
             }
         }
         var cells: [ModelSummary.Cell: (correct: Int, total: Int)] = [:]
@@ -194,7 +194,7 @@ public enum Analysis {
             lin.append(row)
             quad.append(row + [x * x])
         }
-        guard let q = Stats.logistic(quad, y), let l = Stats.logistic(lin, y) else { return nil }
+        guard let q = Inference.logistic(quad, y), let l = Inference.logistic(lin, y) else { return nil }
         let b2 = q.beta.last!, b1 = q.beta[q.beta.count - 2]
         let z = 1.959963984540054
         return .init(curvature: Estimate(b2, b2 - z * q.se.last!, b2 + z * q.se.last!),
@@ -213,7 +213,7 @@ public struct Comparison: Sendable {
 
     public init(_ models: [ModelSummary]) {
         self.models = models
-        spearman = models.count >= 3 ? Stats.spearman(models.map(\.accuracy.value), models.map(\.efficiency.value)) : nil
+        spearman = models.count >= 3 ? Inference.spearman(models.map(\.accuracy.value), models.map(\.efficiency.value)) : nil
         guard let best = models.max(by: { $0.efficiency.value < $1.efficiency.value }) else { gaps = []; return }
         gaps = models.map { m in
             let dc = log(m.completion.value / best.completion.value)

@@ -48,7 +48,7 @@ public struct SimulatedModel: Sendable, Equatable {
     /// The configured probability of finishing within the budget at workload W.
     public func completionProbability(workload w: Double) -> Double {
         let z = (log(Double(budget) + 0.5) - log(overhead) - coupling * log(w)) / noise
-        return (1 - loop) * normalCDF(z)
+        return (1 - loop) * Normal.cdf(z)
     }
 
     /// Four contrasting profiles used by `reproduce`: what the decomposition should tell apart.

@@ -1,3 +1,5 @@
+import Kernel
+
 /// Deterministic trace-quality measures (no judge model, no labels), after the efficiency-decomposition paper's idea of
 /// separating degenerate looping from verbose but engaged reasoning. Their exact definitions in the paper were not
 /// available to us; these are ours, stated here:

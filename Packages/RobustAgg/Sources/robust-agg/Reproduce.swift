@@ -130,12 +130,13 @@ struct Reproduce: ParsableCommand {
     func runOne(rule: String, attack: String, eps: Double, part: Part, seed: UInt64, train: Dataset, test: Dataset,
                 n: Int) throws -> TrainingReport {
         let f = part.f
-        var ro = RobustAggFactory.RuleOptions(f: f)
+        var ro = RuleSettings(f: f)
         ro.resample = part.resample
         var setup = TrainingSetup(model: { Sequential.mlp([64, 32, 10], seed: 1) },
                                   optimizer: { SGD(.constant(0.05), momentum: 0.9) })
-        setup.makeRule = { try RobustAggFactory.rule(rule, ro) }
-        if let a = try RobustAggFactory.attack(attack, epsilon: eps, sigma: 200, f: f, targetRule: rule, ruleOptions: ro) {
+        let kind = try ruleKind(rule)
+        setup.makeRule = { kind.make(ro) }
+        if let a = try attackKind(attack).make(epsilon: eps, sigma: 200, f: f, target: kind, rules: ro) {
             setup.makeByzantine = { n in .last(f, of: n, attack: a) }
         }
         var config = TrainingConfig(steps: steps, batchSize: part.batch)
@@ -144,4 +145,15 @@ struct Reproduce: ParsableCommand {
         config.evaluateEvery = 10
         return try trainLocal(workers: n, train: train, test: test, setup: setup, config: config)[0]
     }
+}
+
+/// The rule and attack a reproduction table names (a misspelt table entry is a usage error, not a trap).
+func ruleKind(_ name: String) throws(FjordError) -> RuleKind {
+    guard let k = RuleKind(rawValue: name) else { throw .usage("unknown rule '\(name)'") }
+    return k
+}
+
+func attackKind(_ name: String) throws(FjordError) -> AttackKind {
+    guard let k = AttackKind(rawValue: name) else { throw .usage("unknown attack '\(name)'") }
+    return k
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DistributedCLI
 import FjordCLI
 import Kernel
 import Learn
@@ -18,42 +19,6 @@ struct RobustAggTool: ParsableCommand {
         """,
         version: fjordVersion,
         subcommands: [Aggregate.self, Attack.self, Train.self, Reproduce.self])
-}
-
-/// Rule options shared by aggregate and train.
-struct RuleOptions: ParsableArguments {
-    @Option(help: "Rule: \(RobustAggFactory.ruleNames.joined(separator: ", ")).") var rule = "median"
-    @Option(name: .customShort("f"), help: "Byzantine workers the rule must tolerate.") var f = 0
-    @Option(help: "Trimmed mean: values dropped at each end (default f).") var trim: Int?
-    @Option(help: "Multi-Krum: rows averaged.") var m = 2
-    @Option(help: "Centered clipping radius τ.") var tau = 100.0
-    @Option(help: "Centered clipping iterations L.") var iterations = 1
-    @Flag(help: "Apply nearest-neighbour mixing before the rule.") var nnm = false
-    @Option(help: "Bucketing/resampling s for non-iid workers: average random buckets of s rows first (1 = off).") var resample = 1
-    @Option(help: "Krum neighbours: paper (n−f−2) or byzfl (n−f−1).") var neighbours = "paper"
-
-    func validate() throws {
-        if !RobustAggFactory.ruleNames.contains(rule) { throw ValidationError("--rule must be one of \(RobustAggFactory.ruleNames.joined(separator: ", "))") }
-        if f < 0 { throw ValidationError("-f must be ≥ 0") }
-        if !["paper", "byzfl"].contains(neighbours) { throw ValidationError("--neighbours must be paper or byzfl") }
-        if !(tau > 0) { throw ValidationError("--tau must be positive") }
-        if iterations < 1 { throw ValidationError("--iterations must be ≥ 1") }
-        if resample < 1 { throw ValidationError("--resample must be ≥ 1") }
-    }
-
-    var factoryOptions: RobustAggFactory.RuleOptions {
-        var o = RobustAggFactory.RuleOptions(f: f)
-        o.trim = trim
-        o.m = m
-        o.tau = tau
-        o.iterations = iterations
-        o.nnm = nnm
-        o.resample = resample
-        o.byzflNeighbours = neighbours == "byzfl"
-        return o
-    }
-
-    func make() throws(FjordError) -> any AggregationRule { try RobustAggFactory.rule(rule, factoryOptions) }
 }
 
 struct Aggregate: ParsableCommand {
@@ -77,9 +42,9 @@ struct Aggregate: ParsableCommand {
 
     func run() throws {
         try runTool("robust-agg aggregate") {
-            var options = ruleOptions.factoryOptions
+            var options = ruleOptions.settings
             options.threads = threads.count  // median, trimmed mean, geomed: same bytes for any count
-            var rule = try RobustAggFactory.rule(ruleOptions.rule, options)
+            var rule = ruleOptions.kind().make(options)
             try output.write { sink in
                 let w = NpyWriter(sink)
                 try input.forEach { i, a in
@@ -110,21 +75,20 @@ struct Attack: ParsableCommand {
         """)
 
     @OptionGroup var input: InputOptions
-    @Option(help: "Attack kind.") var kind = "ipm"
+    @Option(help: "Attack kind.") var kind = AttackKind.ipm
     @Option(name: .customShort("f"), help: "Byzantine rows to add.") var f = 1
     @Option(help: "ε for ipm.") var eps = 0.1
     @Option(help: "σ for gaussian.") var sigma = 200.0
-    @Option(help: "The rule a tailored attack targets.") var targetRule = "krum"
+    @Option(help: "The rule a tailored attack targets.") var targetRule = RuleKind.krum
     @Option(help: "Seed.") var seed: UInt64 = 0
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         try runTool("robust-agg attack") {
             guard f >= 1 else { throw FjordError.usage("-f must be ≥ 1") }
-            guard var attack = try RobustAggFactory.attack(kind, epsilon: eps, sigma: sigma, f: f, targetRule: targetRule,
-                                                          ruleOptions: RobustAggFactory.RuleOptions(f: f)),
+            guard var attack = kind.make(epsilon: eps, sigma: sigma, f: f, target: targetRule, rules: RuleSettings(f: f)),
                   attack.replacesRows else {
-                throw FjordError.usage("--kind \(kind) has no gradient rows (label-flip acts on training data: use robust-agg train)")
+                throw FjordError.usage("--kind \(kind.rawValue) has no gradient rows (label-flip acts on training data: use robust-agg train)")
             }
             try output.write { sink in
                 let w = NpyWriter(sink)

@@ -1,9 +1,6 @@
 import ArgumentParser
+import DistributedCLI
 import FjordCLI
-import Kernel
-import Learn
-import LearnCLI
-import RobustAgg
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,31 +11,15 @@ struct Train: ParsableCommand {
         label-flip, the Byzantine workers training on labels y → C−1−y. --partition one-class gives MixTailor's \
         non-iid setting. With --backend mpi the same runs one process per worker.
 
-        Example: robust-agg train --data digits --workers 12 -f 2 --rule mixtailor --attack tailored-pool --partition one-class
+        The gradients can travel quantized: --scheme (default none, float32) takes every codec of `quant train`, \
+        so one run is quantized and Byzantine-robust at once; the report counts the bytes actually sent.
+
+        Examples:
+          robust-agg train --data digits --workers 12 -f 2 --rule mixtailor --attack tailored-pool --partition one-class
+          robust-agg train --data digits --workers 12 -f 2 --rule median --attack alie --scheme nuq --bits 4
         """)
 
-    @OptionGroup var training: TrainingOptions
-    @OptionGroup var ruleOptions: RuleOptions
-    @Option(help: "Attack: \(RobustAggFactory.attackNames.joined(separator: ", ")).") var attack = "none"
-    @Option(help: "ε for ipm.") var eps = 0.1
-    @Option(help: "σ for gaussian.") var sigma = 200.0
-    @Option(help: "The rule a tailored attack targets (default: --rule).") var targetRule: String?
+    @OptionGroup var options: DistributedTrainingOptions
 
-    func validate() throws {
-        if !RobustAggFactory.attackNames.contains(attack) { throw ValidationError("--attack must be one of \(RobustAggFactory.attackNames.joined(separator: ", "))") }
-    }
-
-    func run() throws {
-        let (ro, attack, eps, sigma, target, f) = (ruleOptions, attack, eps, sigma, targetRule ?? ruleOptions.rule, ruleOptions.f)
-        _ = try ro.make()  // fail early on a bad rule
-        try training.run(tool: "robust-agg train", customize: { setup, _ in
-            setup.makeRule = { try ro.make() }
-            if let a = try RobustAggFactory.attack(attack, epsilon: eps, sigma: sigma, f: f, targetRule: target, ruleOptions: ro.factoryOptions) {
-                setup.makeByzantine = { n throws(FjordError) in
-                    guard f < n else { throw .usage("-f \(f) must be below the number of workers \(n)") }
-                    return .last(f, of: n, attack: a)
-                }
-            }
-        }, extra: ["rule": .string(ro.rule), "attack": .string(attack), "f": .number(Double(f))])
-    }
+    func run() throws { try options.run(tool: "robust-agg train", scheme: .none, rule: .median) }
 }

@@ -204,10 +204,10 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
     /// A stack with no rows is refused by every rule and one with no columns by every robust rule (the plain mean
     /// of zero-width rows is the empty vector), never dereferenced.
     @Test func emptyStacksAreRefused() throws {
-        for name in RobustAggFactory.ruleNames {
-            let rule = try RobustAggFactory.rule(name, RobustAggFactory.RuleOptions(f: 0))
+        for kind in RuleKind.allCases {
+            let rule = kind.make(RuleSettings(f: 0)), name = kind.rawValue
             #expect(throws: FjordError.self, "\(name) [0, 4]") { try agg(rule, Tensor(zeros: [0, 4])) }
-            if name == "mean" {
+            if kind == .mean {
                 #expect(try agg(rule, Tensor(zeros: [3, 0])).isEmpty)
             } else {
                 #expect(throws: FjordError.self, "\(name) [3, 0]") { try agg(rule, Tensor(zeros: [3, 0])) }

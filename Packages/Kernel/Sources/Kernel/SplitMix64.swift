@@ -12,23 +12,23 @@ import Darwin
 public struct SplitMix64: Sendable {
     public var state: UInt64
 
-    public init(seed: UInt64) { state = seed }
+    @inlinable public init(seed: UInt64) { state = seed }
 
     /// The SplitMix64 output function, also a good 64-bit hash.
-    @inline(__always) public static func mix(_ z0: UInt64) -> UInt64 {
+    @inlinable @inline(__always) public static func mix(_ z0: UInt64) -> UInt64 {
         var z = z0
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
 
-    @inline(__always) public mutating func next() -> UInt64 {
+    @inlinable @inline(__always) public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         return SplitMix64.mix(state)
     }
 
     /// Uniform in 0..<n (Lemire's multiply-shift with rejection, so exactly uniform).
-    @inline(__always) public mutating func below(_ n: Int) -> Int {
+    @inlinable @inline(__always) public mutating func below(_ n: Int) -> Int {
         precondition(n > 0)
         let bound = UInt64(n)
         var m = next().multipliedFullWidth(by: bound)
@@ -40,7 +40,7 @@ public struct SplitMix64: Sendable {
     }
 
     /// Uniform in [0, 1) with 53 random bits.
-    @inline(__always) public mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
+    @inlinable @inline(__always) public mutating func uniform() -> Double { Double(next() >> 11) * 0x1p-53 }
 
     /// Standard normal (Box–Muller, one value per call).
     public mutating func normal() -> Double {
@@ -50,7 +50,7 @@ public struct SplitMix64: Sendable {
 
     /// The first `k` entries of a uniformly shuffled `0..<scratch.count` (partial Fisher–Yates on `scratch`, which must
     /// hold a permutation; it stays one).
-    @inline(__always) public mutating func sample(_ k: Int, from scratch: inout [Int]) {
+    @inlinable @inline(__always) public mutating func sample(_ k: Int, from scratch: inout [Int]) {
         let n = scratch.count
         for i in 0..<k {
             let j = i + below(n - i)
@@ -58,24 +58,3 @@ public struct SplitMix64: Sendable {
         }
     }
 }
-
-/// The hash chain from (seed, fields…) to one 48-bit instance seed.
-public func instanceSeed(_ base: UInt64, _ fields: UInt64...) -> UInt64 {
-    var h = SplitMix64.mix(base ^ 0x5EED_C0C0_A11D_0001)
-    for f in fields { h = SplitMix64.mix(h ^ f) }
-    return h & 0xFFFF_FFFF_FFFF
-}
-
-
-/// FNV-1a (64-bit) offset basis and prime.
-let fnvOffset: UInt64 = 0xcbf2_9ce4_8422_2325
-let fnvPrime: UInt64 = 0x100_0000_01b3
-
-/// FNV-1a over bytes: a stable hash of model names, words and lines.
-@inline(__always) func fnv1a<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
-    var h = fnvOffset
-    for b in bytes { h = (h ^ UInt64(b)) &* fnvPrime }
-    return h
-}
-
-func fnv1a(_ s: String) -> UInt64 { fnv1a(s.utf8) }

@@ -4,9 +4,6 @@ import Glibc
 import Darwin
 #endif
 
-/// Standard normal CDF Φ(z) = ½ erfc(−z/√2).
-public func normalCDF(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
-
 /// An estimate with a confidence interval.
 public struct Estimate: Sendable, Equatable {
     public var value: Double
@@ -16,8 +13,11 @@ public struct Estimate: Sendable, Equatable {
     public func contains(_ x: Double) -> Bool { x >= lo && x <= hi }
 }
 
-/// Small statistics the analysis needs, written out so their definitions are on the page.
-public enum Stats {
+/// Statistical inference in double precision, written out so the definitions are on the page: percentile bootstrap
+/// (plain and over column sums), Wilson intervals, quantiles, OLS, Tobit (censored) regression, logistic regression
+/// with standard errors, a dense linear solve, Spearman and Pearson correlation. Named apart from ``Stats`` (summary
+/// statistics of a float array). Resampling draws from ``SplitMix64`` seeded by the caller: same seed, same interval.
+public enum Inference {
     /// Percentile bootstrap: `statistic` on the full sample, and the (α/2, 1 − α/2) quantiles of it over `resamples`
     /// resamples of n indices drawn with replacement (seeded).
     public static func bootstrap(n: Int, resamples: Int = 1000, level: Double = 0.95, seed: UInt64,

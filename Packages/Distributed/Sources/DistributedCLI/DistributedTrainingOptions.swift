@@ -1,0 +1,47 @@
+import ArgumentParser
+import Exchange
+import Kernel
+import Learn
+import LearnCLI
+import Quant
+import RobustAgg
+
+/// One option set for distributed training with any codec, any rule and any attack together (quantized,
+/// Byzantine-robust SGD): `quant train` and `robust-agg train` are this command with different defaults
+/// (quant: --scheme nuq, --rule mean; robust-agg: --scheme none, --rule median).
+public struct DistributedTrainingOptions: ParsableArguments {
+    public init() {}
+
+    @OptionGroup public var training: TrainingOptions
+    @OptionGroup(title: "Codec") public var codec: CodecOptions
+    @OptionGroup(title: "Aggregation") public var rules: RuleOptions
+    @OptionGroup(title: "Byzantine workers") public var byzantine: AttackOptions
+
+    public func validate() throws {
+        if byzantine.attack != .none && rules.f == 0 {
+            throw ValidationError("--attack \(byzantine.attack.rawValue) needs -f ≥ 1 Byzantine workers")
+        }
+    }
+
+    /// Trains; `scheme` and `rule` are the tool's defaults when the options name none.
+    public func run(tool: String, scheme defaultScheme: CodecKind, rule defaultRule: RuleKind) throws {
+        let scheme = codec.scheme ?? defaultScheme
+        let rule = rules.kind(default: defaultRule)
+        let (cs, rs, f) = (codec.settings, rules.settings, rules.f)
+        let attack = byzantine.make(f: f, rule: rule, rules: rs)
+        var extra: [String: JSON] = [
+            "scheme": .string(scheme.rawValue), "bits": .number(Double(codec.bits)), "bucket": .number(Double(codec.bucket)),
+            "layerwise": .bool(codec.layerwise), "rule": .string(rule.rawValue), "attack": .string(byzantine.attack.rawValue),
+            "f": .number(Double(f)),
+        ]
+        try training.run(tool: tool, customize: { setup, model, n in
+            guard f < n else { throw FjordError.usage("-f \(f) must be below the number of workers \(n)") }
+            if let make = try scheme.factory(cs, dimension: model.parameterCount,
+                                             blocks: model.views.map { (offset: $0.offset, count: $0.count) }) {
+                setup.makeCodec = make
+            }
+            setup.makeRule = { rule.make(rs) }
+            if let attack { setup.makeByzantine = { n in .last(f, of: n, attack: attack) } }
+        }, extra: extra)
+    }
+}

@@ -1,0 +1,73 @@
+import Exchange
+import Kernel
+
+/// The settings a training codec may take (each ``CodecKind`` reads the ones it needs).
+public struct CodecSettings: Sendable {
+    /// Bit budget b: 2^(b−1) levels including 0 (quantizers).
+    public var bits = 4
+    /// Coordinates per bucket, each with its own norm (quantizers).
+    public var bucket = 8192
+    public var code = EliasCode.omega
+    /// Quantize each parameter block (`blocks` of ``CodecKind/factory(_:dimension:blocks:)``) with its own norm.
+    public var layerwise = false
+    /// Fraction of coordinates top-k keeps.
+    public var topk = 0.01
+    /// ALQ/AMQ refits at these steps, then every `adaptivePeriod` (the paper: 100, 2000, then every 10000).
+    public var adaptiveSchedule = [100, 2000]
+    public var adaptivePeriod = 10000
+    public init() {}
+}
+
+/// The codecs a worker can send its vector with, by name, each with its help line and its factory: the one table
+/// that `--scheme` parses and `--help` lists.
+public enum CodecKind: String, CaseIterable, Sendable {
+    case none, qsgd, qsgdinf, nuq, terngrad, alq, amq, signsgd, efSignsgd = "ef-signsgd", topk
+
+    public var help: String {
+        switch self {
+        case .none: return "float32, 32 bits per coordinate (the full-precision baseline)"
+        case .qsgd: return "QSGD: uniform levels, L2 norm"
+        case .qsgdinf: return "QSGDinf: uniform levels, L∞ norm"
+        case .nuq: return "NUQSGD: exponential levels, L2 norm"
+        case .terngrad: return "TernGrad: {−1, 0, 1}·L∞"
+        case .alq: return "ALQ: levels refitted from the worker's recent gradients (coordinate descent)"
+        case .amq: return "AMQ: exponential levels with a refitted multiplier"
+        case .signsgd: return "(‖g‖₁/d)·sign(g), one bit per coordinate"
+        case .efSignsgd: return "signSGD with error feedback"
+        case .topk: return "the --topk fraction of largest coordinates, error feedback kept locally"
+        }
+    }
+
+    /// The quantizer scheme behind this codec, if it is one of the four fixed-level schemes.
+    public var scheme: Scheme? { Scheme(rawValue: rawValue) }
+
+    /// A per-worker codec factory for vectors of `dimension` coordinates (nil: send float32), checked once here so
+    /// that a bad setting fails before training starts. `blocks` tile the vector for layer-wise quantization.
+    public func factory(_ s: CodecSettings, dimension d: Int,
+                        blocks: [(offset: Int, count: Int)] = []) throws(FjordError) -> ((_ rank: Int) throws -> any GradientCodec)? {
+        switch self {
+        case .none: return nil
+        case .signsgd: return { _ in SignCodec(errorFeedback: false) }
+        case .efSignsgd: return { _ in SignCodec(errorFeedback: true) }
+        case .topk:
+            guard s.topk > 0 && s.topk <= 1 else { throw .usage("--topk must be in (0, 1], not \(s.topk)") }
+            return { _ in TopKCodec(fraction: s.topk) }
+        case .alq, .amq:
+            let method: AdaptiveLevelsCodec.Method = self == .alq ? .alq : .amq
+            let make = { () throws(FjordError) in
+                try AdaptiveLevelsCodec(method: method, bits: s.bits, bucketSize: s.bucket, dimension: d,
+                                        schedule: s.adaptiveSchedule, period: s.adaptivePeriod)
+            }
+            _ = try make()
+            return { _ in try make() }
+        case .qsgd, .qsgdinf, .nuq, .terngrad:
+            let scheme = Scheme(rawValue: rawValue)!
+            let q = try scheme.quantizer(bits: s.bits, bucketSize: s.bucket)
+            if s.layerwise && !blocks.isEmpty {
+                let b = blocks.map { (offset: $0.offset, count: $0.count, quantizer: q) }
+                return { _ in QuantizedCodec(blocks: b, code: s.code, scheme: scheme.id) }
+            }
+            return { _ in QuantizedCodec(quantizer: q, dimension: d, code: s.code, scheme: scheme.id) }
+        }
+    }
+}
