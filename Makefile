@@ -2,7 +2,7 @@
 # which installs only what is missing.
 SWIFT    ?= swift
 PREFIX   ?= /usr/local
-PACKAGES := Kernel Learn Quant RobustAgg ReasoningBench
+PACKAGES := Kernel Exchange Learn Quant RobustAgg Distributed ReasoningBench
 TOOLS    := tensor learn quant robust-agg reasoning-bench
 # Several tools in one pipe would otherwise each start a thread per core inside OpenBLAS.
 export OPENBLAS_NUM_THREADS ?= 1

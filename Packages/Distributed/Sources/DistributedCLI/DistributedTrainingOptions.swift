@@ -29,7 +29,7 @@ public struct DistributedTrainingOptions: ParsableArguments {
         let rule = rules.kind(default: defaultRule)
         let (cs, rs, f) = (codec.settings, rules.settings, rules.f)
         let attack = byzantine.make(f: f, rule: rule, rules: rs)
-        var extra: [String: JSON] = [
+        let extra: [String: JSON] = [
             "scheme": .string(scheme.rawValue), "bits": .number(Double(codec.bits)), "bucket": .number(Double(codec.bucket)),
             "layerwise": .bool(codec.layerwise), "rule": .string(rule.rawValue), "attack": .string(byzantine.attack.rawValue),
             "f": .number(Double(f)),

@@ -15,7 +15,7 @@ public enum Synthetic {
         x.withUnsafeMutableBufferPointer { p in
             for r in 0..<n { for j in 0..<d { p[r * d + j] += means[Int(order[r]) * d + j] } }
         }
-        return try! Dataset(name: "gaussian-mixture", features: x, labels: order, classes: classes)
+        return valid { () throws(FjordError) in try Dataset(name: "gaussian-mixture", features: x, labels: order, classes: classes) }
     }
 
     /// Teacher–student data: x ~ N(0, I_d), labels = argmax of a random teacher MLP d→hidden→classes
@@ -25,6 +25,6 @@ public enum Synthetic {
         let teacher = Sequential.mlp([d, hidden, classes], init: .he, seed: seed ^ 0x7EAC_4E12)
         let x = rng.tensor([n, d])
         let y = argmax(teacher.forward(x))
-        return try! Dataset(name: "teacher-student", features: x, labels: y, classes: classes)
+        return valid { () throws(FjordError) in try Dataset(name: "teacher-student", features: x, labels: y, classes: classes) }
     }
 }

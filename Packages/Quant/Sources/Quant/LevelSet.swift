@@ -36,13 +36,15 @@ public struct LevelSet: Equatable, Sendable {
     /// QSGD's uniform levels j/s, j = 0…s.
     public static func uniform(_ s: Int) -> LevelSet {
         precondition(s >= 1)
-        return try! LevelSet((0...s).map { Float($0) / Float(s) })
+        return valid { () throws(FjordError) in try LevelSet((0...s).map { Float($0) / Float(s) }) }
     }
 
     /// NUQSGD's levels 0, 2^−s, 2^−s+1, …, 1/2, 1 (s + 2 levels); s ≤ 126 keeps 2^−s a normal float32.
     public static func exponential(_ s: Int) -> LevelSet {
         precondition(s >= 0 && s <= 126, "2^-\(s) is not a normal float32")
-        return try! LevelSet([0] + (0...s).reversed().map { Float(sign: .plus, exponent: -$0, significand: 1) })
+        return valid { () throws(FjordError) in
+            try LevelSet([0] + (0...s).reversed().map { Float(sign: .plus, exponent: -$0, significand: 1) })
+        }
     }
 
     /// AMQ's levels 0, p^s, …, p, 1 (s + 2 levels) for 0 < p < 1.

@@ -1,79 +1,5 @@
 import Kernel
 
-/// The three load axes of a CogniLoad puzzle.
-///
-/// - `N`: statements (length; germane load).
-/// - `d`: intrinsic difficulty: d categories, max(d, 2) people, up to d conditions and d updates per statement,
-///   d+1 values per category (3 when d = 1).
-/// - `rho`: needle percentage, the share of statements about the person of interest (extraneous load: lower ρ = more
-///   distractors). Needles k = clamp(round(N·ρ/100), 1, N), rounding halves away from zero as the Elixir generator
-///   that produced the paper's data does (Python's port rounds halves to even: (50, 5) gives 3 here and 2 there).
-public struct PuzzleParameters: Hashable, Sendable, CustomStringConvertible {
-    public var N: Int
-    public var d: Int
-    public var rho: Double
-
-    public static let dRange = 1...10
-    public static let rhoRange = 0.0...100.0
-    public static let maxN = 100_000
-
-    public init(N: Int, d: Int, rho: Double) throws(FjordError) {
-        guard N >= 1, N <= Self.maxN else { throw .usage("N = \(N) is out of range: allowed 1…\(Self.maxN)") }
-        guard Self.dRange.contains(d) else { throw .usage("d = \(d) is out of range: allowed 1…10") }
-        guard rho.isFinite, Self.rhoRange.contains(rho) else {
-            throw .usage("rho = \(rho) is out of range: allowed 0…100 (percent of statements about the person of interest)")
-        }
-        self.N = N
-        self.d = d
-        self.rho = rho
-    }
-
-    /// Needle count k.
-    public var needles: Int { min(N, max(1, Int((Double(N) * rho / 100).rounded()))) }
-
-    /// The paper's grid: N ∈ {20, 50, 100, 250} × ρ ∈ {5, 10, 25, 50, 75, 90, 95} × d ∈ {1, 3, 5, 7, 10}.
-    public static let paperGrid: [PuzzleParameters] = {
-        var g: [PuzzleParameters] = []
-        for n in [20, 50, 100, 250] {
-            for r in [5.0, 10, 25, 50, 75, 90, 95] {
-                for d in [1, 3, 5, 7, 10] { g.append(try! PuzzleParameters(N: n, d: d, rho: r)) }
-            }
-        }
-        return g
-    }()
-
-    /// ρ as written in ids and tables: "5", "12.5".
-    public var rhoText: String { JSON.format(rho) }
-
-    public var description: String { "N=\(N) d=\(d) rho=\(rhoText)" }
-
-    /// The seed of instance `index` at these parameters under `base`.
-    public func seed(base: UInt64, index: Int) -> UInt64 {
-        instanceSeed(base, UInt64(N), UInt64(d), rho.bitPattern, UInt64(index))
-    }
-
-    /// The instance id, "N250-d10-r50-0003".
-    public func id(index: Int) -> String {
-        let i = String(index)
-        return "N\(N)-d\(d)-r\(rhoText)-" + String(repeating: "0", count: max(0, 4 - i.count)) + i
-    }
-}
-
-/// One statement: the people matching every condition (current values) take every update, simultaneously.
-public struct Statement: Sendable, Equatable {
-    /// (category slot, value index) pairs, in the order they are written.
-    public var conditions: [(slot: Int, value: Int)]
-    public var updates: [(slot: Int, value: Int)]
-    /// The person the statement was drawn for (the person of interest for a needle).
-    public var target: Int
-    public var isNeedle: Bool
-
-    public static func == (a: Statement, b: Statement) -> Bool {
-        a.target == b.target && a.isNeedle == b.isNeedle
-            && a.conditions.elementsEqual(b.conditions) { $0 == $1 } && a.updates.elementsEqual(b.updates) { $0 == $1 }
-    }
-}
-
 /// A generated puzzle: everything needed to write its prompt, its answer and its workload metadata.
 public struct Puzzle: Sendable {
     public var parameters: PuzzleParameters
@@ -133,7 +59,7 @@ public struct Puzzle: Sendable {
         capacity += people.reduce(0) { $0 + $1.utf8.count + 4 + d * clause }
         for st in statements { capacity += 24 + (st.conditions.count + st.updates.count) * clause }
         return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
-            var w = ByteWriter(buffer.baseAddress!)
+            var w = ByteWriter(buffer)
             w.put(Puzzle.instructionBytes)
             w.put(0x0A); w.put(0x0A)
             ClauseTable.shared.flat.withUnsafeBufferPointer { f in
@@ -169,7 +95,7 @@ public struct Puzzle: Sendable {
         let st = statements[i]
         let capacity = 24 + (st.conditions.count + st.updates.count) * (ClauseTable.shared.longest + ClauseTable.and.count)
         let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
-            var w = ByteWriter(buffer.baseAddress!)
+            var w = ByteWriter(buffer)
             ClauseTable.shared.flat.withUnsafeBufferPointer { writeStatement(i, spans: spans, flat: $0, to: &w) }
             count = w.count
         }
@@ -222,63 +148,4 @@ public struct Puzzle: Sendable {
 
     /// The exact solver's final sentence.
     public var answerSentence: String { askedCategory.answer(people[poi], gold) }
-}
-
-/// Every clause of every category and value as UTF-8, rendered once into one flat buffer: clause (kind, category,
-/// value) is `flat[start[kind][category][value] ..< start[kind][category][value + 1]]`, kind 0 = initial,
-/// 1 = condition, 2 = update.
-final class ClauseTable: Sendable {
-    static let shared = ClauseTable()
-    static let and = Array(" and ".utf8)
-    static let thePeople = Array(". The people ".utf8)
-    let flat: [UInt8]
-    let start: [[[Int]]]
-    /// The longest clause, in bytes.
-    let longest: Int
-    private init() {
-        var flat: [UInt8] = [], start: [[[Int]]] = []
-        let kinds: [(Category, String) -> String] = [{ $0.initial($1) }, { $0.condition($1) }, { $0.update($1) }]
-        for render in kinds {
-            start.append(Category.allCases.map { c in
-                var s: [Int] = []
-                for v in c.values {
-                    s.append(flat.count)
-                    flat += render(c, v).utf8
-                }
-                s.append(flat.count)
-                return s
-            })
-        }
-        self.flat = flat
-        self.start = start
-        longest = start.flatMap { $0 }.map { s in zip(s, s.dropFirst()).map { $1 - $0 }.max() ?? 0 }.max() ?? 0
-    }
-}
-
-/// Writes bytes through a raw pointer into storage its caller sized (no bounds checks: the caller's capacity
-/// computation is the contract, checked once at the end).
-struct ByteWriter {
-    let base: UnsafeMutablePointer<UInt8>
-    var count = 0
-    init(_ base: UnsafeMutablePointer<UInt8>) { self.base = base }
-
-    @inline(__always) mutating func put(_ b: UInt8) {
-        base[count] = b
-        count += 1
-    }
-
-    @inline(__always) mutating func put(_ p: UnsafePointer<UInt8>, _ n: Int) {
-        (base + count).update(from: p, count: n)
-        count += n
-    }
-
-    @inline(__always) mutating func put(_ bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { put($0.baseAddress!, $0.count) }
-    }
-
-    /// The decimal digits of a non-negative integer.
-    mutating func putDecimal(_ x: Int) {
-        if x >= 10 { putDecimal(x / 10) }
-        put(UInt8(48 + x % 10))
-    }
 }

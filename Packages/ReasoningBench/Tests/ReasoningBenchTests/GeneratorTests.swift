@@ -5,9 +5,9 @@ import Testing
 /// The generator against its own description: counts, semantics, determinism, and the exact solver on its text.
 @Suite struct GeneratorTests {
     static let sample: [PuzzleParameters] = [
-        try! PuzzleParameters(N: 20, d: 1, rho: 5), try! PuzzleParameters(N: 50, d: 3, rho: 50),
-        try! PuzzleParameters(N: 100, d: 7, rho: 95), try! PuzzleParameters(N: 250, d: 10, rho: 25),
-        try! PuzzleParameters(N: 1, d: 10, rho: 0), try! PuzzleParameters(N: 30, d: 2, rho: 100),
+        valid { () throws(FjordError) in try PuzzleParameters(N: 20, d: 1, rho: 5) }, valid { () throws(FjordError) in try PuzzleParameters(N: 50, d: 3, rho: 50) },
+        valid { () throws(FjordError) in try PuzzleParameters(N: 100, d: 7, rho: 95) }, valid { () throws(FjordError) in try PuzzleParameters(N: 250, d: 10, rho: 25) },
+        valid { () throws(FjordError) in try PuzzleParameters(N: 1, d: 10, rho: 0) }, valid { () throws(FjordError) in try PuzzleParameters(N: 30, d: 2, rho: 100) },
     ]
 
     @Test func needleCountRoundsHalfAwayFromZero() throws {

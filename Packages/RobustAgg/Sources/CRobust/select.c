@@ -181,6 +181,10 @@ static int tile_nonfinite(const float *buf, size_t n, size_t stride, size_t w) {
 /* Rank means use tiles of 128 columns: 64 rows × 128 floats stay in a 32 KB L1 (1.2× faster than 256 at n = 64). */
 #define RANK_TILE 128
 
+size_t fjr_rank_mean_scratch(size_t n) { return n * TILE; }
+
+size_t fjr_closest_to_median_scratch(size_t n) { return 2 * n * TILE; }
+
 int fjr_rank_mean(const float *x, size_t n, size_t ld, size_t d, size_t lo, size_t hi, float *out, float *scratch) {
     int bad = 0;
     unsigned *pairs = malloc(2 * (network_size(n) + 1) * sizeof(unsigned));

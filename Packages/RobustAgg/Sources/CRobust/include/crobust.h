@@ -17,12 +17,18 @@
  * are read, so callers need no separate pass); out is then unspecified. */
 int fjr_rank_mean(const float *x, size_t n, size_t ld, size_t d, size_t lo, size_t hi, float *out, float *scratch);
 
+/* Floats of scratch fjr_rank_mean needs for n rows (n·256): callers size buffers with it, not with the tile width. */
+size_t fjr_rank_mean_scratch(size_t n);
+
 /* Tests: 0 makes fjr_rank_mean take the portable path even where AVX2 is available (not thread-safe). */
 void fjr_use_registers(int on);
 
 /* Per coordinate, the mean of the `beta` values closest to the coordinate's median (El Mhamdi et al.'s Bulyan
  * final step; numpy median for even n). Needs n·256 floats of scratch plus n·256 more for distances. */
 void fjr_closest_to_median_mean(const float *x, size_t n, size_t d, size_t beta, float *out, float *scratch);
+
+/* Floats of scratch fjr_closest_to_median_mean needs for n rows (2·n·256). */
+size_t fjr_closest_to_median_scratch(size_t n);
 
 /* One smoothed-Weiszfeld pass over n rows of d columns (ld ≥ d floats apart): z = Σ_i a_i x_i (a already
  * normalised) and dist[i] = ‖x_i − z‖² summed over these columns (not square-rooted, so column ranges can be
