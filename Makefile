@@ -7,7 +7,7 @@ TOOLS    := tensor learn quant robust-agg reasoning-bench
 # Several tools in one pipe would otherwise each start a thread per core inside OpenBLAS.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: all bootstrap build release test test-mpi demo install man bench fuzz standalone clean $(addprefix test-,$(PACKAGES))
+.PHONY: all bootstrap build release test test-mpi demo install man bench fuzz standalone format lint clean $(addprefix test-,$(PACKAGES))
 
 all: build
 
@@ -64,6 +64,15 @@ bench: release
 FUZZ_SECONDS ?= 120
 fuzz: bootstrap
 	Fuzz/run $(FUZZ_SECONDS)
+
+# House style (.swift-format: 120 columns, as swift-nio): `make format` rewrites, `make lint` (run by CI) fails on
+# any violation.
+SWIFT_SOURCES := Package.swift Packages Tests Benchmarks/Package.swift Benchmarks/Benchmarks Fuzz/Targets
+format:
+	$(SWIFT) format format --in-place --parallel --recursive $(SWIFT_SOURCES)
+
+lint:
+	$(SWIFT) format lint --strict --parallel --recursive $(SWIFT_SOURCES)
 
 clean:
 	rm -rf .build .build-* out

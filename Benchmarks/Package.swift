@@ -7,7 +7,9 @@ import PackageDescription
 func bench(_ name: String, _ products: [(String, String)]) -> Target {
     .executableTarget(
         name: name,
-        dependencies: products.map { .product(name: $0.0, package: $0.1) } + [.product(name: "Benchmark", package: "benchmark")],
+        dependencies: products.map { .product(name: $0.0, package: $0.1) } + [
+            .product(name: "Benchmark", package: "benchmark")
+        ],
         path: "Benchmarks/\(name)",
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     )

@@ -1,5 +1,5 @@
 #if canImport(Kernel)
-import Kernel
+    import Kernel
 #endif
 
 /// libFuzzer entry: any bytes as a tensor stream. Every array read must be self-consistent; every failure

@@ -1,5 +1,5 @@
 #if canImport(Kernel)
-import Kernel
+    import Kernel
 #endif
 
 /// libFuzzer entry: any bytes as a stream of encoded-gradient messages (quant decode). Accepted messages must

@@ -1,5 +1,5 @@
 #if canImport(Kernel)
-import Kernel
+    import Kernel
 #endif
 
 /// libFuzzer entry: any bytes as a reasoning-bench JSON Lines file and as a puzzle prompt. Accepted records must

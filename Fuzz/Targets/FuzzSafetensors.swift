@@ -1,5 +1,5 @@
 #if canImport(Kernel)
-import Kernel
+    import Kernel
 #endif
 
 /// libFuzzer entry: any bytes as a safetensors file; accepted files must re-encode and decode to the same tensors.

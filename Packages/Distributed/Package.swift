@@ -12,7 +12,7 @@ let package = Package(
     name: "Distributed",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "DistributedCLI", targets: ["DistributedCLI"]),
+        .library(name: "DistributedCLI", targets: ["DistributedCLI"])
     ],
     traits: [
         .trait(name: "MPI", description: "--backend mpi over Open MPI."),
@@ -27,15 +27,19 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        .target(name: "DistributedCLI", dependencies: [
-            .product(name: "Learn", package: "Learn"), .product(name: "LearnCLI", package: "Learn"),
-            .product(name: "Quant", package: "Quant"), .product(name: "RobustAgg", package: "RobustAgg"),
-            .product(name: "Exchange", package: "Exchange"), kernel, .product(name: "FjordCLI", package: "Kernel"),
-            argumentParser,
-        ]),
-        .testTarget(name: "DistributedTests", dependencies: [
-            .product(name: "Learn", package: "Learn"), .product(name: "Quant", package: "Quant"),
-            .product(name: "RobustAgg", package: "RobustAgg"), kernel,
-        ]),
+        .target(
+            name: "DistributedCLI",
+            dependencies: [
+                .product(name: "Learn", package: "Learn"), .product(name: "LearnCLI", package: "Learn"),
+                .product(name: "Quant", package: "Quant"), .product(name: "RobustAgg", package: "RobustAgg"),
+                .product(name: "Exchange", package: "Exchange"), kernel, .product(name: "FjordCLI", package: "Kernel"),
+                argumentParser,
+            ]),
+        .testTarget(
+            name: "DistributedTests",
+            dependencies: [
+                .product(name: "Learn", package: "Learn"), .product(name: "Quant", package: "Quant"),
+                .product(name: "RobustAgg", package: "RobustAgg"), kernel,
+            ]),
     ]
 )

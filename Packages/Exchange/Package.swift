@@ -9,19 +9,21 @@ let package = Package(
     name: "Exchange",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "Exchange", targets: ["Exchange"]),
+        .library(name: "Exchange", targets: ["Exchange"])
     ],
     traits: [
         .trait(name: "MPI", description: "MPICommunicator over Open MPI; run under mpirun."),
         .default(enabledTraits: []),
     ],
     dependencies: [
-        .package(path: "../Kernel", traits: [.trait(name: "MPI", condition: .when(traits: ["MPI"]))]),
+        .package(path: "../Kernel", traits: [.trait(name: "MPI", condition: .when(traits: ["MPI"]))])
     ],
     targets: [
-        .target(name: "Exchange", dependencies: [
-            kernel, .product(name: "CMPI", package: "Kernel", condition: .when(traits: ["MPI"])),
-        ]),
+        .target(
+            name: "Exchange",
+            dependencies: [
+                kernel, .product(name: "CMPI", package: "Kernel", condition: .when(traits: ["MPI"])),
+            ]),
         .testTarget(name: "ExchangeTests", dependencies: ["Exchange", kernel]),
     ]
 )

@@ -20,7 +20,7 @@ let package = Package(
         .default(enabledTraits: []),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
@@ -28,9 +28,12 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .target(name: "CKernel"),
-        .target(name: "Kernel",
-                dependencies: ["COpenBLAS", "CFFTW", "CPNG", "CKernel",
-                               .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
+        .target(
+            name: "Kernel",
+            dependencies: [
+                "COpenBLAS", "CFFTW", "CPNG", "CKernel",
+                .target(name: "CMPI", condition: .when(traits: ["MPI"])),
+            ]),
         .target(name: "FjordCLI", dependencies: ["Kernel", argumentParser]),
         .executableTarget(name: "tensor", dependencies: ["Kernel", "FjordCLI", argumentParser]),
         .target(name: "FjordTestSupport", path: "Tests/FjordTestSupport"),

@@ -23,19 +23,30 @@ let package = Package(
     ],
     targets: [
         .target(name: "CLearnData", exclude: ["data"]),
-        .target(name: "Learn", dependencies: [
-            .product(name: "Kernel", package: "Kernel"), .product(name: "Exchange", package: "Exchange"), "CLearnData",
-        ]),
-        .target(name: "LearnCLI", dependencies: [
-            "Learn", .product(name: "Kernel", package: "Kernel"), .product(name: "FjordCLI", package: "Kernel"), argumentParser,
-            .product(name: "CMPI", package: "Kernel", condition: .when(traits: ["MPI"])),
-        ]),
-        .executableTarget(name: "learn", dependencies: [
-            "Learn", "LearnCLI", .product(name: "Kernel", package: "Kernel"), .product(name: "FjordCLI", package: "Kernel"), argumentParser,
-        ]),
+        .target(
+            name: "Learn",
+            dependencies: [
+                .product(name: "Kernel", package: "Kernel"), .product(name: "Exchange", package: "Exchange"),
+                "CLearnData",
+            ]),
+        .target(
+            name: "LearnCLI",
+            dependencies: [
+                "Learn", .product(name: "Kernel", package: "Kernel"), .product(name: "FjordCLI", package: "Kernel"),
+                argumentParser,
+                .product(name: "CMPI", package: "Kernel", condition: .when(traits: ["MPI"])),
+            ]),
+        .executableTarget(
+            name: "learn",
+            dependencies: [
+                "Learn", "LearnCLI", .product(name: "Kernel", package: "Kernel"),
+                .product(name: "FjordCLI", package: "Kernel"), argumentParser,
+            ]),
         .testTarget(name: "LearnTests", dependencies: ["Learn", .product(name: "Kernel", package: "Kernel")]),
-        .testTarget(name: "LearnCLITests", dependencies: [
-            "learn", .product(name: "FjordTestSupport", package: "Kernel"),
-        ]),
+        .testTarget(
+            name: "LearnCLITests",
+            dependencies: [
+                "learn", .product(name: "FjordTestSupport", package: "Kernel"),
+            ]),
     ]
 )

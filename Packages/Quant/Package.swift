@@ -29,8 +29,15 @@ let package = Package(
     targets: [
         .target(name: "CQuant"),
         .target(name: "Quant", dependencies: [kernel, exchange, "CQuant"]),
-        .executableTarget(name: "quant", dependencies: ["Quant", learn, .product(name: "LearnCLI", package: "Learn"), .product(name: "DistributedCLI", package: "Distributed"), kernel, .product(name: "FjordCLI", package: "Kernel"), argumentParser]),
+        .executableTarget(
+            name: "quant",
+            dependencies: [
+                "Quant", learn, .product(name: "LearnCLI", package: "Learn"),
+                .product(name: "DistributedCLI", package: "Distributed"), kernel,
+                .product(name: "FjordCLI", package: "Kernel"), argumentParser,
+            ]),
         .testTarget(name: "QuantTests", dependencies: ["Quant", "CQuant", kernel, learn]),
-        .testTarget(name: "QuantCLITests", dependencies: ["quant", .product(name: "FjordTestSupport", package: "Kernel")]),
+        .testTarget(
+            name: "QuantCLITests", dependencies: ["quant", .product(name: "FjordTestSupport", package: "Kernel")]),
     ]
 )

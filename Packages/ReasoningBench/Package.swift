@@ -18,10 +18,14 @@ let package = Package(
     ],
     targets: [
         .target(name: "ReasoningBench", dependencies: [kernel]),
-        .executableTarget(name: "reasoning-bench", dependencies: [
-            "ReasoningBench", kernel, .product(name: "FjordCLI", package: "Kernel"), argumentParser,
-        ]),
+        .executableTarget(
+            name: "reasoning-bench",
+            dependencies: [
+                "ReasoningBench", kernel, .product(name: "FjordCLI", package: "Kernel"), argumentParser,
+            ]),
         .testTarget(name: "ReasoningBenchTests", dependencies: ["ReasoningBench", kernel]),
-        .testTarget(name: "ReasoningBenchCLITests", dependencies: ["reasoning-bench", .product(name: "FjordTestSupport", package: "Kernel")]),
+        .testTarget(
+            name: "ReasoningBenchCLITests",
+            dependencies: ["reasoning-bench", .product(name: "FjordTestSupport", package: "Kernel")]),
     ]
 )

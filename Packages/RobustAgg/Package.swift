@@ -29,10 +29,16 @@ let package = Package(
     targets: [
         .target(name: "CRobust"),
         .target(name: "RobustAgg", dependencies: [kernel, exchange, "CRobust"]),
-        .executableTarget(name: "robust-agg", dependencies: [
-            "RobustAgg", learn, .product(name: "LearnCLI", package: "Learn"), .product(name: "DistributedCLI", package: "Distributed"), kernel, .product(name: "FjordCLI", package: "Kernel"), argumentParser,
-        ]),
+        .executableTarget(
+            name: "robust-agg",
+            dependencies: [
+                "RobustAgg", learn, .product(name: "LearnCLI", package: "Learn"),
+                .product(name: "DistributedCLI", package: "Distributed"), kernel,
+                .product(name: "FjordCLI", package: "Kernel"), argumentParser,
+            ]),
         .testTarget(name: "RobustAggTests", dependencies: ["RobustAgg", kernel, learn]),
-        .testTarget(name: "RobustAggCLITests", dependencies: ["robust-agg", .product(name: "FjordTestSupport", package: "Kernel")]),
+        .testTarget(
+            name: "RobustAggCLITests",
+            dependencies: ["robust-agg", .product(name: "FjordTestSupport", package: "Kernel")]),
     ]
 )

@@ -5,8 +5,9 @@ import Kernel
 /// Tools/bench/blas-fft.py, which times numpy's matmul on the same OpenBLAS), cached-plan FFTs, the
 /// Philox fills and the npy encode/decode of a 64 MiB array in memory.
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal],
-                                           maxDuration: .seconds(2), maxIterations: 1000)
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal],
+        maxDuration: .seconds(2), maxIterations: 1000)
 
     for n in [256, 1024] {
         var g = RNG(seed: 1)
@@ -19,7 +20,8 @@ let benchmarks: @Sendable () -> Void = {
     do {
         var g = RNG(seed: 2)
         let x1 = g.tensor([64, 4096]), x2 = g.tensor([16, 256, 256])
-        _ = FFT.rfft(x1); _ = FFT.rfft(x2, axes: 2)  // plans made outside the timing
+        _ = FFT.rfft(x1)
+        _ = FFT.rfft(x2, axes: 2)  // plans made outside the timing
         Benchmark("rfft 1-D 4096, batch 64") { bench in
             for _ in bench.scaledIterations { blackHole(FFT.rfft(x1)) }
         }

@@ -5,8 +5,9 @@ import Learn
 /// One training step (forward, softmax cross-entropy, backward, SGD update) of MLPs, to compare per step
 /// with PyTorch on the same model and batch (Tools/bench/train-step.py).
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal],
-                                           maxDuration: .seconds(3), maxIterations: 5000)
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal],
+        maxDuration: .seconds(3), maxIterations: 5000)
     for (sizes, batch) in [([64, 32, 10], 32), ([784, 512, 512, 10], 128)] {
         let model = Sequential.mlp(sizes, seed: 1)
         var rng = RNG(seed: 2)

@@ -5,8 +5,9 @@ import Quant
 /// Quantization throughput on 16M float32 coordinates (one thread), against a plain memory pass over the same
 /// data (the physical ceiling) — compare with Tools/bench/numpy-qsgd.py run on the same machine.
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal],
-                                           maxDuration: .seconds(3), maxIterations: 200)
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal],
+        maxDuration: .seconds(3), maxIterations: 200)
     let n = 1 << 24
     var g = RNG(seed: 1)
     let v = g.tensor([n])

@@ -5,13 +5,15 @@ import ReasoningBench
 /// Puzzle generation at the largest grid point, the exact solver, and the analysis of many records.
 /// The goals: ≥ 5,000 puzzles per second on one core at N = 250, d = 10; 10^5 records analysed in seconds.
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal],
-                                           maxDuration: .seconds(3), maxIterations: 1000)
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal],
+        maxDuration: .seconds(3), maxIterations: 1000)
     let big = try! PuzzleParameters(N: 250, d: 10, rho: 50)
     Benchmark("generate N=250 d=10 ρ=50 (structure)", configuration: .init(scalingFactor: .kilo)) { bench in
         for i in bench.scaledIterations { blackHole(try! Generator.generate(big, baseSeed: 1, index: i)) }
     }
-    Benchmark("generate N=250 d=10 ρ=50 (structure + prompt text)", configuration: .init(scalingFactor: .kilo)) { bench in
+    Benchmark("generate N=250 d=10 ρ=50 (structure + prompt text)", configuration: .init(scalingFactor: .kilo)) {
+        bench in
         for i in bench.scaledIterations { blackHole(try! Generator.generate(big, baseSeed: 1, index: i).promptBytes()) }
     }
     let prompts = (0..<100).map { try! Generator.generate(big, baseSeed: 2, index: $0).prompt() }

@@ -11,7 +11,8 @@ public struct CodecOptions: ParsableArguments {
     @Option(help: "Bit budget b: 2^(b−1) levels including 0.") public var bits = 4
     @Option(help: "Coordinates per bucket.") public var bucket = 8192
     @Option(help: "Elias code of the message bodies.") public var code = EliasCode.omega
-    @Flag(help: "Quantize each parameter block (layer weight, layer bias) with its own norm.") public var layerwise = false
+    @Flag(help: "Quantize each parameter block (layer weight, layer bias) with its own norm.") public var layerwise =
+        false
     @Option(help: "Fraction of coordinates top-k keeps.") public var topk = 0.01
 
     public func validate() throws {

@@ -30,18 +30,24 @@ public struct DistributedTrainingOptions: ParsableArguments {
         let (cs, rs, f) = (codec.settings, rules.settings, rules.f)
         let attack = byzantine.make(f: f, rule: rule, rules: rs)
         let extra: [String: JSON] = [
-            "scheme": .string(scheme.rawValue), "bits": .number(Double(codec.bits)), "bucket": .number(Double(codec.bucket)),
-            "layerwise": .bool(codec.layerwise), "rule": .string(rule.rawValue), "attack": .string(byzantine.attack.rawValue),
+            "scheme": .string(scheme.rawValue), "bits": .number(Double(codec.bits)),
+            "bucket": .number(Double(codec.bucket)),
+            "layerwise": .bool(codec.layerwise), "rule": .string(rule.rawValue),
+            "attack": .string(byzantine.attack.rawValue),
             "f": .number(Double(f)),
         ]
-        try training.run(tool: tool, customize: { setup, model, n in
-            guard f < n else { throw FjordError.usage("-f \(f) must be below the number of workers \(n)") }
-            if let make = try scheme.factory(cs, dimension: model.parameterCount,
-                                             blocks: model.views.map { (offset: $0.offset, count: $0.count) }) {
-                setup.makeCodec = make
-            }
-            setup.makeRule = { rule.make(rs) }
-            if let attack { setup.makeByzantine = { n in .last(f, of: n, attack: attack) } }
-        }, extra: extra)
+        try training.run(
+            tool: tool,
+            customize: { setup, model, n in
+                guard f < n else { throw FjordError.usage("-f \(f) must be below the number of workers \(n)") }
+                if let make = try scheme.factory(
+                    cs, dimension: model.parameterCount,
+                    blocks: model.views.map { (offset: $0.offset, count: $0.count) })
+                {
+                    setup.makeCodec = make
+                }
+                setup.makeRule = { rule.make(rs) }
+                if let attack { setup.makeByzantine = { n in .last(f, of: n, attack: attack) } }
+            }, extra: extra)
     }
 }

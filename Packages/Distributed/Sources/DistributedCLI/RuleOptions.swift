@@ -8,7 +8,8 @@ public struct RuleOptions: ParsableArguments {
     public init() {}
 
     @Option(help: "Aggregation rule (default: median; mean in quant train).") public var rule: RuleKind?
-    @Option(name: .customShort("f"), help: "Byzantine workers the rule must tolerate (in training: the last f workers).")
+    @Option(
+        name: .customShort("f"), help: "Byzantine workers the rule must tolerate (in training: the last f workers).")
     public var f = 0
     @Option(help: "Trimmed mean: values dropped at each end (default f).") var trim: Int?
     @Option(help: "Multi-Krum: rows averaged.") var m = 2

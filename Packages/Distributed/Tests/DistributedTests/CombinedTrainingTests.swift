@@ -41,11 +41,15 @@ struct RecordingCodec: GradientCodec {
         let q = try Scheme.nuq.quantizer(bits: 4, bucketSize: 8192)
         func run(_ rule: RuleKind) throws -> ([TrainingReport], MessageLog) {
             let log = MessageLog(workers: 12)
-            var setup = TrainingSetup(model: { Sequential.mlp([64, 32, 10], seed: 1) },
-                                      optimizer: { SGD(.constant(0.05), momentum: 0.9) })
-            setup.makeCodec = { rank in RecordingCodec(inner: QuantizedCodec(quantizer: q, dimension: d, scheme: .nuq), rank: rank, log: log) }
+            var setup = TrainingSetup(
+                model: { Sequential.mlp([64, 32, 10], seed: 1) },
+                optimizer: { SGD(.constant(0.05), momentum: 0.9) })
+            setup.makeCodec = { rank in
+                RecordingCodec(inner: QuantizedCodec(quantizer: q, dimension: d, scheme: .nuq), rank: rank, log: log)
+            }
             setup.makeRule = { rule.make(RuleSettings(f: 2)) }
-            let attack = AttackKind.ipmMixtailor.make(epsilon: 10, sigma: 0, f: 2, target: rule, rules: RuleSettings(f: 2))!
+            let attack = AttackKind.ipmMixtailor.make(
+                epsilon: 10, sigma: 0, f: 2, target: rule, rules: RuleSettings(f: 2))!
             setup.makeByzantine = { n in .last(2, of: n, attack: attack) }
             var config = TrainingConfig(steps: 120, batchSize: 32)
             config.seed = 5

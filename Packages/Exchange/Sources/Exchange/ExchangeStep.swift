@@ -31,9 +31,13 @@ public struct ExchangeStep {
     var stack: Tensor
 
     /// Throws `.usage` when a Byzantine rank is outside 0..<workers or no worker would be honest.
-    public init(workers: Int, dimension: Int, codec: any GradientCodec = Float32Codec(),
-                rule: any AggregationRule = MeanRule(), byzantine: ByzantineWorkers? = nil) throws(FjordError) {
-        guard workers >= 1, dimension >= 0 else { throw .usage("exchange: \(workers) workers of dimension \(dimension)") }
+    public init(
+        workers: Int, dimension: Int, codec: any GradientCodec = Float32Codec(),
+        rule: any AggregationRule = MeanRule(), byzantine: ByzantineWorkers? = nil
+    ) throws(FjordError) {
+        guard workers >= 1, dimension >= 0 else {
+            throw .usage("exchange: \(workers) workers of dimension \(dimension)")
+        }
         if let b = byzantine, b.ranks.count >= workers {
             throw .usage("-f \(b.ranks.count) must be below the number of workers \(workers)")
         }
@@ -52,15 +56,18 @@ public struct ExchangeStep {
     ///
     /// `codecRNG` is this worker's rounding stream; `sharedRNG` is the same stream on every worker for this call
     /// (the attack draws from it first, then the rule). `step` labels error messages.
-    public mutating func exchange(_ comm: any Communicator, step: Int, codecRNG: inout RNG, sharedRNG: inout RNG,
-                                  local: () throws -> UnsafeBufferPointer<Float>) throws -> Tensor {
+    public mutating func exchange(
+        _ comm: any Communicator, step: Int, codecRNG: inout RNG, sharedRNG: inout RNG,
+        local: () throws -> UnsafeBufferPointer<Float>
+    ) throws -> Tensor {
         precondition(comm.size == workers, "exchange step built for \(workers) workers, communicator has \(comm.size)")
         var message: [UInt8] = []
         var localError: (any Error)?
         do {
             let v = try local()
             guard v.count == dimension else {
-                throw FjordError.data("step \(step): a vector of \(v.count) coordinates for an exchange of \(dimension)")
+                throw FjordError.data(
+                    "step \(step): a vector of \(v.count) coordinates for an exchange of \(dimension)")
             }
             message = try codec.encode(v, rng: &codecRNG)
             precondition(!message.isEmpty, "a gradient codec produced an empty message")
@@ -78,16 +85,21 @@ public struct ExchangeStep {
         traffic.received += all.enumerated().reduce(0) { $0 + ($1.offset == rank ? 0 : $1.element.count) }
         let d = dimension
         let rows = stack.withUnsafeMutableBufferPointer { $0.baseAddress! }  // stack is uniquely owned here
-        for r in 0..<workers { try codec.decode(all[r], into: UnsafeMutableBufferPointer(start: rows + r * d, count: d)) }
+        for r in 0..<workers {
+            try codec.decode(all[r], into: UnsafeMutableBufferPointer(start: rows + r * d, count: d))
+        }
         if var b = byzantine, b.attack.replacesRows, !b.ranks.isEmpty {
             let honest = (0..<workers).filter { !b.contains($0) }
             let bad = try b.attack.rows(honest: selectRows(stack, honest), f: b.ranks.count, rng: &sharedRNG)
             guard bad.shape == [b.ranks.count, d] else {
-                throw FjordError.data("\(b.attack.name): \(bad.shape) Byzantine rows for \(b.ranks.count) ranks of \(d)")
+                throw FjordError.data(
+                    "\(b.attack.name): \(bad.shape) Byzantine rows for \(b.ranks.count) ranks of \(d)")
             }
             stack.withUnsafeMutableBufferPointer { s in
                 bad.withUnsafeBufferPointer { x in
-                    for (k, r) in b.ranks.enumerated() { (s.baseAddress! + r * d).update(from: x.baseAddress! + k * d, count: d) }
+                    for (k, r) in b.ranks.enumerated() {
+                        (s.baseAddress! + r * d).update(from: x.baseAddress! + k * d, count: d)
+                    }
                 }
             }
             byzantine = b

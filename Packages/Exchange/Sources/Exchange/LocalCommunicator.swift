@@ -88,7 +88,9 @@ public final class LocalCommunicator: Communicator, @unchecked Sendable {
 
     /// Runs `body` on `workers` threads, one communicator each, and returns their results in rank order.
     /// An error thrown by any worker is rethrown (the first by rank); the others are left to finish.
-    public static func run<R: Sendable>(workers: Int, _ body: @escaping @Sendable (LocalCommunicator) throws -> R) throws -> [R] {
+    public static func run<R: Sendable>(
+        workers: Int, _ body: @escaping @Sendable (LocalCommunicator) throws -> R
+    ) throws -> [R] {
         precondition(workers > 0)
         // Each simulated worker is a thread: let each use single-threaded BLAS, or OpenBLAS's own threads
         // oversubscribe the cores n-fold and spend their time in the kernel (seen: 100× slower geometric medians).

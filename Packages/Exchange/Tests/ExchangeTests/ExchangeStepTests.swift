@@ -34,8 +34,10 @@ struct ConstantRows: ByzantineAttack {
                         try step.exchange(comm, step: label, codecRNG: &codecRNG, sharedRNG: &shared) { buf }
                     }
                     // the mean of the three operator values, added in rank order
-                    let want: [Float] = [((a[0] * p[1] + a[1] * p[1]) + a[2] * p[1]) * (1 / 3),
-                                         ((-a[0] * p[0] + -a[1] * p[0]) + -a[2] * p[0]) * (1 / 3)]
+                    let want: [Float] = [
+                        ((a[0] * p[1] + a[1] * p[1]) + a[2] * p[1]) * (1 / 3),
+                        ((-a[0] * p[0] + -a[1] * p[0]) + -a[2] * p[0]) * (1 / 3),
+                    ]
                     #expect(mean.scalars == want)
                     return mean.scalars
                 }
@@ -64,16 +66,22 @@ struct ConstantRows: ByzantineAttack {
     /// The Byzantine ranks' rows are replaced after the exchange, identically on every worker.
     @Test func byzantineRowsAreReplacedBeforeTheRule() throws {
         let out = try LocalCommunicator.run(workers: 4) { comm in
-            var step = try ExchangeStep(workers: 4, dimension: 3,
-                                        byzantine: .last(1, of: 4, attack: ConstantRows(value: 1000)))
+            var step = try ExchangeStep(
+                workers: 4, dimension: 3,
+                byzantine: .last(1, of: 4, attack: ConstantRows(value: 1000)))
             var c = RNG(seed: 0), s = RNG(seed: 0)
             let v = [Float](repeating: Float(comm.rank), count: 3)
-            return try v.withUnsafeBufferPointer { b in try step.exchange(comm, step: 0, codecRNG: &c, sharedRNG: &s) { b } }
+            return try v.withUnsafeBufferPointer { b in
+                try step.exchange(comm, step: 0, codecRNG: &c, sharedRNG: &s) { b }
+            }
         }
         for o in out { #expect(o.scalars == [Float](repeating: (((0 + 1) + 2) + 1000) * 0.25, count: 3)) }
-        #expect(throws: FjordError.self) { _ = try ExchangeStep(workers: 3, dimension: 1, byzantine: .last(4, of: 3, attack: ConstantRows(value: 0))) }
         #expect(throws: FjordError.self) {
-            _ = try ExchangeStep(workers: 3, dimension: 1, byzantine: ByzantineWorkers(ranks: [3], attack: ConstantRows(value: 0)))
+            _ = try ExchangeStep(workers: 3, dimension: 1, byzantine: .last(4, of: 3, attack: ConstantRows(value: 0)))
+        }
+        #expect(throws: FjordError.self) {
+            _ = try ExchangeStep(
+                workers: 3, dimension: 1, byzantine: ByzantineWorkers(ranks: [3], attack: ConstantRows(value: 0)))
         }
     }
 

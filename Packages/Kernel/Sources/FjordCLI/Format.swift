@@ -8,8 +8,14 @@ public func formatNumber(_ v: Double) -> String {
     let a = Swift.abs(v)
     var e = 0
     var m = a
-    while m >= 10 { m /= 10; e += 1 }
-    while m < 1 { m *= 10; e -= 1 }
+    while m >= 10 {
+        m /= 10
+        e += 1
+    }
+    while m < 1 {
+        m *= 10
+        e -= 1
+    }
     if a >= 1e6 || a < 1e-4 {
         let ms = String(Double((m * 1e4).rounded()) / 1e4)
         return (v < 0 ? "-" : "") + ms + "e" + String(e)

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `-o FILE` (written atomically) or stdout, and `--force` to write binary to a terminal.
@@ -28,7 +29,9 @@ public struct OutputOptions: ParsableArguments {
             }
         } else {
             if binary && !force && isatty(1) == 1 {
-                throw FjordError.usage("refusing to write binary tensor data to a terminal; pipe it, redirect it, or use -o FILE (--force overrides)")
+                throw FjordError.usage(
+                    "refusing to write binary tensor data to a terminal; pipe it, redirect it, or use -o FILE (--force overrides)"
+                )
             }
             try body(ByteSink(fd: 1, name: "stdout"))
         }
@@ -45,7 +48,9 @@ public struct ThreadOptions: ParsableArguments {
     public var count: Int { max(1, threads ?? coreCount) }
 
     public func validate() throws {
-        if let t = threads, t < 1 || t > 1024 { throw ValidationError("--threads must be between 1 and 1024, not \(t)") }
+        if let t = threads, t < 1 || t > 1024 {
+            throw ValidationError("--threads must be between 1 and 1024, not \(t)")
+        }
     }
 }
 
@@ -62,7 +67,9 @@ public enum ListParse {
             }
             dims.append(d)
         }
-        guard let n = Tensor.elementCount(dims), n <= Int.max / 8 else { throw .usage("\(option) '\(s)': too many elements") }
+        guard let n = Tensor.elementCount(dims), n <= Int.max / 8 else {
+            throw .usage("\(option) '\(s)': too many elements")
+        }
         return dims
     }
 
@@ -70,7 +77,9 @@ public enum ListParse {
     public static func doubles(_ s: String, option: String) throws(FjordError) -> [Double] {
         var out: [Double] = []
         for part in s.split(separator: ",") {
-            guard let v = Double(part.trimmingSpaces) else { throw .usage("\(option) '\(s)': '\(part)' is not a number") }
+            guard let v = Double(part.trimmingSpaces) else {
+                throw .usage("\(option) '\(s)': '\(part)' is not a number")
+            }
             out.append(v)
         }
         return out

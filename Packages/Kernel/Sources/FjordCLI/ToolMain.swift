@@ -1,7 +1,8 @@
 import ArgumentParser
 import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a tool's body: a ``FjordError`` becomes one line `tool: message` on stderr and the error's
@@ -43,5 +44,7 @@ public var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
 /// Creates the folder `dir` unless it exists already (one level, like `mkdir`), or fails with an I/O error naming it.
 public func makeDirectory(_ dir: String) throws(FjordError) {
-    if mkdir(dir, 0o755) != 0 && errno != EEXIST { throw .io("\(dir): cannot create the directory: \(String(cString: strerror(errno)))") }
+    if mkdir(dir, 0o755) != 0 && errno != EEXIST {
+        throw .io("\(dir): cannot create the directory: \(String(cString: strerror(errno)))")
+    }
 }

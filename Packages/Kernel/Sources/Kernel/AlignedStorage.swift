@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A heap block of raw bytes aligned to 64 bytes (a cache line, and what FFTW and AVX-512 like best).

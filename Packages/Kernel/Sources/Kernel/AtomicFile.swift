@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An output file written atomically: bytes go to a hidden temporary file beside the target, which
@@ -32,7 +32,9 @@ public final class AtomicFile {
         var st = stat()
         if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG, (st.st_mode & S_IFMT) != S_IFDIR {
             let fd = open(path, O_WRONLY | O_CLOEXEC)
-            if fd < 0 { throw FjordError(.cantCreate, "\(path): cannot open for writing: \(String(cString: strerror(errno)))") }
+            if fd < 0 {
+                throw FjordError(.cantCreate, "\(path): cannot open for writing: \(String(cString: strerror(errno)))")
+            }
             self.fd = fd
             self.direct = true
             self.temporaryPath = path

@@ -8,9 +8,11 @@ public enum BLAS {
     /// `C ← α·op(A)·op(B) + β·C` (cblas_sgemm, row-major). `a` holds op(A) transposed when `transA`.
     /// Leading dimensions default to packed storage; give them to work on column blocks of wider matrices
     /// (one attention head inside [T, D], say).
-    public static func sgemm(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
-                             m: Int, n: Int, k: Int, transA: Bool = false, transB: Bool = false,
-                             alpha: Float = 1, beta: Float = 0, lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil) {
+    public static func sgemm(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+        m: Int, n: Int, k: Int, transA: Bool = false, transB: Bool = false,
+        alpha: Float = 1, beta: Float = 0, lda: Int? = nil, ldb: Int? = nil, ldc: Int? = nil
+    ) {
         precondition(m >= 0 && n >= 0 && k >= 0, "negative gemm dimension")
         if m == 0 || n == 0 { return }
         let la = lda ?? (transA ? m : k)
@@ -22,8 +24,9 @@ public enum BLAS {
             for i in 0..<m { for j in 0..<n { c[i * lc + j] = beta == 0 ? 0 : beta * c[i * lc + j] } }
             return
         }
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(max(la, 1)), b, Int32(max(lb, 1)), beta, c, Int32(max(lc, 1)))
+        cblas_sgemm(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(max(la, 1)), b, Int32(max(lb, 1)), beta, c, Int32(max(lc, 1)))
     }
 
     /// The matrix product of two 2-D tensors, `op(A)·op(B)`.
@@ -31,12 +34,15 @@ public enum BLAS {
         precondition(a.rank == 2 && b.rank == 2, "matmul needs 2-D tensors, got \(a.shape) and \(b.shape)")
         let (m, ka) = transA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
         let (kb, n) = transB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
-        precondition(ka == kb, "matmul inner dimensions differ: \(a.shape)\(transA ? "ᵀ" : "") · \(b.shape)\(transB ? "ᵀ" : "")")
+        precondition(
+            ka == kb, "matmul inner dimensions differ: \(a.shape)\(transA ? "ᵀ" : "") · \(b.shape)\(transB ? "ᵀ" : "")")
         var c = Tensor(zeros: [m, n])
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in
-                    sgemm(pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, m: m, n: n, k: ka, transA: transA, transB: transB)
+                    sgemm(
+                        pa.baseAddress!, pb.baseAddress!, pc.baseAddress!, m: m, n: n, k: ka, transA: transA,
+                        transB: transB)
                 }
             }
         }
@@ -44,11 +50,14 @@ public enum BLAS {
     }
 
     /// `y ← α·op(A)·x + β·y` with A stored m×n row-major (cblas_sgemv).
-    public static func sgemv(_ a: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                             m: Int, n: Int, transA: Bool = false, alpha: Float = 1, beta: Float = 0) {
+    public static func sgemv(
+        _ a: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+        m: Int, n: Int, transA: Bool = false, alpha: Float = 1, beta: Float = 0
+    ) {
         if m == 0 || n == 0 { return }
-        cblas_sgemv(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(n),
-                    x, 1, beta, y, 1)
+        cblas_sgemv(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(n),
+            x, 1, beta, y, 1)
     }
 
     /// The Gram matrix `G = X·Xᵀ` of the n rows of an n×d matrix, full (both triangles), via cblas_ssyrk.

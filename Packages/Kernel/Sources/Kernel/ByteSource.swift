@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A sequential byte source: a file descriptor (file, pipe, stdin) or bytes in memory.
@@ -122,8 +122,12 @@ public final class ByteSource {
             let start = out.count
             out.append(contentsOf: repeatElement(0, count: want))
             let got = out.withUnsafeMutableBytes { b -> Int in
-                do throws(FjordError) { return try read(into: UnsafeMutableRawBufferPointer(rebasing: b[start...])) }
-                catch { failure = error; return 0 }
+                do throws(FjordError) {
+                    return try read(into: UnsafeMutableRawBufferPointer(rebasing: b[start...]))
+                } catch {
+                    failure = error
+                    return 0
+                }
             }
             if let failure { throw failure }
             if got < want {

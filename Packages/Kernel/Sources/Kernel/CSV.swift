@@ -1,13 +1,15 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Numeric CSV: rows of numbers separated by a delimiter, read into a row-major matrix of doubles.
 public enum CSV {
     /// Parses `bytes` after skipping `skipRows` lines; blank lines are ignored. Every row must have the same
     /// number of fields, each a number (`nan`, `inf` accepted). Errors name the line and column.
-    public static func parseNumeric(_ bytes: [UInt8], delimiter: UInt8 = 0x2C, skipRows: Int = 0,
-                                    name: String = "csv") throws(FjordError) -> (rows: Int, cols: Int, values: [Double]) {
+    public static func parseNumeric(
+        _ bytes: [UInt8], delimiter: UInt8 = 0x2C, skipRows: Int = 0,
+        name: String = "csv"
+    ) throws(FjordError) -> (rows: Int, cols: Int, values: [Double]) {
         var values: [Double] = []
         var cols = -1
         var rows = 0
@@ -54,7 +56,9 @@ public enum CSV {
                 if e >= lineEnd { break }
                 s = e + 1
             }
-            if cols < 0 { cols = n } else if n != cols {
+            if cols < 0 {
+                cols = n
+            } else if n != cols {
                 throw .data("\(name): line \(line) has \(n) fields, earlier rows have \(cols)")
             }
             rows += 1

@@ -9,8 +9,10 @@ public enum Colormap: String, CaseIterable, Sendable {
     var anchors: [(UInt8, UInt8, UInt8)] {
         switch self {
         case .viridis:
-            return [(68, 1, 84), (72, 40, 120), (62, 73, 137), (49, 104, 142), (38, 130, 142),
-                    (31, 158, 137), (53, 183, 121), (109, 205, 89), (253, 231, 37)]
+            return [
+                (68, 1, 84), (72, 40, 120), (62, 73, 137), (49, 104, 142), (38, 130, 142),
+                (31, 158, 137), (53, 183, 121), (109, 205, 89), (253, 231, 37),
+            ]
         case .coolwarm:
             return [(59, 76, 192), (141, 176, 254), (221, 221, 221), (244, 154, 123), (180, 4, 38)]
         case .gray:
@@ -46,6 +48,10 @@ public enum Colormap: String, CaseIterable, Sendable {
     /// `#rrggbb` for SVG.
     public func hex(_ t: Double) -> String {
         let (r, g, b) = color(t)
-        return "#" + [r, g, b].map { v in let s = String(v, radix: 16); return s.count == 1 ? "0" + s : s }.joined()
+        return "#"
+            + [r, g, b].map { v in
+                let s = String(v, radix: 16)
+                return s.count == 1 ? "0" + s : s
+            }.joined()
     }
 }

@@ -7,7 +7,13 @@
 public func symmetricEigenvalues(_ a: [Double], n: Int) -> [Double] {
     precondition(a.count == n * n, "symmetricEigenvalues: \(a.count) entries for n = \(n)")
     var m = a
-    for i in 0..<n { for j in 0..<i { let s = 0.5 * (m[i * n + j] + m[j * n + i]); m[i * n + j] = s; m[j * n + i] = s } }
+    for i in 0..<n {
+        for j in 0..<i {
+            let s = 0.5 * (m[i * n + j] + m[j * n + i])
+            m[i * n + j] = s
+            m[j * n + i] = s
+        }
+    }
     let total = m.reduce(0) { $0 + $1 * $1 }
     for _ in 0..<100 {
         var off = 0.0

@@ -11,7 +11,10 @@ import Synchronization
 /// Complex results are float32 tensors with a trailing axis of 2 (real, imaginary): the rfft of
 /// shape `[B…, n₁, …, n_k]` has shape `[B…, n₁, …, n_k/2+1, 2]`, FFTW's and numpy's half-spectrum layout.
 public enum FFT {
-    struct Key: Hashable { let dims: [Int]; let batch: Int }
+    struct Key: Hashable {
+        let dims: [Int]
+        let batch: Int
+    }
 
     /// A forward and inverse plan pair; FFTW's new-array execute functions are thread-safe.
     final class Plan: @unchecked Sendable {
@@ -29,15 +32,20 @@ public enum FFT {
             complexCount = complex
             let r = fftwf_alloc_real(max(real * batch, 1))!
             let c = fftwf_alloc_complex(max(complex * batch, 1))!
-            defer { fftwf_free(r); fftwf_free(c) }
+            defer {
+                fftwf_free(r)
+                fftwf_free(c)
+            }
             let flags = fj_fftw_estimate()
             forward = n.withUnsafeBufferPointer { np in
-                fftwf_plan_many_dft_r2c(Int32(dims.count), np.baseAddress, Int32(batch), r, nil, 1, Int32(real),
-                                        c, nil, 1, Int32(complex), flags)
+                fftwf_plan_many_dft_r2c(
+                    Int32(dims.count), np.baseAddress, Int32(batch), r, nil, 1, Int32(real),
+                    c, nil, 1, Int32(complex), flags)
             }
             inverse = n.withUnsafeBufferPointer { np in
-                fftwf_plan_many_dft_c2r(Int32(dims.count), np.baseAddress, Int32(batch), c, nil, 1, Int32(complex),
-                                        r, nil, 1, Int32(real), flags)
+                fftwf_plan_many_dft_c2r(
+                    Int32(dims.count), np.baseAddress, Int32(batch), c, nil, 1, Int32(complex),
+                    r, nil, 1, Int32(real), flags)
             }
         }
 
@@ -95,7 +103,9 @@ public enum FFT {
     /// The inverse of ``rfft(_:axes:)``: `spectrum` has shape `[B…, n₁, …, n_k/2+1, 2]` and `lastDim`
     /// is n_k (which the half spectrum cannot tell apart from n_k - 1). Divides by N.
     public static func irfft(_ spectrum: Tensor, lastDim: Int, axes: Int = 1) -> Tensor {
-        precondition(spectrum.rank >= axes + 1 && spectrum.shape.last == 2, "irfft input needs a trailing axis of 2, got \(spectrum.shape)")
+        precondition(
+            spectrum.rank >= axes + 1 && spectrum.shape.last == 2,
+            "irfft input needs a trailing axis of 2, got \(spectrum.shape)")
         var shape = Array(spectrum.shape.dropLast())
         precondition(shape.last == lastDim / 2 + 1, "irfft: last axis \(shape.last!) is not \(lastDim)/2+1")
         shape[shape.count - 1] = lastDim

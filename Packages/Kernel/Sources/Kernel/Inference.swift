@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// An estimate with a confidence interval.
@@ -9,7 +9,11 @@ public struct Estimate: Sendable, Equatable {
     public var value: Double
     public var lo: Double
     public var hi: Double
-    public init(_ value: Double, _ lo: Double, _ hi: Double) { self.value = value; self.lo = lo; self.hi = hi }
+    public init(_ value: Double, _ lo: Double, _ hi: Double) {
+        self.value = value
+        self.lo = lo
+        self.hi = hi
+    }
     public func contains(_ x: Double) -> Bool { x >= lo && x <= hi }
 }
 
@@ -20,8 +24,10 @@ public struct Estimate: Sendable, Equatable {
 public enum Inference {
     /// Percentile bootstrap: `statistic` on the full sample, and the (α/2, 1 − α/2) quantiles of it over `resamples`
     /// resamples of n indices drawn with replacement (seeded).
-    public static func bootstrap(n: Int, resamples: Int = 1000, level: Double = 0.95, seed: UInt64,
-                                 _ statistic: ([Int]) -> Double) -> Estimate {
+    public static func bootstrap(
+        n: Int, resamples: Int = 1000, level: Double = 0.95, seed: UInt64,
+        _ statistic: ([Int]) -> Double
+    ) -> Estimate {
         let all = Array(0..<n)
         let v = statistic(all)
         guard n > 1, resamples > 1 else { return Estimate(v, v, v) }
@@ -43,8 +49,10 @@ public enum Inference {
     /// Percentile bootstrap for statistics that are functions of column sums: one resampling pass gives, per resample,
     /// the sum of every column over n indices drawn with replacement, and `statistic` turns those sums into each value.
     /// Returns one estimate per statistic. (The same resamples serve every statistic: their intervals are consistent.)
-    public static func bootstrapSums(columns: [[Double]], resamples: Int, level: Double = 0.95, seed: UInt64,
-                                     statistics: [([Double]) -> Double]) -> [Estimate] {
+    public static func bootstrapSums(
+        columns: [[Double]], resamples: Int, level: Double = 0.95, seed: UInt64,
+        statistics: [([Double]) -> Double]
+    ) -> [Estimate] {
         let k = columns.count, n = columns.first?.count ?? 0
         var full = [Double](repeating: 0, count: k)
         for j in 0..<k { full[j] = columns[j].reduce(0, +) }
@@ -135,15 +143,19 @@ public enum Inference {
             if j > 0 { logChoose += log(Double(n - j + 1)) - log(Double(j)) }
             cdf += exp(logChoose + Double(j) * lp + Double(n - j) * lq)
             if lo < 0 && cdf >= a { lo = j }
-            if cdf >= 1 - a { hi = j; break }
+            if cdf >= 1 - a {
+                hi = j
+                break
+            }
         }
         return Estimate(p, Double(lo) / Double(n), Double(hi) / Double(n))
     }
 
     /// Percentile bootstrap of a plain mean.
     public static func bootstrapMean(_ v: [Double], resamples: Int, seed: UInt64) -> Estimate {
-        bootstrapSums(columns: [v, [Double](repeating: 1, count: v.count)], resamples: resamples, seed: seed,
-                      statistics: [{ $0[0] / $0[1] }])[0]
+        bootstrapSums(
+            columns: [v, [Double](repeating: 1, count: v.count)], resamples: resamples, seed: seed,
+            statistics: [{ $0[0] / $0[1] }])[0]
     }
 
     /// Linear-interpolated quantile of sorted values.
@@ -172,11 +184,16 @@ public enum Inference {
     /// y ≥ y[i] known when it is true. Maximum likelihood by Newton's method on (a, b, ln σ) with a finite-difference
     /// Hessian of the analytic gradient and step halving. Uncensored: ℓ = −ln σ − r²/2; censored: ℓ = ln(1 − Φ(z)),
     /// r, z = (y − a − b·x)/σ; ∂ℓ/∂μ = r/σ or λ/σ with λ = φ(z)/(1 − Φ(z)); ∂ℓ/∂ln σ = r² − 1 or λz.
-    public static func tobit(_ x: [Double], _ y: [Double], censored: [Bool]) -> (intercept: Double, slope: Double, sigma: Double) {
+    public static func tobit(
+        _ x: [Double], _ y: [Double], censored: [Bool]
+    ) -> (intercept: Double, slope: Double, sigma: Double) {
         let start = ols(x, y)
         guard start.slope.isFinite else { return (.nan, .nan, .nan) }
         var resid = 0.0
-        for i in x.indices { let r = y[i] - start.intercept - start.slope * x[i]; resid += r * r }
+        for i in x.indices {
+            let r = y[i] - start.intercept - start.slope * x[i]
+            resid += r * r
+        }
         var th = [start.intercept, start.slope, 0.5 * log(max(resid / Double(x.count), 1e-6))]
         func loglik(_ t: [Double]) -> Double {
             let s = exp(t[2])
@@ -210,14 +227,25 @@ public enum Inference {
                 let gp = gradient(tp)
                 for k in 0..<3 { h[k][j] = (gp[k] - g[k]) / e }
             }
-            for j in 0..<3 { for k in 0..<j { let m = 0.5 * (h[j][k] + h[k][j]); h[j][k] = m; h[k][j] = m } }
+            for j in 0..<3 {
+                for k in 0..<j {
+                    let m = 0.5 * (h[j][k] + h[k][j])
+                    h[j][k] = m
+                    h[k][j] = m
+                }
+            }
             // Newton step −H⁻¹g; if H is not negative definite, fall back to a gradient step.
             var step = solve3(h.map { $0.map { -$0 } }, g) ?? g.map { $0 * 1e-3 }
             var improved = false
             for _ in 0..<30 {
                 let t = zip(th, step).map { $0 + $1 }
                 let lt = loglik(t)
-                if lt.isFinite && lt >= l - 1e-12 { th = t; improved = lt > l + 1e-10; l = lt; break }
+                if lt.isFinite && lt >= l - 1e-12 {
+                    th = t
+                    improved = lt > l + 1e-10
+                    l = lt
+                    break
+                }
                 step = step.map { $0 / 2 }
             }
             if !improved { break }

@@ -17,10 +17,22 @@ public enum JSON: Equatable, Sendable {
         return nil
     }
 
-    public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
-    public var doubleValue: Double? { if case .number(let d) = self { return d }; return nil }
-    public var arrayValue: [JSON]? { if case .array(let a) = self { return a }; return nil }
-    public var objectValue: [String: JSON]? { if case .object(let o) = self { return o }; return nil }
+    public var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+    public var doubleValue: Double? {
+        if case .number(let d) = self { return d }
+        return nil
+    }
+    public var arrayValue: [JSON]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+    public var objectValue: [String: JSON]? {
+        if case .object(let o) = self { return o }
+        return nil
+    }
     /// The number as an exact non-negative integer, if it is one.
     public var intValue: Int? {
         guard case .number(let d) = self, d >= 0, d < 9.007199254740992e15, d == d.rounded() else { return nil }
@@ -150,7 +162,10 @@ struct JSONParser {
             i += 1
             var o: [String: JSON] = [:]
             ws()
-            if i < b.count, b[i] == 0x7D { i += 1; return .object(o) }
+            if i < b.count, b[i] == 0x7D {
+                i += 1
+                return .object(o)
+            }
             while true {
                 ws()
                 guard i < b.count, b[i] == 0x22 else { throw fail("expected a string key") }
@@ -162,21 +177,36 @@ struct JSONParser {
                 o[k] = try value(depth: depth + 1)
                 ws()
                 guard i < b.count else { throw fail("unterminated object") }
-                if b[i] == 0x2C { i += 1; continue }
-                if b[i] == 0x7D { i += 1; return .object(o) }
+                if b[i] == 0x2C {
+                    i += 1
+                    continue
+                }
+                if b[i] == 0x7D {
+                    i += 1
+                    return .object(o)
+                }
                 throw fail("expected ',' or '}'")
             }
         case 0x5B:
             i += 1
             var a: [JSON] = []
             ws()
-            if i < b.count, b[i] == 0x5D { i += 1; return .array(a) }
+            if i < b.count, b[i] == 0x5D {
+                i += 1
+                return .array(a)
+            }
             while true {
                 a.append(try value(depth: depth + 1))
                 ws()
                 guard i < b.count else { throw fail("unterminated array") }
-                if b[i] == 0x2C { i += 1; continue }
-                if b[i] == 0x5D { i += 1; return .array(a) }
+                if b[i] == 0x2C {
+                    i += 1
+                    continue
+                }
+                if b[i] == 0x5D {
+                    i += 1
+                    return .array(a)
+                }
                 throw fail("expected ',' or ']'")
             }
         case 0x22: return .string(try string())
@@ -231,7 +261,7 @@ struct JSONParser {
     }
 
     mutating func string() throws(FjordError) -> String {
-        i += 1 // opening quote
+        i += 1  // opening quote
         // Runs of plain bytes are copied whole; a string without escapes is made straight from the input.
         var bytes: [UInt8] = []
         var run = i, escaped = false
@@ -240,7 +270,9 @@ struct JSONParser {
             let c = b[i]
             if c == 0x22 {
                 if !escaped {
-                    guard let s = String(validating: b[run..<i], as: UTF8.self) else { throw fail("invalid UTF-8 in string") }
+                    guard let s = String(validating: b[run..<i], as: UTF8.self) else {
+                        throw fail("invalid UTF-8 in string")
+                    }
                     i += 1
                     return s
                 }
@@ -249,7 +281,10 @@ struct JSONParser {
                 break
             }
             if c < 0x20 { throw fail("control character in string") }
-            if c != 0x5C { i += 1; continue }
+            if c != 0x5C {
+                i += 1
+                continue
+            }
             bytes += b[run..<i]
             escaped = true
             defer { run = i }

@@ -1,8 +1,9 @@
 import CKernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One `.npy` array exactly as it came: its header and its raw data bytes (any dtype, byte order
@@ -27,7 +28,10 @@ public struct NpyArray: @unchecked Sendable {
     /// The tensor converted to `dtype` (little-endian, C order). Floats round to nearest and
     /// saturate for integer dtypes; NaN becomes 0 there.
     public init(_ tensor: Tensor, dtype: DType) {
-        if dtype == .f4 { self.init(tensor); return }
+        if dtype == .f4 {
+            self.init(tensor)
+            return
+        }
         let h = NpyHeader(dtype: dtype, shape: tensor.shape)
         let s = AlignedStorage(uninitializedByteCount: tensor.count * dtype.size)
         tensor.withUnsafeBufferPointer { src in fj_from_f32(src.baseAddress, src.count, dtype.code, s.pointer) }
@@ -49,8 +53,10 @@ public struct NpyArray: @unchecked Sendable {
         // Fortran strides (in elements): stride[j] = prod(shape[0..<j]).
         var fstride = [Int](repeating: 1, count: shape.count)
         for j in 1..<shape.count { fstride[j] = fstride[j - 1] * shape[j - 1] }
-        let out = gatherStrided(storage.pointer, elementSize: header.dtype.size, shape: shape, strides: fstride, base: 0)
-        return NpyArray(header: NpyHeader(dtype: header.dtype, shape: shape, littleEndian: header.littleEndian), storage: out)
+        let out = gatherStrided(
+            storage.pointer, elementSize: header.dtype.size, shape: shape, strides: fstride, base: 0)
+        return NpyArray(
+            header: NpyHeader(dtype: header.dtype, shape: shape, littleEndian: header.littleEndian), storage: out)
     }
 
     /// The values as a float32 tensor in C order (shares storage when already `<f4`, C order).
@@ -93,7 +99,9 @@ extension NpyArray {
 
 /// Copies the elements of a strided view into new C-order storage: element (i₀, …, i_k) of the result is
 /// read from `src` at element offset base + Σ i_j · strides[j] (strides in elements, possibly negative).
-func gatherStrided(_ src: UnsafeRawPointer, elementSize size: Int, shape: [Int], strides: [Int], base: Int) -> AlignedStorage {
+func gatherStrided(
+    _ src: UnsafeRawPointer, elementSize size: Int, shape: [Int], strides: [Int], base: Int
+) -> AlignedStorage {
     let n = Tensor.elementCount(shape)!
     let out = AlignedStorage(uninitializedByteCount: n * size)
     guard n > 0 else { return out }

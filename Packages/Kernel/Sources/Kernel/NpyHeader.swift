@@ -27,14 +27,16 @@ public struct NpyHeader: Equatable, Sendable {
         return o ? nil : b
     }
 
-    public static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59] // \x93NUMPY
+    public static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // \x93NUMPY
 
     /// The full preamble (magic, version, length, padded dict) of this header.
     public func encoded() -> [UInt8] {
         let dims = shape.map(String.init)
         let shp = dims.count == 1 ? "(\(dims[0]),)" : "(\(dims.joined(separator: ", ")))"
         let order = fortranOrder ? "True" : "False"
-        var dict = Array("{'descr': '\(dtype.descr(littleEndian: littleEndian))', 'fortran_order': \(order), 'shape': \(shp), }".utf8)
+        var dict = Array(
+            "{'descr': '\(dtype.descr(littleEndian: littleEndian))', 'fortran_order': \(order), 'shape': \(shp), }".utf8
+        )
         var lengthBytes = 2
         var total = (6 + 2 + lengthBytes + dict.count + 1 + 63) / 64 * 64
         if total - 10 > 0xFFFF {
@@ -58,13 +60,17 @@ public struct NpyHeader: Equatable, Sendable {
             return v
         }
         guard case .string(let descr) = try need("descr") else {
-            throw .data("\(name): byte \(offset): npy 'descr' is not a simple dtype string (structured dtypes are not supported)")
+            throw .data(
+                "\(name): byte \(offset): npy 'descr' is not a simple dtype string (structured dtypes are not supported)"
+            )
         }
         if descr.contains("O") {
             throw .data("\(name): byte \(offset): object dtype '\(descr)' (pickled Python objects) is refused")
         }
         guard let (dtype, little) = DType.parse(descr: descr) else {
-            throw .data("\(name): byte \(offset): unsupported dtype '\(descr)' (expected one of f2 f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1)")
+            throw .data(
+                "\(name): byte \(offset): unsupported dtype '\(descr)' (expected one of f2 f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1)"
+            )
         }
         guard case .bool(let fortran) = try need("fortran_order") else {
             throw .data("\(name): byte \(offset): npy 'fortran_order' is not True or False")
@@ -145,7 +151,7 @@ struct DictParser {
             i += 1
         }
         if i == start { throw fail("expected a non-negative integer") }
-        if i < bytes.count, bytes[i] == 0x4C { i += 1 } // Python 2 long suffix, as old numpy wrote
+        if i < bytes.count, bytes[i] == 0x4C { i += 1 }  // Python 2 long suffix, as old numpy wrote
         return v
     }
 
@@ -153,19 +159,22 @@ struct DictParser {
         guard let c = peek() else { throw fail("unexpected end") }
         switch c {
         case 0x27, 0x22: return .string(try parseString())
-        case 0x28: // (
+        case 0x28:  // (
             i += 1
             var dims: [Int] = []
             while true {
                 guard let d = peek() else { throw fail("unterminated tuple") }
-                if d == 0x29 { i += 1; break }
+                if d == 0x29 {
+                    i += 1
+                    break
+                }
                 dims.append(try parseInt())
                 guard let sep = peek() else { throw fail("unterminated tuple") }
                 if sep == 0x2C { i += 1 } else if sep != 0x29 { throw fail("expected ',' or ')' in shape") }
             }
             if dims.count > 64 { throw fail("more than 64 dimensions") }
             return .tuple(dims)
-        case 0x54, 0x46: // True / False
+        case 0x54, 0x46:  // True / False
             for (word, val) in [("True", true), ("False", false)] {
                 let w = Array(word.utf8)
                 if i + w.count <= bytes.count, Array(bytes[i..<i + w.count]) == w {
@@ -174,7 +183,7 @@ struct DictParser {
                 }
             }
             throw fail("expected True or False")
-        case 0x5B: // [ — a structured dtype's list of fields
+        case 0x5B:  // [ — a structured dtype's list of fields
             return .other
         default:
             throw fail("unexpected character")
@@ -186,7 +195,10 @@ struct DictParser {
         var out: [String: Value] = [:]
         while true {
             guard let c = peek() else { throw fail("unterminated dict") }
-            if c == 0x7D { i += 1; break }
+            if c == 0x7D {
+                i += 1
+                break
+            }
             let key = try parseString()
             try expect(0x3A)
             let v = try parseValue()

@@ -46,7 +46,8 @@ public final class NpyReader {
             try sink.write(UnsafeRawBufferPointer(start: buffer.pointer, count: r))
             done += r
             if r < want {
-                throw fail(start, "truncated array data: shape \(header.shape) needs \(nbytes) bytes, input has \(done)")
+                throw fail(
+                    start, "truncated array data: shape \(header.shape) needs \(nbytes) bytes, input has \(done)")
             }
         }
         index += 1
@@ -58,12 +59,18 @@ public final class NpyReader {
         let start = source.offset
         let pre = try source.read(count: 8)
         if pre.isEmpty {
-            if index == 0 && !allowEmpty { throw .noInput("\(source.name): empty input (expected a .npy tensor stream)") }
+            if index == 0 && !allowEmpty {
+                throw .noInput("\(source.name): empty input (expected a .npy tensor stream)")
+            }
             return nil
         }
         guard pre.count == 8 else { throw fail(start, "truncated npy preamble (\(pre.count) of 8 bytes)") }
         guard Array(pre[0..<6]) == NpyHeader.magic else {
-            throw fail(start, index == 0 ? "not a .npy stream (bad magic bytes)" : "bad magic bytes after array \(index) (garbage between arrays?)")
+            throw fail(
+                start,
+                index == 0
+                    ? "not a .npy stream (bad magic bytes)"
+                    : "bad magic bytes after array \(index) (garbage between arrays?)")
         }
         let major = pre[6]
         let headerLength: Int
@@ -80,7 +87,8 @@ public final class NpyReader {
             throw fail(start + 6, "unsupported npy format version \(major).\(pre[7])")
         }
         guard headerLength <= NpyReader.maxHeaderLength else {
-            throw fail(start + 8, "npy header length \(headerLength) is over the \(NpyReader.maxHeaderLength)-byte limit")
+            throw fail(
+                start + 8, "npy header length \(headerLength) is over the \(NpyReader.maxHeaderLength)-byte limit")
         }
         let dictOffset = source.offset
         let dict = try source.read(count: headerLength)

@@ -32,8 +32,10 @@ public enum PNG {
     /// libpng's version string, e.g. "1.6.39".
     public static var libraryVersion: String { String(cString: png_get_libpng_ver(nil)) }
 
-    private static func png_image_write_get_memory_size_helper(_ image: inout png_image, _ size: inout Int,
-                                                              _ buffer: UnsafeRawPointer) -> Int32 {
+    private static func png_image_write_get_memory_size_helper(
+        _ image: inout png_image, _ size: inout Int,
+        _ buffer: UnsafeRawPointer
+    ) -> Int32 {
         // PNG_IMAGE_WRITE_TO_MEMORY with a nil memory pointer reports the needed size.
         png_image_write_to_memory(&image, nil, &size, 0, buffer, 0, nil)
     }
@@ -60,8 +62,9 @@ public struct Heatmap {
 
     /// Renders `fields` (each of shape [h, w], all the same) into an RGB image; returns pixels and size.
     public func render(_ fields: [Tensor]) -> (rgb: [UInt8], width: Int, height: Int) {
-        precondition(!fields.isEmpty && fields.allSatisfy { $0.rank == 2 && $0.shape == fields[0].shape },
-                     "heatmap tiles must be 2-D and of one shape")
+        precondition(
+            !fields.isEmpty && fields.allSatisfy { $0.rank == 2 && $0.shape == fields[0].shape },
+            "heatmap tiles must be 2-D and of one shape")
         let h = fields[0].shape[0], w = fields[0].shape[1]
         var lo = Double.infinity, hi = -Double.infinity
         if let r = range {
@@ -70,11 +73,21 @@ public struct Heatmap {
         } else {
             for f in fields {
                 f.withUnsafeBufferPointer { b in
-                    for v in b where v.isFinite { lo = Swift.min(lo, Double(v)); hi = Swift.max(hi, Double(v)) }
+                    for v in b where v.isFinite {
+                        lo = Swift.min(lo, Double(v))
+                        hi = Swift.max(hi, Double(v))
+                    }
                 }
             }
-            if !lo.isFinite { lo = 0; hi = 1 }
-            if colormap.isDiverging { let m = Swift.max(abs(lo), abs(hi)); lo = -m; hi = m }
+            if !lo.isFinite {
+                lo = 0
+                hi = 1
+            }
+            if colormap.isDiverging {
+                let m = Swift.max(abs(lo), abs(hi))
+                lo = -m
+                hi = m
+            }
         }
         let span = hi > lo ? hi - lo : 1
         let cols = columns ?? Int(Double(fields.count).squareRoot().rounded(.up))
@@ -90,12 +103,16 @@ public struct Heatmap {
                     for x in 0..<tw {
                         let v = Double(b[(y / scale) * w + x / scale])
                         let c: (UInt8, UInt8, UInt8)
-                        if v.isNaN { c = (255, 0, 255) } else {
+                        if v.isNaN {
+                            c = (255, 0, 255)
+                        } else {
                             let t = Swift.min(Swift.max((v - lo) / span, 0), 1)
                             c = lut[Int((t * Double(Colormap.tableSize - 1)).rounded())]
                         }
                         let o = ((oy + y) * width + ox + x) * 3
-                        rgb[o] = c.0; rgb[o + 1] = c.1; rgb[o + 2] = c.2
+                        rgb[o] = c.0
+                        rgb[o + 1] = c.1
+                        rgb[o + 2] = c.2
                     }
                 }
             }

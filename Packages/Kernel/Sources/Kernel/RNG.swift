@@ -1,6 +1,7 @@
 import CKernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Fjord's random number generator: Philox4x32-10 (Salmon et al., "Parallel random numbers: as easy

@@ -5,7 +5,8 @@
 /// Copies the (d,) vector `row` into row i of the (n, d) tensor `x`.
 public func setRow(_ x: inout Tensor, _ i: Int, to row: Tensor) {
     let d = x.shape[1]
-    precondition(x.rank == 2 && i >= 0 && i < x.shape[0] && row.count == d, "setRow: row \(i) of \(x.shape) from \(row.shape)")
+    precondition(
+        x.rank == 2 && i >= 0 && i < x.shape[0] && row.count == d, "setRow: row \(i) of \(x.shape) from \(row.shape)")
     x.withUnsafeMutableBufferPointer { m in
         row.withUnsafeBufferPointer { (m.baseAddress! + i * d).update(from: $0.baseAddress!, count: d) }
     }

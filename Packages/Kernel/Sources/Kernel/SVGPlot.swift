@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A 2-D plot written as standalone SVG: line, scatter or bar series over linear or log axes, with
@@ -47,7 +47,9 @@ public struct SVGPlot {
     }
 
     /// A qualitative palette (Okabe–Ito, colour-blind safe).
-    public static let palette = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+    public static let palette = [
+        "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
+    ]
 
     /// Ticks at 1, 2 or 5 × 10^k covering [lo, hi] with about `target` intervals.
     public static func niceTicks(_ lo: Double, _ hi: Double, target: Int = 5) -> [Double] {
@@ -115,7 +117,8 @@ public struct SVGPlot {
     public func render() -> String {
         let left = 70.0, right = 20.0, top = title.isEmpty ? 20.0 : 40.0, bottom = 55.0
         let longest = series.map { $0.label.isEmpty ? 8 : $0.label.count }.max() ?? 0
-        let legendW = series.count > 1 || series.contains { !$0.label.isEmpty } ? max(110, 34 + 7.2 * Double(longest)) : 0
+        let legendW =
+            series.count > 1 || series.contains { !$0.label.isEmpty } ? max(110, 34 + 7.2 * Double(longest)) : 0
         let pw = width - left - right - legendW, ph = height - top - bottom
         let tx: (Double) -> Double = { logX ? log10($0) : $0 }
         let ty: (Double) -> Double = { logY ? log10($0) : $0 }
@@ -127,35 +130,53 @@ public struct SVGPlot {
                 if b.isFinite {
                     let e = s.yError?[i] ?? 0
                     ys.append(b)
-                    if e > 0 { ys.append(ty(y + e)); let l = ty(y - e); if l.isFinite { ys.append(l) } }
+                    if e > 0 {
+                        ys.append(ty(y + e))
+                        let l = ty(y - e)
+                        if l.isFinite { ys.append(l) }
+                    }
                 }
             }
             if s.kind == .bar, !logY { ys.append(0) }
         }
         var x0 = xs.min() ?? 0, x1 = xs.max() ?? 1
         var y0 = ys.min() ?? 0, y1 = ys.max() ?? 1
-        if series.contains(where: { $0.kind == .bar }) { x0 -= 0.5; x1 += 0.5 }
-        if x1 <= x0 { x0 -= 1; x1 += 1 }
-        if y1 <= y0 { y0 -= 1; y1 += 1 }
+        if series.contains(where: { $0.kind == .bar }) {
+            x0 -= 0.5
+            x1 += 0.5
+        }
+        if x1 <= x0 {
+            x0 -= 1
+            x1 += 1
+        }
+        if y1 <= y0 {
+            y0 -= 1
+            y1 += 1
+        }
         let pad = (y1 - y0) * 0.05
         y1 += pad
         if !(series.contains { $0.kind == .bar } && y0 == 0) { y0 -= pad }
         let sx: (Double) -> Double = { left + ($0 - x0) / (x1 - x0) * pw }
         let sy: (Double) -> Double = { top + ph - ($0 - y0) / (y1 - y0) * ph }
         var o = """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">
-        <rect width="100%" height="100%" fill="white"/>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">
+            <rect width="100%" height="100%" fill="white"/>
 
-        """
+            """
         if !title.isEmpty {
-            o += "<text x=\"\(left + pw / 2)\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">\(SVGPlot.escape(title))</text>\n"
+            o +=
+                "<text x=\"\(left + pw / 2)\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">\(SVGPlot.escape(title))</text>\n"
         }
         // grid, ticks and tick labels
-        let yt = logY ? SVGPlot.niceTicks(floor(y0), ceil(y1)).filter { $0 == $0.rounded() && $0 >= y0 && $0 <= y1 } : SVGPlot.niceTicks(y0, y1)
+        let yt =
+            logY
+            ? SVGPlot.niceTicks(floor(y0), ceil(y1)).filter { $0 == $0.rounded() && $0 >= y0 && $0 <= y1 }
+            : SVGPlot.niceTicks(y0, y1)
         for t in yt {
             let y = sy(t)
             o += "<line x1=\"\(left)\" y1=\"\(y)\" x2=\"\(left + pw)\" y2=\"\(y)\" stroke=\"#e0e0e0\"/>\n"
-            o += "<text x=\"\(left - 6)\" y=\"\(y + 4)\" text-anchor=\"end\">\(SVGPlot.escape(logY ? "1e\(Int(t))" : SVGPlot.label(t)))</text>\n"
+            o +=
+                "<text x=\"\(left - 6)\" y=\"\(y + 4)\" text-anchor=\"end\">\(SVGPlot.escape(logY ? "1e\(Int(t))" : SVGPlot.label(t)))</text>\n"
         }
         if let cats = categories {
             for (i, c) in cats.enumerated() {
@@ -163,19 +184,25 @@ public struct SVGPlot {
                 o += "<text x=\"\(x)\" y=\"\(top + ph + 18)\" text-anchor=\"middle\">\(SVGPlot.escape(c))</text>\n"
             }
         } else {
-            let xt = logX ? SVGPlot.niceTicks(floor(x0), ceil(x1)).filter { $0 == $0.rounded() && $0 >= x0 && $0 <= x1 } : SVGPlot.niceTicks(x0, x1)
+            let xt =
+                logX
+                ? SVGPlot.niceTicks(floor(x0), ceil(x1)).filter { $0 == $0.rounded() && $0 >= x0 && $0 <= x1 }
+                : SVGPlot.niceTicks(x0, x1)
             for t in xt {
                 let x = sx(t)
                 o += "<line x1=\"\(x)\" y1=\"\(top + ph)\" x2=\"\(x)\" y2=\"\(top + ph + 5)\" stroke=\"black\"/>\n"
-                o += "<text x=\"\(x)\" y=\"\(top + ph + 18)\" text-anchor=\"middle\">\(SVGPlot.escape(logX ? "1e\(Int(t))" : SVGPlot.label(t)))</text>\n"
+                o +=
+                    "<text x=\"\(x)\" y=\"\(top + ph + 18)\" text-anchor=\"middle\">\(SVGPlot.escape(logX ? "1e\(Int(t))" : SVGPlot.label(t)))</text>\n"
             }
         }
         o += "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(pw)\" height=\"\(ph)\" fill=\"none\" stroke=\"black\"/>\n"
         if !xLabel.isEmpty {
-            o += "<text x=\"\(left + pw / 2)\" y=\"\(height - 12)\" text-anchor=\"middle\">\(SVGPlot.escape(xLabel))</text>\n"
+            o +=
+                "<text x=\"\(left + pw / 2)\" y=\"\(height - 12)\" text-anchor=\"middle\">\(SVGPlot.escape(xLabel))</text>\n"
         }
         if !yLabel.isEmpty {
-            o += "<text transform=\"translate(16 \(top + ph / 2)) rotate(-90)\" text-anchor=\"middle\">\(SVGPlot.escape(yLabel))</text>\n"
+            o +=
+                "<text transform=\"translate(16 \(top + ph / 2)) rotate(-90)\" text-anchor=\"middle\">\(SVGPlot.escape(yLabel))</text>\n"
         }
         // series
         let bars = series.filter { $0.kind == .bar }.count
@@ -191,7 +218,9 @@ public struct SVGPlot {
                     if a.isFinite && b.isFinite {
                         d += "\(pen ? "L" : "M")\(sx(a)),\(sy(b)) "
                         pen = true
-                    } else { pen = false }
+                    } else {
+                        pen = false
+                    }
                 }
                 o += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
             case .scatter:
@@ -204,7 +233,8 @@ public struct SVGPlot {
                     let xl = sx(a - 0.4 + slot * Double(barIndex)), xr = sx(a - 0.4 + slot * Double(barIndex + 1))
                     let base = logY ? y0 : 0
                     let yTop = sy(max(b, base)), yBot = sy(min(b, base))
-                    o += "<rect x=\"\(xl)\" y=\"\(yTop)\" width=\"\(max(xr - xl - 1, 1))\" height=\"\(max(yBot - yTop, 0))\" fill=\"\(color)\"/>\n"
+                    o +=
+                        "<rect x=\"\(xl)\" y=\"\(yTop)\" width=\"\(max(xr - xl - 1, 1))\" height=\"\(max(yBot - yTop, 0))\" fill=\"\(color)\"/>\n"
                 }
                 barIndex += 1
             }
@@ -213,7 +243,8 @@ public struct SVGPlot {
                     let hi = ty(y + e), lo = ty(y - e)
                     guard hi.isFinite else { continue }
                     let x = sx(a)
-                    o += "<line x1=\"\(x)\" y1=\"\(sy(hi))\" x2=\"\(x)\" y2=\"\(sy(lo.isFinite ? lo : y0))\" stroke=\"\(color)\" stroke-width=\"1.5\"/>\n"
+                    o +=
+                        "<line x1=\"\(x)\" y1=\"\(sy(hi))\" x2=\"\(x)\" y2=\"\(sy(lo.isFinite ? lo : y0))\" stroke=\"\(color)\" stroke-width=\"1.5\"/>\n"
                 }
             }
         }
@@ -224,7 +255,8 @@ public struct SVGPlot {
                 let y = top + 12 + Double(row) * 18
                 let color = SVGPlot.palette[(s.colorIndex ?? k) % SVGPlot.palette.count]
                 o += "<rect x=\"\(lx)\" y=\"\(y - 9)\" width=\"14\" height=\"10\" fill=\"\(color)\"/>\n"
-                o += "<text x=\"\(lx + 20)\" y=\"\(y)\">\(SVGPlot.escape(s.label.isEmpty ? "series \(k)" : s.label))</text>\n"
+                o +=
+                    "<text x=\"\(lx + 20)\" y=\"\(y)\">\(SVGPlot.escape(s.label.isEmpty ? "series \(k)" : s.label))</text>\n"
             }
         }
         o += "</svg>\n"

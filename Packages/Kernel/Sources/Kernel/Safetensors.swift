@@ -25,13 +25,18 @@ public struct Safetensors: Sendable {
 
     /// Decodes a whole file's bytes; `name` is the input's name for messages.
     public static func decode(_ bytes: [UInt8], name: String = "safetensors") throws(FjordError) -> Safetensors {
-        guard bytes.count >= 8 else { throw .data("\(name): byte 0: too short for a safetensors file (\(bytes.count) bytes)") }
+        guard bytes.count >= 8 else {
+            throw .data("\(name): byte 0: too short for a safetensors file (\(bytes.count) bytes)")
+        }
         var n: UInt64 = 0
         for k in 0..<8 { n |= UInt64(bytes[k]) << (8 * UInt64(k)) }
-        guard n <= UInt64(maxHeaderLength) else { throw .data("\(name): byte 0: header length \(n) is over the 100 MB limit") }
+        guard n <= UInt64(maxHeaderLength) else {
+            throw .data("\(name): byte 0: header length \(n) is over the 100 MB limit")
+        }
         let headerLength = Int(n)
         guard 8 + headerLength <= bytes.count else {
-            throw .data("\(name): byte 0: header length \(headerLength) runs past the end of the file (\(bytes.count) bytes)")
+            throw .data(
+                "\(name): byte 0: header length \(headerLength) runs past the end of the file (\(bytes.count) bytes)")
         }
         let header = try JSON.parse(Array(bytes[8..<8 + headerLength]), what: "\(name) header")
         guard let entries = header.objectValue else { throw .data("\(name): byte 8: header is not a JSON object") }
@@ -56,23 +61,31 @@ public struct Safetensors: Sendable {
             guard let shapeJ = v["shape"]?.arrayValue else { throw .data("\(name): tensor '\(key)' has no shape") }
             var shape: [Int] = []
             for d in shapeJ {
-                guard let x = d.intValue else { throw .data("\(name): tensor '\(key)': shape entries must be non-negative integers") }
+                guard let x = d.intValue else {
+                    throw .data("\(name): tensor '\(key)': shape entries must be non-negative integers")
+                }
                 shape.append(x)
             }
-            guard let offs = v["data_offsets"]?.arrayValue, offs.count == 2, let b = offs[0].intValue, let e = offs[1].intValue else {
+            guard let offs = v["data_offsets"]?.arrayValue, offs.count == 2, let b = offs[0].intValue,
+                let e = offs[1].intValue
+            else {
                 throw .data("\(name): tensor '\(key)': data_offsets must be two non-negative integers")
             }
             let h = NpyHeader(dtype: dtype, shape: shape)
             guard let nbytes = h.byteCount else { throw .data("\(name): tensor '\(key)': shape \(shape) overflows") }
             guard b <= e, e <= bufferLength else {
-                throw .data("\(name): tensor '\(key)': data_offsets [\(b), \(e)] out of the \(bufferLength)-byte buffer")
+                throw .data(
+                    "\(name): tensor '\(key)': data_offsets [\(b), \(e)] out of the \(bufferLength)-byte buffer")
             }
             guard e - b == nbytes else {
-                throw .data("\(name): tensor '\(key)': data_offsets span \(e - b) bytes but \(dt) \(shape) needs \(nbytes)")
+                throw .data(
+                    "\(name): tensor '\(key)': data_offsets span \(e - b) bytes but \(dt) \(shape) needs \(nbytes)")
             }
             let storage = AlignedStorage(uninitializedByteCount: nbytes)
             bytes.withUnsafeBytes { src in
-                if nbytes > 0 { storage.pointer.copyMemory(from: src.baseAddress! + bufferStart + b, byteCount: nbytes) }
+                if nbytes > 0 {
+                    storage.pointer.copyMemory(from: src.baseAddress! + bufferStart + b, byteCount: nbytes)
+                }
             }
             out.tensors.append((key, NpyArray(header: h, storage: storage)))
             ranges.append((b, e, key))

@@ -54,7 +54,9 @@ extension NpyArray {
         }
         // source strides in elements (C order)
         var strides = [Int](repeating: 1, count: shape.count)
-        if shape.count > 1 { for j in stride(from: shape.count - 2, through: 0, by: -1) { strides[j] = strides[j + 1] * shape[j + 1] } }
+        if shape.count > 1 {
+            for j in stride(from: shape.count - 2, through: 0, by: -1) { strides[j] = strides[j + 1] * shape[j + 1] }
+        }
         var base = 0
         var outShape: [Int] = [], outStrides: [Int] = []
         for j in 0..<shape.count {
@@ -67,8 +69,10 @@ extension NpyArray {
             outShape.append(count)
             outStrides.append(step * strides[j])
         }
-        let out = gatherStrided(a.storage.pointer, elementSize: a.dtype.size, shape: outShape, strides: outStrides, base: base)
-        return NpyArray(header: NpyHeader(dtype: a.dtype, shape: outShape, littleEndian: a.header.littleEndian), storage: out)
+        let out = gatherStrided(
+            a.storage.pointer, elementSize: a.dtype.size, shape: outShape, strides: outStrides, base: base)
+        return NpyArray(
+            header: NpyHeader(dtype: a.dtype, shape: outShape, littleEndian: a.header.littleEndian), storage: out)
     }
 
     /// Arrays of one dtype and shape stacked along a new leading axis; or, with `concatenate`, joined
@@ -78,14 +82,21 @@ extension NpyArray {
         let c = arrays.map { $0.cOrdered() }
         for (k, a) in c.enumerated() {
             guard a.dtype == first.dtype, a.header.littleEndian == c[0].header.littleEndian else {
-                throw .data("array \(k) has dtype \(a.dtype.descr(littleEndian: a.header.littleEndian)), array 0 has \(first.dtype.descr(littleEndian: c[0].header.littleEndian)); convert first")
+                throw .data(
+                    "array \(k) has dtype \(a.dtype.descr(littleEndian: a.header.littleEndian)), array 0 has \(first.dtype.descr(littleEndian: c[0].header.littleEndian)); convert first"
+                )
             }
             if concatenate {
-                guard a.shape.count >= 1, first.shape.count >= 1, Array(a.shape.dropFirst()) == Array(first.shape.dropFirst()) else {
-                    throw .data("array \(k) has shape \(a.shape), which does not join array 0's \(first.shape) along axis 0")
+                guard a.shape.count >= 1, first.shape.count >= 1,
+                    Array(a.shape.dropFirst()) == Array(first.shape.dropFirst())
+                else {
+                    throw .data(
+                        "array \(k) has shape \(a.shape), which does not join array 0's \(first.shape) along axis 0")
                 }
             } else {
-                guard a.shape == first.shape else { throw .data("array \(k) has shape \(a.shape), array 0 has \(first.shape)") }
+                guard a.shape == first.shape else {
+                    throw .data("array \(k) has shape \(a.shape), array 0 has \(first.shape)")
+                }
             }
         }
         let shape = concatenate ? [c.reduce(0) { $0 + $1.shape[0] }] + first.shape.dropFirst() : [c.count] + first.shape
@@ -96,6 +107,7 @@ extension NpyArray {
             (out.pointer + off).copyMemory(from: a.storage.pointer, byteCount: a.storage.byteCount)
             off += a.storage.byteCount
         }
-        return NpyArray(header: NpyHeader(dtype: first.dtype, shape: shape, littleEndian: c[0].header.littleEndian), storage: out)
+        return NpyArray(
+            header: NpyHeader(dtype: first.dtype, shape: shape, littleEndian: c[0].header.littleEndian), storage: out)
     }
 }

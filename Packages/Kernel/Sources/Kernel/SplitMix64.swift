@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Darwin
+    import Darwin
 #endif
 
 /// SplitMix64 (Steele, Lea & Flood, 2014): the per-puzzle random stream.

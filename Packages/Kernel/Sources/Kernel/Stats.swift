@@ -26,8 +26,10 @@ public struct Stats: Sendable, Equatable {
     public init(_ t: Tensor) { self = t.withUnsafeBufferPointer { Stats($0) } }
 
     public var json: JSON {
-        .object(["count": .number(Double(count)), "min": .number(min), "max": .number(max), "mean": .number(mean),
-                 "std": .number(std), "nan": .number(Double(nanCount)), "inf": .number(Double(infCount))])
+        .object([
+            "count": .number(Double(count)), "min": .number(min), "max": .number(max), "mean": .number(mean),
+            "std": .number(std), "nan": .number(Double(nanCount)), "inf": .number(Double(infCount)),
+        ])
     }
 }
 
@@ -41,4 +43,6 @@ public func maxDifference(_ a: [Double], _ b: [Double]) -> (abs: Double, rel: Do
 }
 
 /// Number of NaN and infinite values (one pass, vectorized).
-public func nonFiniteCount(_ x: Tensor) -> Int { x.withUnsafeBufferPointer { fj_count_nonfinite($0.baseAddress, $0.count) } }
+public func nonFiniteCount(_ x: Tensor) -> Int {
+    x.withUnsafeBufferPointer { fj_count_nonfinite($0.baseAddress, $0.count) }
+}

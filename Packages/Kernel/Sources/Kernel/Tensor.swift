@@ -24,7 +24,9 @@ public struct Tensor: @unchecked Sendable, Equatable {
     }
 
     private static func checkedCount(_ shape: [Int]) -> Int {
-        guard let n = elementCount(shape), n <= Int.max / 4 else { preconditionFailure("invalid tensor shape \(shape)") }
+        guard let n = elementCount(shape), n <= Int.max / 4 else {
+            preconditionFailure("invalid tensor shape \(shape)")
+        }
         return n
     }
 
@@ -84,7 +86,9 @@ public struct Tensor: @unchecked Sendable, Equatable {
 
     /// Mutable access; copies the storage first if another tensor shares it.
     @inlinable
-    public mutating func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
+    public mutating func withUnsafeMutableBufferPointer<R>(
+        _ body: (UnsafeMutableBufferPointer<Float>) throws -> R
+    ) rethrows -> R {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
         let p = storage.pointer.assumingMemoryBound(to: Float.self)
         return try body(UnsafeMutableBufferPointer(start: p, count: storage.byteCount / 4))

@@ -7,10 +7,10 @@ struct FromCSV: ParsableCommand {
         commandName: "from-csv",
         abstract: "Read numeric CSV text into one 2-D array.",
         discussion: """
-        Every row must have the same number of numeric fields; blank lines are skipped; an error names the
-        line and column. --columns keeps some columns (indices and ranges as in tensor select).
-        Example: zcat digits.csv.gz | tensor from-csv --columns 64 --dtype i8 > labels.npy
-        """)
+            Every row must have the same number of numeric fields; blank lines are skipped; an error names the
+            line and column. --columns keeps some columns (indices and ranges as in tensor select).
+            Example: zcat digits.csv.gz | tensor from-csv --columns 64 --dtype i8 > labels.npy
+            """)
 
     @Argument(help: ArgumentHelp("CSV text (default: stdin).", valueName: "FILE")) var input = "-"
     @Option(help: "Field delimiter (one character; 'tab' for a tab).") var delimiter = ","
@@ -22,11 +22,17 @@ struct FromCSV: ParsableCommand {
     func run() throws {
         try runTool("tensor from-csv") {
             let delim: UInt8
-            if delimiter == "tab" { delim = 0x09 } else {
-                guard delimiter.utf8.count == 1 else { throw FjordError.usage("--delimiter must be one ASCII character") }
+            if delimiter == "tab" {
+                delim = 0x09
+            } else {
+                guard delimiter.utf8.count == 1 else {
+                    throw FjordError.usage("--delimiter must be one ASCII character")
+                }
                 delim = delimiter.utf8.first!
             }
-            guard let (dt, _) = DType.parse(descr: dtype) else { throw FjordError.usage("--dtype '\(dtype)' is not a dtype") }
+            guard let (dt, _) = DType.parse(descr: dtype) else {
+                throw FjordError.usage("--dtype '\(dtype)' is not a dtype")
+            }
             let src = try ByteSource.open(path: input)
             let bytes = try src.readAll()
             if bytes.isEmpty { throw FjordError.noInput("\(src.name): empty input (expected CSV text)") }
@@ -49,10 +55,10 @@ struct ToCSV: ParsableCommand {
         commandName: "to-csv",
         abstract: "Write each array of a stream as CSV text (1-D: one column; N-D: first axis as rows).",
         discussion: """
-        Floats print in the shortest form that reads back to the same value; integer dtypes print as integers.
-        Arrays of a stream are separated by a blank line.
-        Example: tensor rand --shape 3,4 | tensor to-csv
-        """)
+            Floats print in the shortest form that reads back to the same value; integer dtypes print as integers.
+            Arrays of a stream are separated by a blank line.
+            Example: tensor rand --shape 3,4 | tensor to-csv
+            """)
 
     @OptionGroup var input: InputOptions
     @Option(help: "Field delimiter.") var delimiter = ","
@@ -72,10 +78,15 @@ struct ToCSV: ParsableCommand {
                         for c in 0..<cols {
                             if c > 0 { text += delimiter }
                             let x = v[r * cols + c]
-                            text += a.dtype == .f4 || a.dtype == .f2 ? floatText(x, integer) : CSV.format(x, integer: integer)
+                            text +=
+                                a.dtype == .f4 || a.dtype == .f2
+                                ? floatText(x, integer) : CSV.format(x, integer: integer)
                         }
                         text += "\n"
-                        if text.utf8.count > 1 << 16 { try sink.write(text); text = "" }
+                        if text.utf8.count > 1 << 16 {
+                            try sink.write(text)
+                            text = ""
+                        }
                     }
                     try sink.write(text)
                 }

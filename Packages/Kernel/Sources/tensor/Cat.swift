@@ -6,10 +6,10 @@ struct Cat: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Concatenate tensor streams, passing every array through unchanged.",
         discussion: """
-        Arrays keep their dtype, byte order, memory order and values; headers are rewritten in Fjord's form
-        (v1.0, data on a 64-byte boundary). Also a validator: malformed input fails with exit 65.
-        Example: tensor cat a.npy b.npy - < c.npy > abc.npy
-        """)
+            Arrays keep their dtype, byte order, memory order and values; headers are rewritten in Fjord's form
+            (v1.0, data on a 64-byte boundary). Also a validator: malformed input fails with exit 65.
+            Example: tensor cat a.npy b.npy - < c.npy > abc.npy
+            """)
 
     @Argument(help: ArgumentHelp("Input streams (default: stdin; - is stdin).", valueName: "FILE"))
     var inputs: [String] = ["-"]

@@ -6,11 +6,11 @@ struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare two tensor streams array by array; exit 1 if they differ beyond tolerance.",
         discussion: """
-        Per array: the largest |a-b| and the largest |a-b|/max(|a|,|b|), in double. Arrays are equal within
-        tolerance when max_abs ≤ --tol or max_rel ≤ --rtol. Shapes and counts must match.
-        NaN equals NaN; NaN against a number is an infinite difference.
-        Example: tensor diff expected.npy <(tensor rand --shape 4 --seed 1) --tol 1e-6
-        """)
+            Per array: the largest |a-b| and the largest |a-b|/max(|a|,|b|), in double. Arrays are equal within
+            tolerance when max_abs ≤ --tol or max_rel ≤ --rtol. Shapes and counts must match.
+            NaN equals NaN; NaN against a number is an infinite difference.
+            Example: tensor diff expected.npy <(tensor rand --shape 4 --seed 1) --tol 1e-6
+            """)
 
     @Argument(help: ArgumentHelp("First stream.", valueName: "A")) var a: String
     @Argument(help: ArgumentHelp("Second stream (- for stdin).", valueName: "B")) var b: String = "-"
@@ -29,7 +29,10 @@ struct Diff: ParsableCommand {
                 if x == nil && y == nil { break }
                 guard let x, let y else {
                     differs = true
-                    if !quiet { try out.write("\(k): only in \(x == nil ? b : a) (the streams hold different numbers of arrays)\n") }
+                    if !quiet {
+                        try out.write(
+                            "\(k): only in \(x == nil ? b : a) (the streams hold different numbers of arrays)\n")
+                    }
                     break
                 }
                 if x.shape != y.shape {

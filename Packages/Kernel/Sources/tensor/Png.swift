@@ -6,11 +6,11 @@ struct Png: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render 2-D arrays (or batches of them) as a PNG heatmap grid.",
         discussion: """
-        Each 2-D array is one tile; an array of shape (b, h, w) gives b tiles; 1-D arrays are one-row tiles.
-        All tiles share one colour scale: the data's finite range, ±max|x| for the diverging coolwarm map,
-        or --vmin/--vmax. NaN shows magenta.
-        Example: tensor rand --shape 6,32,32 | tensor png --cmap coolwarm --scale 4 -o fields.png
-        """)
+            Each 2-D array is one tile; an array of shape (b, h, w) gives b tiles; 1-D arrays are one-row tiles.
+            All tiles share one colour scale: the data's finite range, ±max|x| for the diverging coolwarm map,
+            or --vmin/--vmax. NaN shows magenta.
+            Example: tensor rand --shape 6,32,32 | tensor png --cmap coolwarm --scale 4 -o fields.png
+            """)
 
     @OptionGroup var input: InputOptions
     @Option(help: "Colour map: viridis, coolwarm or gray.") var cmap = "viridis"
@@ -21,7 +21,9 @@ struct Png: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if Colormap(rawValue: cmap) == nil { throw ValidationError("--cmap must be one of \(Colormap.allCases.map(\.rawValue).joined(separator: ", "))") }
+        if Colormap(rawValue: cmap) == nil {
+            throw ValidationError("--cmap must be one of \(Colormap.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         if scale < 1 || scale > 64 { throw ValidationError("--scale must be between 1 and 64") }
         if (vmin == nil) != (vmax == nil) { throw ValidationError("give both --vmin and --vmax, or neither") }
         if let lo = vmin, let hi = vmax, !(hi > lo) { throw ValidationError("--vmax must be greater than --vmin") }
@@ -42,14 +44,17 @@ struct Png: ParsableCommand {
                         let tile = t.withUnsafeBufferPointer { Array($0[(k * h * w)..<((k + 1) * h * w)]) }
                         tiles.append(Tensor(shape: [h, w], values: tile))
                     }
-                default: throw FjordError.data("\(input.name): array \(i) has shape \(a.shape); png takes 1-D, 2-D or (b, h, w) arrays")
+                default:
+                    throw FjordError.data(
+                        "\(input.name): array \(i) has shape \(a.shape); png takes 1-D, 2-D or (b, h, w) arrays")
                 }
             }
             guard let s0 = tiles.first?.shape, tiles.allSatisfy({ $0.shape == s0 }) else {
                 throw FjordError.data("\(input.name): tiles differ in shape; png draws tiles of one shape")
             }
             guard s0[0] * scale <= 16384, s0[1] * scale <= 16384, tiles.count <= 4096 else {
-                throw FjordError.data("\(input.name): image too large (\(tiles.count) tiles of \(s0) at scale \(scale))")
+                throw FjordError.data(
+                    "\(input.name): image too large (\(tiles.count) tiles of \(s0) at scale \(scale))")
             }
             var h = Heatmap(colormap: Colormap(rawValue: cmap)!, scale: scale)
             if let lo = vmin, let hi = vmax { h.range = lo...hi }

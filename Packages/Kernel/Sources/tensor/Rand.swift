@@ -6,13 +6,13 @@ struct Rand: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write seeded random float32 arrays.",
         discussion: """
-        Philox4x32-10 counter-based draws: array k of the stream uses substream k of --seed, so the same
-        seed gives the same bytes whatever --threads and whatever --count.
-          normal:  loc + scale·N(0,1)         (Box–Muller)
-          laplace: loc + scale·Laplace(0,1)   (inverse CDF; heavy-tailed gradients)
-          uniform: low + (high-low)·U[0,1)
-        Example: tensor rand --shape 16,1000000 --seed 7 | quant encode --scheme nuq --bits 4
-        """)
+            Philox4x32-10 counter-based draws: array k of the stream uses substream k of --seed, so the same
+            seed gives the same bytes whatever --threads and whatever --count.
+              normal:  loc + scale·N(0,1)         (Box–Muller)
+              laplace: loc + scale·Laplace(0,1)   (inverse CDF; heavy-tailed gradients)
+              uniform: low + (high-low)·U[0,1)
+            Example: tensor rand --shape 16,1000000 --seed 7 | quant encode --scheme nuq --bits 4
+            """)
 
     @Option(help: "Shape of each array, e.g. 16,1000 (empty for a scalar).") var shape: String
     @Option(help: "Number of arrays.") var count = 1
@@ -27,7 +27,9 @@ struct Rand: ParsableCommand {
 
     func validate() throws {
         if count < 0 { throw ValidationError("--count must be ≥ 0") }
-        if RNG.Distribution(rawValue: dist) == nil { throw ValidationError("--dist must be normal, uniform or laplace, not '\(dist)'") }
+        if RNG.Distribution(rawValue: dist) == nil {
+            throw ValidationError("--dist must be normal, uniform or laplace, not '\(dist)'")
+        }
         if !(scale >= 0) || !scale.isFinite { throw ValidationError("--scale must be finite and ≥ 0") }
         if !(high >= low) { throw ValidationError("--high must be ≥ --low") }
     }

@@ -6,9 +6,9 @@ struct Reshape: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Give every array of a stream a new shape with the same number of elements.",
         discussion: """
-        One dimension may be -1 and is then inferred, as in numpy. Elements keep their C (row-major) order.
-        Example: zcat digits.csv.gz | tensor from-csv --columns :64 | tensor reshape --shape -1,8,8 | tensor png -o digits.png
-        """)
+            One dimension may be -1 and is then inferred, as in numpy. Elements keep their C (row-major) order.
+            Example: zcat digits.csv.gz | tensor from-csv --columns :64 | tensor reshape --shape -1,8,8 | tensor png -o digits.png
+            """)
 
     @OptionGroup var input: InputOptions
     @Option(help: "New shape, e.g. 4,-1.") var shape: String
@@ -29,12 +29,15 @@ struct Reshape: ParsableCommand {
                     if let k = d.firstIndex(of: -1) {
                         let known = d.filter { $0 != -1 }.reduce(1, *)
                         guard known > 0, a.count % known == 0 else {
-                            throw FjordError.data("\(input.name): array \(i) of shape \(a.shape) cannot take shape (\(shape))")
+                            throw FjordError.data(
+                                "\(input.name): array \(i) of shape \(a.shape) cannot take shape (\(shape))")
                         }
                         d[k] = a.count / known
                     }
                     guard Tensor.elementCount(d) == a.count else {
-                        throw FjordError.data("\(input.name): array \(i) has \(a.count) elements; shape (\(shape)) holds \(Tensor.elementCount(d) ?? -1)")
+                        throw FjordError.data(
+                            "\(input.name): array \(i) has \(a.count) elements; shape (\(shape)) holds \(Tensor.elementCount(d) ?? -1)"
+                        )
                     }
                     var h = a.header
                     h.shape = d

@@ -6,10 +6,10 @@ struct Pack: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pack the arrays of a stream into one safetensors file.",
         discussion: """
-        Names come from --names (comma-separated, one per array) or default to t0, t1, …. Data is written
-        little-endian in C order; the file loads with the Python safetensors package.
-        Example: tensor rand --shape 10,5 --count 2 | tensor pack --names weight,bias -o model.safetensors
-        """)
+            Names come from --names (comma-separated, one per array) or default to t0, t1, …. Data is written
+            little-endian in C order; the file loads with the Python safetensors package.
+            Example: tensor rand --shape 10,5 --count 2 | tensor pack --names weight,bias -o model.safetensors
+            """)
 
     @OptionGroup var input: InputOptions
     @Option(help: "Tensor names, one per array.") var names: String?
@@ -44,9 +44,9 @@ struct Unpack: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the tensors of a safetensors file as a stream, in file order.",
         discussion: """
-        --list prints name, dtype and shape of each tensor (and the metadata) instead.
-        Example: tensor unpack model.safetensors --name weight | tensor info
-        """)
+            --list prints name, dtype and shape of each tensor (and the metadata) instead.
+            Example: tensor unpack model.safetensors --name weight | tensor info
+            """)
 
     @Argument(help: ArgumentHelp("safetensors file (- for stdin).", valueName: "FILE")) var input: String
     @Option(help: "Tensor names to write, comma-separated (default: all).") var name: String?
@@ -66,7 +66,10 @@ struct Unpack: ParsableCommand {
             if let n = name {
                 let want = n.split(separator: ",").map(String.init)
                 chosen = try want.map { (w) throws(FjordError) in
-                    guard let a = st[w] else { throw FjordError.usage("\(input): no tensor named '\(w)' (have \(st.tensors.map(\.name).joined(separator: ", ")))") }
+                    guard let a = st[w] else {
+                        throw FjordError.usage(
+                            "\(input): no tensor named '\(w)' (have \(st.tensors.map(\.name).joined(separator: ", ")))")
+                    }
                     return (name: w, array: a)
                 }
             }

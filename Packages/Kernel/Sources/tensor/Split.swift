@@ -6,10 +6,10 @@ struct Split: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Split each array along its first axis into several arrays.",
         discussion: """
-        Default: one array per row, the first axis removed ((n, S) → n arrays of shape S).
-        --parts k: k pieces of nearly equal size (as numpy.array_split); --size m: pieces of m rows.
-        Example: tensor rand --shape 4,10 | tensor split | tensor info
-        """)
+            Default: one array per row, the first axis removed ((n, S) → n arrays of shape S).
+            --parts k: k pieces of nearly equal size (as numpy.array_split); --size m: pieces of m rows.
+            Example: tensor rand --shape 4,10 | tensor split | tensor info
+            """)
 
     @OptionGroup var input: InputOptions
     @Option(help: "Number of pieces (keeps the first axis).") var parts: Int?
@@ -39,7 +39,11 @@ struct Split: ParsableCommand {
                     } else if let k = parts {
                         let q = n / k, r = n % k
                         var lo = 0
-                        for j in 0..<k { let len = q + (j < r ? 1 : 0); bounds.append((lo, lo + len)); lo += len }
+                        for j in 0..<k {
+                            let len = q + (j < r ? 1 : 0)
+                            bounds.append((lo, lo + len))
+                            lo += len
+                        }
                     }
                     for (lo, hi) in bounds { try w.write(try a.sliced([.range(start: lo, stop: hi, step: 1)])) }
                 }

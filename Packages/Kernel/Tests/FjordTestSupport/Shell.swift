@@ -7,7 +7,8 @@ import Foundation
 public enum Shell {
     /// The build products folder (.build/<triple>/debug).
     public static let binDir: String = {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var url = URL(fileURLWithPath: exe).deletingLastPathComponent()
         // On Linux the test runner is …/debug/<Package>PackageTests.xctest; on macOS a bundle inside debug/.
         while !FileManager.default.fileExists(atPath: url.appendingPathComponent("tensor").path), url.path != "/" {
@@ -22,7 +23,10 @@ public enum Shell {
         while url.path != "/" {
             url = url.deletingLastPathComponent()
             if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path),
-               FileManager.default.fileExists(atPath: url.appendingPathComponent("Tools").path) { return url.path }
+                FileManager.default.fileExists(atPath: url.appendingPathComponent("Tools").path)
+            {
+                return url.path
+            }
         }
         return FileManager.default.currentDirectoryPath
     }()
@@ -37,8 +41,10 @@ public enum Shell {
     /// Runs `script` with bash (`set -o pipefail` off unless the script sets it), in `directory`
     /// (a fresh temporary folder by default), feeding `input` on stdin.
     @discardableResult
-    public static func run(_ script: String, input: Data? = nil, in directory: String? = nil,
-                           environment: [String: String] = [:]) throws -> Result {
+    public static func run(
+        _ script: String, input: Data? = nil, in directory: String? = nil,
+        environment: [String: String] = [:]
+    ) throws -> Result {
         let dir = directory ?? temporaryDirectory()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
@@ -74,8 +80,9 @@ public enum Shell {
         try outH.close()
         try errH.close()
         let status = p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus
-        return Result(status: status, stdout: try Data(contentsOf: outURL),
-                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        return Result(
+            status: status, stdout: try Data(contentsOf: outURL),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 
     /// A new empty temporary folder.

@@ -7,10 +7,11 @@ import Testing
     /// `-o` onto a device or a named pipe writes into it instead of renaming a regular file over it (which, run as
     /// root, once replaced this machine's /dev/null with a plain file).
     @Test func outputToADeviceOrPipeWritesThrough() throws {
-        let r = try Shell.run("""
-        tensor rand --shape 3 --seed 1 -o /dev/null && test -c /dev/null && echo device kept
-        mkfifo pipe && (tensor info < pipe > info.txt &) && tensor rand --shape 4 --seed 1 -o pipe && sleep 0.5 && cat info.txt
-        """)
+        let r = try Shell.run(
+            """
+            tensor rand --shape 3 --seed 1 -o /dev/null && test -c /dev/null && echo device kept
+            mkfifo pipe && (tensor info < pipe > info.txt &) && tensor rand --shape 4 --seed 1 -o pipe && sleep 0.5 && cat info.txt
+            """)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.text.contains("device kept") && r.text.contains("(4,)"), "\(r.text)")
     }
@@ -34,17 +35,27 @@ import Testing
             ("tensor info < /dev/null", 66, "empty input"),
             ("tensor info /no/such/file.npy", 66, "cannot open"),
             ("tensor info /", 66, "directory"),
-            ("python3 -c \"import sys; h=b\\\"{'descr': '|O', 'fortran_order': False, 'shape': (1,), }\\\"; sys.stdout.buffer.write(b'\\\\x93NUMPY\\\\x01\\\\x00'+bytes([len(h),0])+h)\" | tensor info", 65, "object dtype"),
-            ("python3 -c \"import sys; h=b\\\"{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4294967296), }\\\"; sys.stdout.buffer.write(b'\\\\x93NUMPY\\\\x01\\\\x00'+bytes([len(h),0])+h)\" | tensor info", 65, "more elements"),
+            (
+                "python3 -c \"import sys; h=b\\\"{'descr': '|O', 'fortran_order': False, 'shape': (1,), }\\\"; sys.stdout.buffer.write(b'\\\\x93NUMPY\\\\x01\\\\x00'+bytes([len(h),0])+h)\" | tensor info",
+                65, "object dtype"
+            ),
+            (
+                "python3 -c \"import sys; h=b\\\"{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4294967296), }\\\"; sys.stdout.buffer.write(b'\\\\x93NUMPY\\\\x01\\\\x00'+bytes([len(h),0])+h)\" | tensor info",
+                65, "more elements"
+            ),
             ("tensor rand --shape 3 | tensor select --index 5 > /dev/null", 64, "out of range"),
-            ("tensor rand --shape 2,2 --count 2 | tensor stack --concat | tensor stack > /dev/null; printf '1,2\\n3\\n' | tensor from-csv > /dev/null", 65, "line 2 has 1 fields"),
+            (
+                "tensor rand --shape 2,2 --count 2 | tensor stack --concat | tensor stack > /dev/null; printf '1,2\\n3\\n' | tensor from-csv > /dev/null",
+                65, "line 2 has 1 fields"
+            ),
             ("printf '1,x\\n' | tensor from-csv > /dev/null", 65, "line 1, column 2"),
         ]
         try Shell.expectFailures(cases, prefix: "tensor ")
     }
 
     @Test func brokenPipeIsQuietAndClosedStdoutIsAnIOError() throws {
-        let piped = try Shell.run("set -o pipefail; tensor rand --shape 10000000 | head -c 10 > /dev/null; echo ${PIPESTATUS[0]}")
+        let piped = try Shell.run(
+            "set -o pipefail; tensor rand --shape 10000000 | head -c 10 > /dev/null; echo ${PIPESTATUS[0]}")
         #expect(piped.text.trimmingCharacters(in: .whitespacesAndNewlines) == "141")
         #expect(piped.stderr.isEmpty)
         let closed = try Shell.run("tensor rand --shape 10 >&-")
@@ -79,32 +90,37 @@ import Testing
     }
 
     @Test func sliceSplitStackSelectCompose() throws {
-        let r = try Shell.run("""
-        tensor rand --shape 6,4 --seed 1 -o a.npy
-        tensor split --parts 3 a.npy | tensor stack --concat | tensor diff a.npy - && echo same1
-        tensor split a.npy | tensor select --index 2:4 | tensor stack | tensor diff - <(tensor slice --slice 2:4 a.npy) && echo same2
-        tensor slice --slice '::-1,1' a.npy | tensor info --json
-        """)
+        let r = try Shell.run(
+            """
+            tensor rand --shape 6,4 --seed 1 -o a.npy
+            tensor split --parts 3 a.npy | tensor stack --concat | tensor diff a.npy - && echo same1
+            tensor split a.npy | tensor select --index 2:4 | tensor stack | tensor diff - <(tensor slice --slice 2:4 a.npy) && echo same2
+            tensor slice --slice '::-1,1' a.npy | tensor info --json
+            """)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.text.contains("same1") && r.text.contains("same2") && r.text.contains("\"shape\":[6]"))
     }
 
     @Test func diffExitsOneOverTolerance() throws {
-        let r = try Shell.run("""
-        tensor rand --shape 100 --seed 1 -o a.npy; tensor rand --shape 100 --seed 2 -o b.npy
-        tensor diff a.npy a.npy; echo "same=$?"; tensor diff a.npy b.npy --quiet; echo "other=$?"
-        tensor diff a.npy <(tensor rand --shape 100 --count 2 --seed 1) --quiet; echo "count=$?"
-        tensor diff a.npy <(tensor convert --dtype f2 a.npy) --rtol 1e-3 --quiet; echo "half=$?"
-        """)
-        #expect(r.text.contains("same=0") && r.text.contains("other=1") && r.text.contains("count=1") && r.text.contains("half=0"))
+        let r = try Shell.run(
+            """
+            tensor rand --shape 100 --seed 1 -o a.npy; tensor rand --shape 100 --seed 2 -o b.npy
+            tensor diff a.npy a.npy; echo "same=$?"; tensor diff a.npy b.npy --quiet; echo "other=$?"
+            tensor diff a.npy <(tensor rand --shape 100 --count 2 --seed 1) --quiet; echo "count=$?"
+            tensor diff a.npy <(tensor convert --dtype f2 a.npy) --rtol 1e-3 --quiet; echo "half=$?"
+            """)
+        #expect(
+            r.text.contains("same=0") && r.text.contains("other=1") && r.text.contains("count=1")
+                && r.text.contains("half=0"))
     }
 
     @Test func csvRoundTrip() throws {
-        let r = try Shell.run("""
-        printf 'a,b,label\\n1.5,2,0\\n-3,4e2,1\\n\\n5,nan,2\\n' > in.csv
-        tensor from-csv --skip-rows 1 --columns :2 in.csv | tensor to-csv
-        tensor from-csv --skip-rows 1 --columns 2 --dtype i8 in.csv | tensor info --json
-        """)
+        let r = try Shell.run(
+            """
+            printf 'a,b,label\\n1.5,2,0\\n-3,4e2,1\\n\\n5,nan,2\\n' > in.csv
+            tensor from-csv --skip-rows 1 --columns :2 in.csv | tensor to-csv
+            tensor from-csv --skip-rows 1 --columns 2 --dtype i8 in.csv | tensor info --json
+            """)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.text.hasPrefix("1.5,2.0\n-3.0,400.0\n5.0,nan\n"))
         #expect(r.text.contains("\"shape\":[3]") && r.text.contains("\"dtype\":\"i8\""))

@@ -1,13 +1,21 @@
 import Testing
+
 @testable import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Naive triple loop, the oracle for sgemm.
 func naiveMatmul(_ a: [Float], _ b: [Float], m: Int, n: Int, k: Int) -> [Float] {
     var c = [Float](repeating: 0, count: m * n)
-    for i in 0..<m { for j in 0..<n { var s = 0.0; for p in 0..<k { s += Double(a[i * k + p]) * Double(b[p * n + j]) }; c[i * n + j] = Float(s) } }
+    for i in 0..<m {
+        for j in 0..<n {
+            var s = 0.0
+            for p in 0..<k { s += Double(a[i * k + p]) * Double(b[p * n + j]) }
+            c[i * n + j] = Float(s)
+        }
+    }
     return c
 }
 
@@ -24,7 +32,8 @@ func maxRelError(_ x: [Float], _ y: [Float]) -> Float {
 
 @Suite struct BLASTests {
     @Test func smallKnownProduct() {
-        let c = BLAS.matmul(Tensor(shape: [2, 2], values: [1, 2, 3, 4]), Tensor(shape: [2, 2], values: [5, 6, 7, 8]))
+        let c = BLAS.matmul(
+            Tensor(shape: [2, 2], values: [1, 2, 3, 4]), Tensor(shape: [2, 2], values: [5, 6, 7, 8]))
         #expect(c.scalars == [19, 22, 43, 50])
     }
 
@@ -34,8 +43,10 @@ func maxRelError(_ x: [Float], _ y: [Float]) -> Float {
         let a = g.tensor([m, k]).scalars, b = g.tensor([k, n]).scalars
         let want = naiveMatmul(a, b, m: m, n: n, k: k)
         for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
-            let A = ta ? Tensor(shape: [k, m], values: transpose(a, rows: m, cols: k)) : Tensor(shape: [m, k], values: a)
-            let B = tb ? Tensor(shape: [n, k], values: transpose(b, rows: k, cols: n)) : Tensor(shape: [k, n], values: b)
+            let A =
+                ta ? Tensor(shape: [k, m], values: transpose(a, rows: m, cols: k)) : Tensor(shape: [m, k], values: a)
+            let B =
+                tb ? Tensor(shape: [n, k], values: transpose(b, rows: k, cols: n)) : Tensor(shape: [k, n], values: b)
             let c = BLAS.matmul(A, B, transA: ta, transB: tb)
             #expect(c.shape == [m, n])
             #expect(maxRelError(c.scalars, want) < 1e-5, "transA \(ta) transB \(tb)")
@@ -47,14 +58,16 @@ func maxRelError(_ x: [Float], _ y: [Float]) -> Float {
         let x = g.tensor([6, 40])
         var gram = [Float](repeating: 0, count: 36)
         x.withUnsafeBufferPointer { xp in
-            gram.withUnsafeMutableBufferPointer { gp in BLAS.gram(xp.baseAddress!, rows: 6, cols: 40, into: gp.baseAddress!) }
+            gram.withUnsafeMutableBufferPointer { gp in
+                BLAS.gram(xp.baseAddress!, rows: 6, cols: 40, into: gp.baseAddress!)
+            }
         }
         let want = naiveMatmul(x.scalars, transpose(x.scalars, rows: 6, cols: 40), m: 6, n: 6, k: 40)
         #expect(maxRelError(gram, want) < 1e-5)
     }
 
     @Test func sgemvAndDot() {
-        let a: [Float] = [1, 2, 3, 4, 5, 6] // 2×3
+        let a: [Float] = [1, 2, 3, 4, 5, 6]  // 2×3
         let x: [Float] = [1, 0, -1]
         var y: [Float] = [0, 0]
         BLAS.sgemv(a, x, &y, m: 2, n: 3)
@@ -151,7 +164,13 @@ func maxRelError(_ x: [Float], _ y: [Float]) -> Float {
         #expect(twoError < 1e-14)
         let n = 9
         var t = [Double](repeating: 0, count: n * n)
-        for i in 0..<n { t[i * n + i] = 2; if i + 1 < n { t[i * n + i + 1] = -1; t[(i + 1) * n + i] = -1 } }
+        for i in 0..<n {
+            t[i * n + i] = 2
+            if i + 1 < n {
+                t[i * n + i + 1] = -1
+                t[(i + 1) * n + i] = -1
+            }
+        }
         let expected: [Double] = (1...n).map { k in 2 - 2 * cos(Double(k) * Double.pi / Double(n + 1)) }.sorted()
         let found = symmetricEigenvalues(t, n: n)
         let worst = zip(found, expected).map { abs($0 - $1) }.max() ?? 0

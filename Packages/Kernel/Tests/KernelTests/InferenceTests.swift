@@ -1,8 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Testing
+
 @testable import Kernel
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The estimators against data with known parameters.
 @Suite struct StatisticsTests {
@@ -47,7 +49,9 @@ import Testing
 
     @Test func bootstrapIntervalCoversTheMean() {
         let v = (0..<500).map { Double($0 % 10) }
-        let e = Inference.bootstrap(n: v.count, resamples: 500, seed: 1) { idx in idx.reduce(0) { $0 + v[$1] } / Double(idx.count) }
+        let e = Inference.bootstrap(n: v.count, resamples: 500, seed: 1) { idx in
+            idx.reduce(0) { $0 + v[$1] } / Double(idx.count)
+        }
         #expect(e.value == 4.5 && e.lo < 4.5 && e.hi > 4.5 && e.hi - e.lo < 1)
     }
 
@@ -55,7 +59,8 @@ import Testing
     /// Poisson bootstrap (used for large n) against the multinomial one.
     @Test func exactProportionIntervalMatchesMonteCarlo() {
         let v = (0..<200).map { $0 < 37 ? 1.0 : 0 }
-        let exact = Inference.bernoulliInterval(successes: 37, n: 200)  // scipy: binom.ppf([.025, .975], 200, .185)/200 = .135, .24
+        // scipy: binom.ppf([.025, .975], 200, .185)/200 = .135, .24
+        let exact = Inference.bernoulliInterval(successes: 37, n: 200)
         let mc = Inference.bootstrap(n: 200, resamples: 20000, seed: 3) { idx in idx.reduce(0) { $0 + v[$1] } / 200 }
         #expect(exact.value == 0.185 && exact.lo == 0.135 && exact.hi == 0.24)
         // Within one count of the Monte Carlo percentiles (they interpolate between counts).

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Kernel
 
 /// Builds a .npy byte string with an arbitrary header dict and version, as other writers might.
@@ -21,14 +22,17 @@ func floatBytes(_ v: [Float]) -> [UInt8] { v.withUnsafeBytes { Array($0) } }
         #expect(h.count == 128)
         #expect(Array(h[0..<8]) == [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0])
         #expect(Int(h[8]) | Int(h[9]) << 8 == 118)
-        #expect(String(decoding: h[10...], as: UTF8.self).hasPrefix("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }"))
+        #expect(
+            String(decoding: h[10...], as: UTF8.self).hasPrefix(
+                "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }"))
         #expect(h.last == 0x0A)
     }
 
     @Test(arguments: [[Int](), [5], [2, 3], [0, 4], [1, 2, 3, 4]])
     func headerRoundTrips(shape: [Int]) throws {
         for dt in DType.allCases {
-            let h = NpyHeader(dtype: dt, shape: shape, littleEndian: dt.size == 1 ? true : false, fortranOrder: shape.count > 1)
+            let h = NpyHeader(
+                dtype: dt, shape: shape, littleEndian: dt.size == 1 ? true : false, fortranOrder: shape.count > 1)
             let bytes = h.encoded()
             #expect(bytes.count % 64 == 0)
             let a = try NpyReader(ByteSource(bytes: bytes + [UInt8](repeating: 0, count: h.byteCount!))).next()!
@@ -40,8 +44,10 @@ func floatBytes(_ v: [Float]) -> [UInt8] { v.withUnsafeBytes { Array($0) } }
         // key order, double quotes, Python 2 long suffix, no trailing comma, 16-byte alignment, v2 and v3
         let cases: [(String, UInt8, NpyHeader)] = [
             ("{'shape': (3,), 'fortran_order': False, 'descr': '<i8'}", 1, NpyHeader(dtype: .i8, shape: [3])),
-            ("{\"descr\": \">f8\", \"fortran_order\": True, \"shape\": (2L, 2L), }", 1,
-             NpyHeader(dtype: .f8, shape: [2, 2], littleEndian: false, fortranOrder: true)),
+            (
+                "{\"descr\": \">f8\", \"fortran_order\": True, \"shape\": (2L, 2L), }", 1,
+                NpyHeader(dtype: .f8, shape: [2, 2], littleEndian: false, fortranOrder: true)
+            ),
             ("{'descr': '|u1', 'fortran_order': False, 'shape': (), }", 2, NpyHeader(dtype: .u1, shape: [])),
             ("{'descr': '|b1', 'fortran_order': False, 'shape': (4,), }", 3, NpyHeader(dtype: .b1, shape: [4])),
         ]
@@ -73,14 +79,21 @@ func floatBytes(_ v: [Float]) -> [UInt8] { v.withUnsafeBytes { Array($0) } }
         expectDataError(npyBytes("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }"), "object dtype")
         expectDataError(npyBytes("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }"), "unsupported dtype")
         expectDataError(npyBytes("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,), }"), "structured")
-        expectDataError(npyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4294967296), }"), "more elements")
-        expectDataError(npyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999,), }"), "dimension too large")
+        expectDataError(
+            npyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4294967296), }"),
+            "more elements")
+        expectDataError(
+            npyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999,), }"),
+            "dimension too large")
         expectDataError(npyBytes("{'descr': '<f4', 'fortran_order': False}"), "no 'shape'")
         expectDataError(npyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 1}"), "unexpected")
-        expectDataError(npyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), } trailing"), "after the closing")
+        expectDataError(
+            npyBytes("{'descr': '<f4', 'fortran_order': False, 'shape': (1,), } trailing"), "after the closing")
         expectDataError([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 9, 0, 0, 0], "unsupported npy format version")
         // a huge claimed size over a short input fails as truncated (no giant allocation)
-        expectDataError(npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000,), }", data: [1, 2, 3]), "truncated array data")
+        expectDataError(
+            npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000,), }", data: [1, 2, 3]),
+            "truncated array data")
     }
 
     @Test func emptyInputIsNoInput() {
@@ -112,7 +125,7 @@ func floatBytes(_ v: [Float]) -> [UInt8] { v.withUnsafeBytes { Array($0) } }
 
     @Test func fortranOrderAndBigEndianConvert() throws {
         // numpy: np.asfortranarray(np.arange(6, dtype='>f8').reshape(2, 3))
-        let values: [Double] = [0, 3, 1, 4, 2, 5] // column-major order of [[0,1,2],[3,4,5]]
+        let values: [Double] = [0, 3, 1, 4, 2, 5]  // column-major order of [[0,1,2],[3,4,5]]
         var data: [UInt8] = []
         for v in values { data += withUnsafeBytes(of: v.bitPattern.bigEndian) { Array($0) } }
         let bytes = npyBytes("{'descr': '>f8', 'fortran_order': True, 'shape': (2, 3), }", data: data)
@@ -130,7 +143,7 @@ func floatBytes(_ v: [Float]) -> [UInt8] { v.withUnsafeBytes { Array($0) } }
             let back = a.tensor().scalars
             switch dt {
             case .f4, .f8, .f2: #expect(back == [0, 1, -2, 3.5, 200, -300])
-            case .i1: #expect(back == [0, 1, -2, 4, 127, -128]) // ties to even, saturating
+            case .i1: #expect(back == [0, 1, -2, 4, 127, -128])  // ties to even, saturating
             case .u1: #expect(back == [0, 1, 0, 4, 200, 0])
             case .b1: #expect(back == [0, 1, 1, 1, 1, 1])
             case .i2, .i4, .i8: #expect(back == [0, 1, -2, 4, 200, -300])

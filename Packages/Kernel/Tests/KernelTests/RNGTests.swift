@@ -1,12 +1,15 @@
 import CKernel
 import Testing
+
 @testable import Kernel
 
 @Suite struct RNGTests {
     @Test func philoxKnownAnswer() {
         // Random123's published known-answer vector for Philox4x32-10: counter 0, key 0.
         var out: (UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0)
-        withUnsafeMutablePointer(to: &out) { $0.withMemoryRebound(to: UInt32.self, capacity: 4) { fj_philox_block(0, 0, 0, $0) } }
+        withUnsafeMutablePointer(to: &out) {
+            $0.withMemoryRebound(to: UInt32.self, capacity: 4) { fj_philox_block(0, 0, 0, $0) }
+        }
         #expect(out.0 == 0x6627e8d5 && out.1 == 0xe169c58d && out.2 == 0xbc57ac4c && out.3 == 0x9b00dbd8)
     }
 
@@ -63,7 +66,7 @@ import Testing
     @Test func matchesDefinitionAndSkipsNaN() {
         let s = Stats(Tensor([1, 2, .nan, 4, -3]))
         #expect(s.nanCount == 1 && s.min == -3 && s.max == 4 && s.mean == 1)
-        #expect(abs(s.std - 6.5.squareRoot()) < 1e-12) // population std of 1,2,4,-3: Σ(x-1)² = 26, /4
+        #expect(abs(s.std - 6.5.squareRoot()) < 1e-12)  // population std of 1,2,4,-3: Σ(x-1)² = 26, /4
         #expect(Stats(Tensor([.nan])).mean.isNaN)
     }
 
@@ -80,8 +83,12 @@ import Testing
     @Test func basicSlicesAsNumpy() throws {
         #expect(try a.sliced([.index(1)]).tensor() == Tensor([4, 5, 6, 7]))
         #expect(try a.sliced([.all, .index(-1)]).tensor() == Tensor([3, 7, 11]))
-        #expect(try a.sliced([AxisSlice.parse("::2")!, AxisSlice.parse("1:3")!]).tensor() == Tensor(shape: [2, 2], values: [1, 2, 9, 10]))
-        #expect(try a.sliced([AxisSlice.parse("::-1")!, AxisSlice.parse("3:0:-2")!]).tensor() == Tensor(shape: [3, 2], values: [11, 9, 7, 5, 3, 1]))
+        #expect(
+            try a.sliced([AxisSlice.parse("::2")!, AxisSlice.parse("1:3")!]).tensor()
+                == Tensor(shape: [2, 2], values: [1, 2, 9, 10]))
+        #expect(
+            try a.sliced([AxisSlice.parse("::-1")!, AxisSlice.parse("3:0:-2")!]).tensor()
+                == Tensor(shape: [3, 2], values: [11, 9, 7, 5, 3, 1]))
         #expect(try a.sliced([AxisSlice.parse("5:")!]).shape == [0, 4])
         #expect(throws: FjordError.self) { try a.sliced([.index(3)]) }
         #expect(AxisSlice.parse("1:2:0") == nil && AxisSlice.parse("x") == nil)
@@ -98,7 +105,9 @@ import Testing
 
 @Suite struct PictureTests {
     @Test func pngHasSignatureAndSize() throws {
-        let png = try Heatmap(colormap: .viridis, scale: 2).png([Tensor(shape: [3, 5], values: (0..<15).map(Float.init))])
+        let png = try Heatmap(colormap: .viridis, scale: 2).png([
+            Tensor(shape: [3, 5], values: (0..<15).map(Float.init))
+        ])
         #expect(Array(png[0..<8]) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         // IHDR width and height, big-endian at bytes 16..<24
         let w = png[16..<20].reduce(0) { $0 << 8 | Int($1) }, h = png[20..<24].reduce(0) { $0 << 8 | Int($1) }
@@ -110,7 +119,7 @@ import Testing
         #expect(Array(r.rgb[0..<3]) == [68, 1, 84])
         #expect(Array(r.rgb[3..<6]) == [253, 231, 37])
         let d = Heatmap(colormap: .coolwarm).render([Tensor(shape: [1, 3], values: [-2, 0, 1])])
-        #expect(Array(d.rgb[3..<6]) == [221, 221, 221]) // zero at the neutral centre
+        #expect(Array(d.rgb[3..<6]) == [221, 221, 221])  // zero at the neutral centre
     }
 
     @Test func niceTicks() {
@@ -121,7 +130,10 @@ import Testing
 
     @Test func svgHasAxesLabelsAndLegend() {
         var p = SVGPlot(title: "loss & <accuracy>", xLabel: "step", yLabel: "value")
-        p.series = [.init(label: "a", x: [0, 1, 2], y: [1, 3, 2]), .init(label: "b", x: [0, 1, 2], y: [2, 2, 2], kind: .scatter)]
+        p.series = [
+            .init(label: "a", x: [0, 1, 2], y: [1, 3, 2]),
+            .init(label: "b", x: [0, 1, 2], y: [2, 2, 2], kind: .scatter),
+        ]
         let svg = p.render()
         #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
         #expect(svg.contains("loss &amp; &lt;accuracy&gt;"))

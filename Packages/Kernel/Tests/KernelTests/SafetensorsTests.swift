@@ -1,11 +1,14 @@
 import Testing
+
 @testable import Kernel
 
 @Suite struct SafetensorsTests {
     @Test func roundTripsNamesDtypesAndMetadata() throws {
         var st = Safetensors()
-        st.tensors = [(name: "weight", array: NpyArray(Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6]))),
-                      (name: "bias", array: NpyArray(Tensor([7, 8]), dtype: .i8))]
+        st.tensors = [
+            (name: "weight", array: NpyArray(Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6]))),
+            (name: "bias", array: NpyArray(Tensor([7, 8]), dtype: .i8)),
+        ]
         st.metadata = ["format": "pt"]
         let bytes = st.encoded()
         #expect((bytes.count - 8 - 2 * 3 * 4 - 16) % 8 == 0)
@@ -29,10 +32,23 @@ import Testing
             ([255, 255, 255, 255, 0, 0, 0, 0], "over the 100 MB limit"),
             ([100, 0, 0, 0, 0, 0, 0, 0, 0x7B], "runs past the end"),
             (file("[1]", data: []), "not a JSON object"),
-            (file(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,16]}}"#, data: [UInt8](repeating: 0, count: 8)), "out of the 8-byte buffer"),
-            (file(#"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, data: [UInt8](repeating: 0, count: 8)), "needs 12"),
-            (file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: [UInt8](repeating: 0, count: 8)), "gap or overlap"),
-            (file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: [UInt8](repeating: 0, count: 8)), "cover 4"),
+            (
+                file(
+                    #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,16]}}"#, data: [UInt8](repeating: 0, count: 8)),
+                "out of the 8-byte buffer"
+            ),
+            (
+                file(#"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, data: [UInt8](repeating: 0, count: 8)),
+                "needs 12"
+            ),
+            (
+                file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: [UInt8](repeating: 0, count: 8)),
+                "gap or overlap"
+            ),
+            (
+                file(#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: [UInt8](repeating: 0, count: 8)),
+                "cover 4"
+            ),
             (file(#"{"a":{"dtype":"BF16","shape":[1],"data_offsets":[0,2]}}"#, data: [0, 0]), "unsupported dtype"),
             (file(#"{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,0]}}"#, data: []), "non-negative"),
             (file(#"{"a":1,"a":2}"#, data: []), "duplicate key"),

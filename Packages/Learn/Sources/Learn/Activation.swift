@@ -1,6 +1,7 @@
 import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Elementwise activation functions, one layer type for all (their backward passes differ only in f').
@@ -24,7 +25,11 @@ public final class Activation: Layer {
             y.withUnsafeMutableBufferPointer { yp in
                 switch kind {
                 case .relu: for i in 0..<xp.count { yp[i] = max(xp[i], 0) }
-                case .gelu: for i in 0..<xp.count { let v = xp[i]; yp[i] = 0.5 * v * (1 + erff(v * 0.70710678)) }
+                case .gelu:
+                    for i in 0..<xp.count {
+                        let v = xp[i]
+                        yp[i] = 0.5 * v * (1 + erff(v * 0.70710678))
+                    }
                 case .tanh: for i in 0..<xp.count { yp[i] = tanhf(xp[i]) }
                 case .sigmoid: for i in 0..<xp.count { yp[i] = 1 / (1 + expf(-xp[i])) }
                 }

@@ -1,6 +1,7 @@
 import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Multi-head self-attention (Vaswani et al. 2017) over inputs of shape [B, T, D] (or [T, D]):
@@ -54,7 +55,9 @@ public final class MultiHeadAttention: Layer {
     }
 
     public func forward(_ x: Tensor) -> Tensor {
-        precondition((x.rank == 2 || x.rank == 3) && x.shape.last == dim, "attention(\(dim)) needs [B, T, \(dim)] or [T, \(dim)], got \(x.shape)")
+        precondition(
+            (x.rank == 2 || x.rank == 3) && x.shape.last == dim,
+            "attention(\(dim)) needs [B, T, \(dim)] or [T, \(dim)], got \(x.shape)")
         let (b, t) = x.rank == 3 ? (x.shape[0], x.shape[1]) : (1, x.shape[0])
         let qs = q.forward(x), ks = k.forward(x), vs = v.forward(x)
         let dh = dim / heads
@@ -71,12 +74,14 @@ public final class MultiHeadAttention: Layer {
                                     let base = bi * t * dim + h * dh
                                     let s = ap.baseAddress! + (bi * heads + h) * t * t
                                     // S = Q_h K_hᵀ · scale
-                                    BLAS.sgemm(qp.baseAddress! + base, kp.baseAddress! + base, s, m: t, n: t, k: dh,
-                                               transB: true, alpha: scale, lda: dim, ldb: dim)
+                                    BLAS.sgemm(
+                                        qp.baseAddress! + base, kp.baseAddress! + base, s, m: t, n: t, k: dh,
+                                        transB: true, alpha: scale, lda: dim, ldb: dim)
                                     for i in 0..<t { softmaxRow(s + i * t, count: causal ? i + 1 : t, total: t) }
                                     // O_h = A V_h
-                                    BLAS.sgemm(s, vp.baseAddress! + base, op.baseAddress! + base, m: t, n: dh, k: t,
-                                               ldb: dim, ldc: dim)
+                                    BLAS.sgemm(
+                                        s, vp.baseAddress! + base, op.baseAddress! + base, m: t, n: dh, k: t,
+                                        ldb: dim, ldc: dim)
                                 }
                             }
                         }
@@ -94,7 +99,10 @@ public final class MultiHeadAttention: Layer {
         var m = -Float.infinity
         for j in 0..<count { m = max(m, p[j]) }
         var s: Float = 0
-        for j in 0..<count { p[j] = expf(p[j] - m); s += p[j] }
+        for j in 0..<count {
+            p[j] = expf(p[j] - m)
+            s += p[j]
+        }
         for j in 0..<count { p[j] /= s }
         for j in count..<total { p[j] = 0 }
     }
@@ -123,22 +131,30 @@ public final class MultiHeadAttention: Layer {
                                                     let s = ap.baseAddress! + (bi * heads + h) * t * t
                                                     let g = gp.baseAddress! + base
                                                     // ∂A = ∂O V_hᵀ  [t, t]
-                                                    BLAS.sgemm(g, vp.baseAddress! + base, da.baseAddress!, m: t, n: t, k: dh,
-                                                               transB: true, lda: dim, ldb: dim)
+                                                    BLAS.sgemm(
+                                                        g, vp.baseAddress! + base, da.baseAddress!, m: t, n: t, k: dh,
+                                                        transB: true, lda: dim, ldb: dim)
                                                     // ∂V_h = Aᵀ ∂O
-                                                    BLAS.sgemm(s, g, dvp.baseAddress! + base, m: t, n: dh, k: t, transA: true,
-                                                               ldb: dim, ldc: dim)
+                                                    BLAS.sgemm(
+                                                        s, g, dvp.baseAddress! + base, m: t, n: dh, k: t, transA: true,
+                                                        ldb: dim, ldc: dim)
                                                     // ∂S = A ∘ (∂A − rowsum(∂A ∘ A)), times the score scale
                                                     for i in 0..<t {
                                                         var dot: Float = 0
                                                         for j in 0..<t { dot += da[i * t + j] * s[i * t + j] }
-                                                        for j in 0..<t { da[i * t + j] = s[i * t + j] * (da[i * t + j] - dot) * scale }
+                                                        for j in 0..<t {
+                                                            da[i * t + j] = s[i * t + j] * (da[i * t + j] - dot) * scale
+                                                        }
                                                     }
                                                     // ∂Q_h = ∂S K_h,  ∂K_h = ∂Sᵀ Q_h
-                                                    BLAS.sgemm(da.baseAddress!, kp.baseAddress! + base, dqp.baseAddress! + base,
-                                                               m: t, n: dh, k: t, ldb: dim, ldc: dim)
-                                                    BLAS.sgemm(da.baseAddress!, qp.baseAddress! + base, dkp.baseAddress! + base,
-                                                               m: t, n: dh, k: t, transA: true, ldb: dim, ldc: dim)
+                                                    BLAS.sgemm(
+                                                        da.baseAddress!, kp.baseAddress! + base,
+                                                        dqp.baseAddress! + base,
+                                                        m: t, n: dh, k: t, ldb: dim, ldc: dim)
+                                                    BLAS.sgemm(
+                                                        da.baseAddress!, qp.baseAddress! + base,
+                                                        dkp.baseAddress! + base,
+                                                        m: t, n: dh, k: t, transA: true, ldb: dim, ldc: dim)
                                                 }
                                             }
                                         }
@@ -153,10 +169,14 @@ public final class MultiHeadAttention: Layer {
         var dx = q.backward(dq)
         let dxk = k.backward(dk), dxv = v.backward(dv)
         dx.withUnsafeMutableBufferPointer { d in
-            dxk.withUnsafeBufferPointer { a in dxv.withUnsafeBufferPointer { c in for i in 0..<d.count { d[i] += a[i] + c[i] } } }
+            dxk.withUnsafeBufferPointer { a in
+                dxv.withUnsafeBufferPointer { c in for i in 0..<d.count { d[i] += a[i] + c[i] } }
+            }
         }
         return dx
     }
 
-    public var summary: String { "MultiHeadAttention(dim \(dim), \(heads) head\(heads == 1 ? "" : "s")\(causal ? ", causal" : ""))" }
+    public var summary: String {
+        "MultiHeadAttention(dim \(dim), \(heads) head\(heads == 1 ? "" : "s")\(causal ? ", causal" : ""))"
+    }
 }

@@ -20,7 +20,9 @@ public enum Checkpoint {
         let p = model.parameterBuffer
         for v in model.views {
             guard let a = st[v.name] else { throw .data("\(path): no tensor '\(v.name)' (model parameter missing)") }
-            guard a.shape == v.shape else { throw .data("\(path): '\(v.name)' has shape \(a.shape), the model needs \(v.shape)") }
+            guard a.shape == v.shape else {
+                throw .data("\(path): '\(v.name)' has shape \(a.shape), the model needs \(v.shape)")
+            }
             let t = a.tensor()
             t.withUnsafeBufferPointer { src in
                 for i in 0..<v.count { p[v.offset + i] = src[i] }

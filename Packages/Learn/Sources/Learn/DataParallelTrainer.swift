@@ -1,6 +1,7 @@
 import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What a classification run is made of. Factories are called once per worker (models, optimizers, codecs and
@@ -70,16 +71,19 @@ public struct TrainingReport: Sendable {
 /// step uses the setup's codec, rule and Byzantine workers, and rank 0 evaluates train loss, train accuracy and
 /// test accuracy. All workers hold the same parameters throughout, under ``LocalCommunicator`` and
 /// ``MPICommunicator`` alike.
-public func trainDataParallel(_ comm: any Communicator, train: Dataset, test: Dataset?, setup: TrainingSetup,
-                              config: TrainingConfig) throws -> TrainingReport {
+public func trainDataParallel(
+    _ comm: any Communicator, train: Dataset, test: Dataset?, setup: TrainingSetup,
+    config: TrainingConfig
+) throws -> TrainingReport {
     precondition(config.batchSize > 0 && config.steps >= 0)
     let start = monotonicSeconds()
     let n = comm.size, rank = comm.rank
     let model = try setup.makeModel()
     var optimizer = try setup.makeOptimizer()
     let byzantine = try setup.makeByzantine?(n)
-    var exchange = try ExchangeStep(workers: n, dimension: model.parameterCount, codec: try setup.makeCodec(rank),
-                                    rule: try setup.makeRule(), byzantine: byzantine)
+    var exchange = try ExchangeStep(
+        workers: n, dimension: model.parameterCount, codec: try setup.makeCodec(rank),
+        rule: try setup.makeRule(), byzantine: byzantine)
     let shards = config.partition.assign(labels: train.labels, classes: train.classes, workers: n, seed: config.seed)
     guard !shards[rank].isEmpty else {
         throw FjordError.data("worker \(rank) of \(n) got no training rows (\(config.partition))")
@@ -87,13 +91,16 @@ public func trainDataParallel(_ comm: any Communicator, train: Dataset, test: Da
     var local = train.subset(shards[rank])
     if let b = byzantine, b.contains(rank), !b.attack.replacesRows {
         let classes = train.classes
-        local = try Dataset(name: local.name, features: local.features,
-                            labels: local.labels.map { b.attack.poisonedLabel($0, classes: classes) }, classes: classes)
+        local = try Dataset(
+            name: local.name, features: local.features,
+            labels: local.labels.map { b.attack.poisonedLabel($0, classes: classes) }, classes: classes)
     }
     var objective = ModelObjective.crossEntropy(model, data: local)
     var report = TrainingReport()
-    report.history = try trainLoop(comm, parameters: model.parameterBuffer, gradient: model.gradientBuffer,
-                                   objective: &objective, optimizer: &optimizer, exchange: &exchange, config: config) {
+    report.history = try trainLoop(
+        comm, parameters: model.parameterBuffer, gradient: model.gradientBuffer,
+        objective: &objective, optimizer: &optimizer, exchange: &exchange, config: config
+    ) {
         step throws(FjordError) in try evaluate(model, train: train, test: test, step: step)
     }
     report.gradientTraffic = exchange.traffic
@@ -105,8 +112,10 @@ public func trainDataParallel(_ comm: any Communicator, train: Dataset, test: Da
 
 /// Runs ``trainDataParallel(_:train:test:setup:config:)`` on `workers` threads of one process.
 /// Returns every worker's report in rank order (rank 0's carries the evaluation history).
-public func trainLocal(workers: Int, train: Dataset, test: Dataset?, setup: TrainingSetup,
-                       config: TrainingConfig) throws -> [TrainingReport] {
+public func trainLocal(
+    workers: Int, train: Dataset, test: Dataset?, setup: TrainingSetup,
+    config: TrainingConfig
+) throws -> [TrainingReport] {
     try LocalCommunicator.run(workers: workers) { comm in
         try trainDataParallel(comm, train: train, test: test, setup: setup, config: config)
     }

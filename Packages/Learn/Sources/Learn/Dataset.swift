@@ -9,7 +9,9 @@ public struct Dataset: Sendable {
 
     /// Validates shapes and label range (a `.data` error names the problem).
     public init(name: String, features: Tensor, labels: [Int32], classes: Int? = nil) throws(FjordError) {
-        guard features.rank == 2 else { throw .data("\(name): features must be 2-D [n, d], got shape \(features.shape)") }
+        guard features.rank == 2 else {
+            throw .data("\(name): features must be 2-D [n, d], got shape \(features.shape)")
+        }
         guard features.shape[0] == labels.count else {
             throw .data("\(name): \(features.shape[0]) feature rows but \(labels.count) labels")
         }
@@ -34,7 +36,9 @@ public struct Dataset: Sendable {
         var f = Tensor(uninitializedShape: [indices.count, d])
         features.withUnsafeBufferPointer { src in
             f.withUnsafeMutableBufferPointer { dst in
-                for (r, i) in indices.enumerated() { (dst.baseAddress! + r * d).update(from: src.baseAddress! + i * d, count: d) }
+                for (r, i) in indices.enumerated() {
+                    (dst.baseAddress! + r * d).update(from: src.baseAddress! + i * d, count: d)
+                }
             }
         }
         var out = self
@@ -71,7 +75,13 @@ public struct Dataset: Sendable {
         let d = dimension, n = count
         var mean = [Double](repeating: 0, count: d), sq = [Double](repeating: 0, count: d)
         features.withUnsafeBufferPointer { x in
-            for r in 0..<n { for j in 0..<d { let v = Double(x[r * d + j]); mean[j] += v; sq[j] += v * v } }
+            for r in 0..<n {
+                for j in 0..<d {
+                    let v = Double(x[r * d + j])
+                    mean[j] += v
+                    sq[j] += v * v
+                }
+            }
         }
         let m = mean.map { $0 / Double(max(n, 1)) }
         let s = zip(sq, m).map { (q, mu) -> Float in
@@ -119,7 +129,9 @@ public struct Dataset: Sendable {
         var y: [Int32] = []
         y.reserveCapacity(raw.count)
         for (i, v) in raw.enumerated() {
-            guard v == v.rounded(), v >= 0, v < 1e6 else { throw .data("\(labels): label \(v) of row \(i) is not a non-negative integer") }
+            guard v == v.rounded(), v >= 0, v < 1e6 else {
+                throw .data("\(labels): label \(v) of row \(i) is not a non-negative integer")
+            }
             y.append(Int32(v))
         }
         return try Dataset(name: name ?? features, features: x, labels: y)

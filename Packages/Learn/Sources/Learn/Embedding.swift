@@ -24,13 +24,16 @@ public final class Embedding: Layer {
         dw = gradients
     }
 
-    public func initialize(_ rng: inout RNG) { rng.fill(UnsafeMutableBufferPointer(start: w, count: vocabulary * dim), .normal) }
+    public func initialize(_ rng: inout RNG) {
+        rng.fill(UnsafeMutableBufferPointer(start: w, count: vocabulary * dim), .normal)
+    }
 
     public func forward(_ x: Tensor) -> Tensor {
         inputShape = x.shape
         ids = x.scalars.map { v in
             let i = Int(v)
-            precondition(Float(i) == v && i >= 0 && i < vocabulary, "Embedding: id \(v) is not an integer in 0..<\(vocabulary)")
+            precondition(
+                Float(i) == v && i >= 0 && i < vocabulary, "Embedding: id \(v) is not an integer in 0..<\(vocabulary)")
             return i
         }
         var y = Tensor(uninitializedShape: x.shape + [dim])

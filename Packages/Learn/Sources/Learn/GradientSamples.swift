@@ -4,8 +4,10 @@ import Learn
 /// Real gradients for fitting and measuring quantizers: minibatch gradients of an MLP on a data set, taken
 /// every `every` steps while the model trains with plain SGD (the gradients a quantized run would send).
 public enum GradientSamples {
-    public static func mlp(_ data: Dataset, hidden: [Int] = [32], batch: Int = 32, samples: Int = 10, every: Int = 20,
-                           lr: Float = 0.1, seed: UInt64 = 0) throws(FjordError) -> [Tensor] {
+    public static func mlp(
+        _ data: Dataset, hidden: [Int] = [32], batch: Int = 32, samples: Int = 10, every: Int = 20,
+        lr: Float = 0.1, seed: UInt64 = 0
+    ) throws(FjordError) -> [Tensor] {
         let model = Sequential.mlp([data.dimension] + hidden + [data.classes], seed: seed)
         var opt = SGD(.constant(lr))
         var rng = RNG(seed: seed, stream: 0x6AD)

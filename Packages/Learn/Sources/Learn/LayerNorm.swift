@@ -50,7 +50,10 @@ public final class LayerNorm: Layer {
                         for j in 0..<f { mean += Double(row[j]) }
                         mean /= Double(f)
                         var v = 0.0
-                        for j in 0..<f { let d = Double(row[j]) - mean; v += d * d }
+                        for j in 0..<f {
+                            let d = Double(row[j]) - mean
+                            v += d * d
+                        }
                         let rs = Float(1 / (v / Double(f) + Double(epsilon)).squareRoot())
                         rstd[r] = rs
                         for j in 0..<f {

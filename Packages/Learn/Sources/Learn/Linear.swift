@@ -76,8 +76,9 @@ public final class Linear: ParameterGradientOnly {
                 for r in 0..<n { (yp.baseAddress! + r * outFeatures).update(from: b, count: outFeatures) }
             }
             x.withUnsafeBufferPointer { xp in
-                BLAS.sgemm(xp.baseAddress!, w, yp.baseAddress!, m: n, n: outFeatures, k: inFeatures,
-                           transB: true, beta: b == nil ? 0 : 1)
+                BLAS.sgemm(
+                    xp.baseAddress!, w, yp.baseAddress!, m: n, n: outFeatures, k: inFeatures,
+                    transB: true, beta: b == nil ? 0 : 1)
             }
         }
         return y
@@ -101,7 +102,8 @@ public final class Linear: ParameterGradientOnly {
         dy.withUnsafeBufferPointer { g in
             x.withUnsafeBufferPointer { xp in
                 // dW[out, in] += dyᵀ[out, n] · x[n, in]
-                BLAS.sgemm(g.baseAddress!, xp.baseAddress!, dw, m: outFeatures, n: inFeatures, k: n, transA: true, beta: 1)
+                BLAS.sgemm(
+                    g.baseAddress!, xp.baseAddress!, dw, m: outFeatures, n: inFeatures, k: n, transA: true, beta: 1)
             }
             if let db {
                 for r in 0..<n {

@@ -1,6 +1,7 @@
 import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A loss value and its gradient with respect to the model output.
@@ -17,7 +18,9 @@ public struct LossResult: Sendable {
 /// VRLS) passes wᵢ = p_test(xᵢ)/p_train(xᵢ); the 1/n normalisation keeps that an unbiased risk estimate.
 /// Throws a `.data` error for a label outside 0..<classes, a weight that is negative or not finite, or a
 /// non-finite loss (divergence is reported, not trained through).
-public func softmaxCrossEntropy(logits: Tensor, labels: [Int32], weights: [Float]? = nil) throws(FjordError) -> LossResult {
+public func softmaxCrossEntropy(
+    logits: Tensor, labels: [Int32], weights: [Float]? = nil
+) throws(FjordError) -> LossResult {
     let (n, c) = rows(logits)
     guard labels.count == n else { throw .data("cross-entropy: \(labels.count) labels for \(n) rows of logits") }
     if let w = weights, w.count != n { throw .data("cross-entropy: \(w.count) weights for \(n) rows") }
@@ -28,14 +31,24 @@ public func softmaxCrossEntropy(logits: Tensor, labels: [Int32], weights: [Float
         grad.withUnsafeMutableBufferPointer { g in
             for i in 0..<n {
                 let y = Int(labels[i])
-                guard y >= 0 && y < c else { failure = .data("cross-entropy: label \(labels[i]) of row \(i) is outside 0..<\(c)"); return }
+                guard y >= 0 && y < c else {
+                    failure = .data("cross-entropy: label \(labels[i]) of row \(i) is outside 0..<\(c)")
+                    return
+                }
                 let wi = weights?[i] ?? 1
-                guard wi >= 0 && wi.isFinite else { failure = .data("cross-entropy: weight \(wi) of row \(i) is negative or not finite"); return }
+                guard wi >= 0 && wi.isFinite else {
+                    failure = .data("cross-entropy: weight \(wi) of row \(i) is negative or not finite")
+                    return
+                }
                 let row = z.baseAddress! + i * c, grow = g.baseAddress! + i * c
                 var m = -Float.infinity
                 for j in 0..<c { m = max(m, row[j]) }
                 var s: Float = 0
-                for j in 0..<c { let e = expf(row[j] - m); grow[j] = e; s += e }
+                for j in 0..<c {
+                    let e = expf(row[j] - m)
+                    grow[j] = e
+                    s += e
+                }
                 let lse = Double(m) + log(Double(s))
                 total += Double(wi) * (lse - Double(row[y]))
                 let scale = wi / (s * Float(n))
@@ -52,7 +65,9 @@ public func softmaxCrossEntropy(logits: Tensor, labels: [Int32], weights: [Float
 
 /// Mean squared error over all elements: L = (1/N) Σ (yₖ − tₖ)², ∂L/∂yₖ = 2 (yₖ − tₖ) / N (PyTorch's `mse_loss`).
 public func meanSquaredError(_ y: Tensor, _ target: Tensor) throws(FjordError) -> LossResult {
-    guard y.shape == target.shape else { throw .data("mse: output shape \(y.shape) differs from target shape \(target.shape)") }
+    guard y.shape == target.shape else {
+        throw .data("mse: output shape \(y.shape) differs from target shape \(target.shape)")
+    }
     var grad = Tensor(uninitializedShape: y.shape)
     var total = 0.0
     let n = y.count

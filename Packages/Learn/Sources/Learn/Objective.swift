@@ -11,8 +11,10 @@ import Kernel
 public protocol Objective {
     /// Rows of this worker's data; the trainer draws batches of indices in 0..<rowCount.
     var rowCount: Int { get }
-    mutating func loss(batch: [Int], parameters: UnsafeBufferPointer<Float>,
-                       gradient: UnsafeMutableBufferPointer<Float>) throws(FjordError) -> Double
+    mutating func loss(
+        batch: [Int], parameters: UnsafeBufferPointer<Float>,
+        gradient: UnsafeMutableBufferPointer<Float>
+    ) throws(FjordError) -> Double
 }
 
 /// An objective through a ``Sequential`` model: ℓ(θ) = loss(model_θ(input(batch)), batch), with the gradient
@@ -26,16 +28,20 @@ public struct ModelObjective: Objective {
     /// The loss of the model's output for those rows, and its gradient with respect to the output.
     public var outputLoss: (_ output: Tensor, _ batch: [Int]) throws(FjordError) -> LossResult
 
-    public init(model: Sequential, rows: Int, input: @escaping (_ batch: [Int]) -> Tensor,
-                loss: @escaping (_ output: Tensor, _ batch: [Int]) throws(FjordError) -> LossResult) {
+    public init(
+        model: Sequential, rows: Int, input: @escaping (_ batch: [Int]) -> Tensor,
+        loss: @escaping (_ output: Tensor, _ batch: [Int]) throws(FjordError) -> LossResult
+    ) {
         self.model = model
         self.rowCount = rows
         self.input = input
         self.outputLoss = loss
     }
 
-    public mutating func loss(batch: [Int], parameters: UnsafeBufferPointer<Float>,
-                              gradient: UnsafeMutableBufferPointer<Float>) throws(FjordError) -> Double {
+    public mutating func loss(
+        batch: [Int], parameters: UnsafeBufferPointer<Float>,
+        gradient: UnsafeMutableBufferPointer<Float>
+    ) throws(FjordError) -> Double {
         let own = model.parameterBuffer
         precondition(parameters.count == own.count && gradient.count == own.count, "objective: parameter count")
         if parameters.baseAddress != UnsafePointer(own.baseAddress) { _ = own.update(fromContentsOf: parameters) }
@@ -57,7 +63,8 @@ public struct ModelObjective: Objective {
             model: model, rows: data.count, input: { data.batch($0).x },
             loss: { (out, batch) throws(FjordError) in
                 let y = batch.map { data.labels[$0] }
-                return try softmaxCrossEntropy(logits: out, labels: y, weights: weights.map { w in batch.map { w[$0] } })
+                return try softmaxCrossEntropy(
+                    logits: out, labels: y, weights: weights.map { w in batch.map { w[$0] } })
             })
     }
 

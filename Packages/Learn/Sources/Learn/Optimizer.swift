@@ -1,6 +1,7 @@
 import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Updates a flat parameter vector from its gradient.
@@ -74,8 +75,10 @@ public struct Adam: Optimizer {
     var m: [Float] = []
     var v: [Float] = []
 
-    public init(_ schedule: Schedule, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
-                weightDecay: Float = 0, decoupled: Bool = false) {
+    public init(
+        _ schedule: Schedule, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+        weightDecay: Float = 0, decoupled: Bool = false
+    ) {
         self.schedule = schedule
         self.beta1 = beta1
         self.beta2 = beta2

@@ -14,8 +14,10 @@ public enum OptimizerKind: String, CaseIterable, Sendable {
     /// The default learning rate of the tools (0.1 for SGD, 0.01 for the Adams).
     public var defaultRate: Float { self == .sgd ? 0.1 : 0.01 }
 
-    public func make(_ schedule: Schedule, momentum: Float = 0, earlyMomentum: Int? = nil,
-                     weightDecay: Float = 0) -> any Optimizer {
+    public func make(
+        _ schedule: Schedule, momentum: Float = 0, earlyMomentum: Int? = nil,
+        weightDecay: Float = 0
+    ) -> any Optimizer {
         switch self {
         case .sgd: return SGD(schedule, momentum: momentum, momentumSteps: earlyMomentum, weightDecay: weightDecay)
         case .adam: return Adam(schedule, weightDecay: weightDecay)

@@ -1,6 +1,7 @@
 import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// How training rows are dealt out to workers. Every scheme is seeded and returns, per worker, the row
@@ -68,7 +69,9 @@ public enum Partition: Sendable, Equatable {
             if v0 <= 0 { continue }
             let v = v0 * v0 * v0
             let u = rng.uniformDouble()
-            if u < 1 - 0.0331 * x * x * x * x || log(max(u, 1e-300)) < 0.5 * x * x + d * (1 - v + log(v)) { return d * v }
+            if u < 1 - 0.0331 * x * x * x * x || log(max(u, 1e-300)) < 0.5 * x * x + d * (1 - v + log(v)) {
+                return d * v
+            }
         }
     }
 }

@@ -7,7 +7,9 @@ extension Partition {
         case "iid": self = .iid
         case "one-class": self = .oneClassPerWorker
         default:
-            guard name.hasPrefix("dirichlet:"), let a = Double(name.dropFirst(10)), a > 0, a.isFinite else { return nil }
+            guard name.hasPrefix("dirichlet:"), let a = Double(name.dropFirst(10)), a > 0, a.isFinite else {
+                return nil
+            }
             self = .dirichlet(alpha: a)
         }
     }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A learning-rate schedule α_t over optimizer steps t = 0, 1, 2, ….

@@ -35,7 +35,8 @@ public final class Sequential {
         var offset = 0
         for (k, layer) in layers.enumerated() {
             for spec in layer.parameterSpecs {
-                views.append(ParameterView(name: "\(self.names[k]).\(spec.name)", shape: spec.shape, offset: offset, layer: k))
+                views.append(
+                    ParameterView(name: "\(self.names[k]).\(spec.name)", shape: spec.shape, offset: offset, layer: k))
                 offset += spec.count
             }
         }
@@ -109,8 +110,10 @@ public final class Sequential {
     }
 
     /// A multilayer perceptron: Linear–act–…–Linear over `sizes` (e.g. [64, 32, 10]), layers named fc1, act1, fc2, ….
-    public static func mlp(_ sizes: [Int], activation: Activation.Kind = .relu, init scheme: Linear.Init = .uniform,
-                           seed: UInt64 = 0) -> Sequential {
+    public static func mlp(
+        _ sizes: [Int], activation: Activation.Kind = .relu, init scheme: Linear.Init = .uniform,
+        seed: UInt64 = 0
+    ) -> Sequential {
         precondition(sizes.count >= 2, "an MLP needs at least input and output sizes")
         var layers: [any Layer] = []
         var names: [String] = []
@@ -127,5 +130,5 @@ public final class Sequential {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

@@ -22,7 +22,8 @@ import Kernel
 /// `config.evaluateEvery` and after the last step (at step 0 when there are no steps); its records are returned
 /// in order. `parameters` and `gradient` are the caller's buffers of the exchange's dimension.
 public func trainLoop<Record>(
-    _ comm: any Communicator, parameters: UnsafeMutableBufferPointer<Float>, gradient: UnsafeMutableBufferPointer<Float>,
+    _ comm: any Communicator, parameters: UnsafeMutableBufferPointer<Float>,
+    gradient: UnsafeMutableBufferPointer<Float>,
     objective: inout some Objective, optimizer: inout any Optimizer, exchange: inout ExchangeStep,
     config: TrainingConfig, evaluate: (_ step: Int) throws -> Record
 ) throws -> [Record] {
@@ -31,14 +32,17 @@ public func trainLoop<Record>(
     let rank = comm.rank
     let rows = objective.rowCount
     guard rows > 0 else { throw FjordError.data("worker \(rank) of \(comm.size) has no rows to train on") }
-    if let b = config.workerMomentum, !(b >= 0 && b < 1) { throw FjordError.usage("worker momentum \(b) is not in [0, 1)") }
+    if let b = config.workerMomentum, !(b >= 0 && b < 1) {
+        throw FjordError.usage("worker momentum \(b) is not in [0, 1)")
+    }
     let base = RNG(seed: config.seed)
     var batchRNG = base.substream(UInt64(rank) &+ 0x1000)
     var codecRNG = base.substream(UInt64(rank) &+ 0x2000)
     var order = Array(0..<rows)
     batchRNG.shuffle(&order)
     var cursor = 0
-    let momentum = UnsafeMutableBufferPointer<Float>.allocate(capacity: config.workerMomentum == nil ? 0 : exchange.dimension)
+    let momentum = UnsafeMutableBufferPointer<Float>.allocate(
+        capacity: config.workerMomentum == nil ? 0 : exchange.dimension)
     momentum.initialize(repeating: 0)
     defer { momentum.deallocate() }
     var history: [Record] = []

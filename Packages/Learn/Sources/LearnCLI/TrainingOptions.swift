@@ -16,9 +16,10 @@ public struct TrainingOptions: ParsableArguments {
     @Option(help: "SGDEM: keep momentum only for the first E steps.") var earlyMomentum: Int?
     @Option(help: "Weight decay λ.") var weightDecay: Float = 0
     @Option(help: "Learning-rate schedule.") var schedule = ScheduleKind.constant
-    @Option(help: ArgumentHelp(
-        "Worker momentum β: each worker sends m ← βm + (1−β)g instead of its gradient (Karimireddy et al. 2021).",
-        valueName: "beta")) var workerMomentum: Float?
+    @Option(
+        help: ArgumentHelp(
+            "Worker momentum β: each worker sends m ← βm + (1−β)g instead of its gradient (Karimireddy et al. 2021).",
+            valueName: "beta")) var workerMomentum: Float?
     @Option(help: "Rows per worker per step.") var batch = 32
     @Option(help: "Optimizer steps (overrides --epochs).") var steps: Int?
     @Option(help: "Passes over the training data (all workers together).") var epochs = 20.0
@@ -29,10 +30,14 @@ public struct TrainingOptions: ParsableArguments {
     @Option(help: "Evaluate every N steps (0: at the end).") var evalEvery = 0
     @Option(help: "Seed for the split, initialisation, batches and partitions.") var seed: UInt64 = 0
     @Option(help: ArgumentHelp("Save the final model as safetensors.", valueName: "FILE")) var save: String?
-    @Option(help: ArgumentHelp("Write the run's summary as JSON; with {rank} in the name every MPI rank writes its own.",
-                               valueName: "FILE")) var report: String?
-    @Option(help: ArgumentHelp("Write the evaluation history as a .npy of rows step, train loss, train accuracy, test accuracy.",
-                               valueName: "FILE")) var history: String?
+    @Option(
+        help: ArgumentHelp(
+            "Write the run's summary as JSON; with {rank} in the name every MPI rank writes its own.",
+            valueName: "FILE")) var report: String?
+    @Option(
+        help: ArgumentHelp(
+            "Write the evaluation history as a .npy of rows step, train loss, train accuracy, test accuracy.",
+            valueName: "FILE")) var history: String?
     @Flag(help: "No summary on stderr.") var quiet = false
 
     public func validate() throws {
@@ -47,8 +52,10 @@ public struct TrainingOptions: ParsableArguments {
 
     /// Runs the training. `customize` may install codecs, rules or Byzantine workers on the setup; it gets a model
     /// of the run (for its parameter count and views) and the number of workers. `extra` goes into the JSON report.
-    public func run(tool: String, customize: (inout TrainingSetup, Sequential, _ workers: Int) throws -> Void = { _, _, _ in },
-                    extra: [String: JSON] = [:]) throws {
+    public func run(
+        tool: String, customize: (inout TrainingSetup, Sequential, _ workers: Int) throws -> Void = { _, _, _ in },
+        extra: [String: JSON] = [:]
+    ) throws {
         try runTool(tool) {
             let (train, test) = try dataOptions.load(seed: seed)
             let comm = try makeCommunicator()
@@ -56,7 +63,9 @@ public struct TrainingOptions: ParsableArguments {
             let totalSteps = steps ?? Int((epochs * Double(train.count) / Double(n * batch)).rounded(.up))
             let sched = schedule.make(lr ?? optimizer.defaultRate, total: totalSteps)
             let sizes = modelOptions.sizes(input: train.dimension, classes: train.classes)
-            let (opt, mu, early, wd, s, act) = (optimizer, momentum, earlyMomentum, weightDecay, seed, modelOptions.activation)
+            let (opt, mu, early, wd, s, act) = (
+                optimizer, momentum, earlyMomentum, weightDecay, seed, modelOptions.activation
+            )
             var setup = TrainingSetup(
                 model: { Sequential.mlp(sizes, activation: act, seed: s) },
                 optimizer: { opt.make(sched, momentum: mu, earlyMomentum: early, weightDecay: wd) })
@@ -72,14 +81,18 @@ public struct TrainingOptions: ParsableArguments {
             } else {
                 reports = try trainLocal(workers: n, train: train, test: test, setup: setup, config: config)
             }
-            try finish(tool: tool, reports: reports, rank: comm?.rank ?? 0, sizes: sizes, train: train, test: test, steps: totalSteps,
-                       workers: n, extra: extra)
+            try finish(
+                tool: tool, reports: reports, rank: comm?.rank ?? 0, sizes: sizes, train: train, test: test,
+                steps: totalSteps,
+                workers: n, extra: extra)
             finalizeCommunicator(comm)
         }
     }
 
-    func finish(tool: String, reports: [TrainingReport], rank: Int, sizes: [Int], train: Dataset, test: Dataset, steps: Int,
-                workers: Int, extra: [String: JSON]) throws {
+    func finish(
+        tool: String, reports: [TrainingReport], rank: Int, sizes: [Int], train: Dataset, test: Dataset, steps: Int,
+        workers: Int, extra: [String: JSON]
+    ) throws {
         let r = reports[0]
         let sent = reports.map(\.gradientTraffic.sent)
         var json: [String: JSON] = [
@@ -90,10 +103,14 @@ public struct TrainingOptions: ParsableArguments {
             "gradient_bytes_sent": .array(sent.map { .number(Double($0)) }),
             "transport_bytes_sent": .array(reports.map { .number(Double($0.transportTraffic.sent)) }),
             "bits_per_coordinate": .number(r.bitsPerCoordinate),
-            "history": .array(r.history.map { h in
-                .object(["step": .number(Double(h.step)), "train_loss": .number(h.trainLoss),
-                         "train_accuracy": .number(h.trainAccuracy), "test_accuracy": h.testAccuracy.map { .number($0) } ?? .null])
-            }),
+            "history": .array(
+                r.history.map { h in
+                    .object([
+                        "step": .number(Double(h.step)), "train_loss": .number(h.trainLoss),
+                        "train_accuracy": .number(h.trainAccuracy),
+                        "test_accuracy": h.testAccuracy.map { .number($0) } ?? .null,
+                    ])
+                }),
         ]
         for (k, v) in extra { json[k] = v }
         json["bytes_per_step"] = .number(steps > 0 ? Double(sent[0]) / Double(steps) : 0)
@@ -102,12 +119,16 @@ public struct TrainingOptions: ParsableArguments {
             json["train_loss"] = .number(f.trainLoss)
         }
         if let path = report, rank == 0 || path.contains("{rank}") {
-            try AtomicFile.write(JSON.object(json).serialized + "\n", to: path.replacingOccurrences(of: "{rank}", with: String(rank)))
+            try AtomicFile.write(
+                JSON.object(json).serialized + "\n", to: path.replacingOccurrences(of: "{rank}", with: String(rank)))
         }
         if rank == 0 {
             if let path = history {
                 let h = r.history
-                let rows: [[Double]] = [h.map { Double($0.step) }, h.map(\.trainLoss), h.map(\.trainAccuracy), h.map { $0.testAccuracy ?? .nan }]
+                let rows: [[Double]] = [
+                    h.map { Double($0.step) }, h.map(\.trainLoss), h.map(\.trainAccuracy),
+                    h.map { $0.testAccuracy ?? .nan },
+                ]
                 let a = NpyArray(doubles: rows.flatMap { $0 }, shape: [4, h.count], dtype: .f4)
                 let f = try AtomicFile(path: path)
                 try NpyWriter(f.sink).write(a)
@@ -116,11 +137,16 @@ public struct TrainingOptions: ParsableArguments {
             if let path = save {
                 let model = Sequential.mlp(sizes, activation: modelOptions.activation)
                 _ = model.parameterBuffer.update(from: r.parameters)
-                try Checkpoint.save(model, to: path, metadata: ["model": sizes.map(String.init).joined(separator: "-"),
-                                                                "activation": modelOptions.activation.rawValue, "fjord": fjordVersion])
+                try Checkpoint.save(
+                    model, to: path,
+                    metadata: [
+                        "model": sizes.map(String.init).joined(separator: "-"),
+                        "activation": modelOptions.activation.rawValue, "fjord": fjordVersion,
+                    ])
             }
             if !quiet, let f = r.final {
-                var line = "\(tool): \(train.name) \(sizes.map(String.init).joined(separator: "-")) \(optimizer.rawValue), \(workers) worker\(workers == 1 ? "" : "s"), \(steps) steps in \(String(format2(r.seconds))) s: "
+                var line =
+                    "\(tool): \(train.name) \(sizes.map(String.init).joined(separator: "-")) \(optimizer.rawValue), \(workers) worker\(workers == 1 ? "" : "s"), \(steps) steps in \(String(format2(r.seconds))) s: "
                 line += "train loss \(format4(f.trainLoss)), train acc \(format4(f.trainAccuracy))"
                 if let t = f.testAccuracy { line += ", test acc \(format4(t))" }
                 line += ", \(sent[0]) gradient bytes sent by worker 0 (\(format2(r.bitsPerCoordinate)) bits/coordinate)"

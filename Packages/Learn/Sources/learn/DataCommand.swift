@@ -18,11 +18,16 @@ struct DataCommand: ParsableCommand {
     func run() throws {
         try runTool("learn data") {
             let d: Dataset
-            if let b = BundledData(rawValue: name) { d = b.load() } else {
+            if let b = BundledData(rawValue: name) {
+                d = b.load()
+            } else {
                 guard ["gaussian", "teacher"].contains(name) else {
-                    throw FjordError.usage("unknown data set '\(name)'; expected \(BundledData.allCases.map(\.rawValue).joined(separator: ", ")), gaussian, teacher")
+                    throw FjordError.usage(
+                        "unknown data set '\(name)'; expected \(BundledData.allCases.map(\.rawValue).joined(separator: ", ")), gaussian, teacher"
+                    )
                 }
-                d = name == "gaussian"
+                d =
+                    name == "gaussian"
                     ? Synthetic.gaussianMixture(samples: samples, dimension: 20, classes: 4, separation: 1, seed: seed)
                     : Synthetic.teacherStudent(samples: samples, dimension: 20, hidden: 16, classes: 4, seed: seed)
             }

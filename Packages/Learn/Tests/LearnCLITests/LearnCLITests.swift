@@ -5,19 +5,20 @@ import Testing
 /// The `learn` executable as a user runs it.
 @Suite struct LearnCLITests {
     @Test func trainsDigitsAndSavesACheckpointPythonCanRead() throws {
-        let r = try Shell.run("""
-        learn train --data digits --hidden 32 --optimizer adam --lr 0.01 --epochs 15 --save m.safetensors --report r.json
-        learn eval m.safetensors --data digits --hidden 32
-        python3 - <<'PY'
-        import json
-        from safetensors.numpy import load_file
-        t = load_file('m.safetensors')
-        assert t['fc1.weight'].shape == (32, 64) and t['fc2.bias'].shape == (10,), {k: v.shape for k, v in t.items()}
-        r = json.load(open('r.json'))
-        assert r['test_accuracy'] >= 0.95 and r['bits_per_coordinate'] == 32, r
-        print('python ok', r['test_accuracy'])
-        PY
-        """)
+        let r = try Shell.run(
+            """
+            learn train --data digits --hidden 32 --optimizer adam --lr 0.01 --epochs 15 --save m.safetensors --report r.json
+            learn eval m.safetensors --data digits --hidden 32
+            python3 - <<'PY'
+            import json
+            from safetensors.numpy import load_file
+            t = load_file('m.safetensors')
+            assert t['fc1.weight'].shape == (32, 64) and t['fc2.bias'].shape == (10,), {k: v.shape for k, v in t.items()}
+            r = json.load(open('r.json'))
+            assert r['test_accuracy'] >= 0.95 and r['bits_per_coordinate'] == 32, r
+            print('python ok', r['test_accuracy'])
+            PY
+            """)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.text.contains("python ok") && r.text.contains("test_accuracy 0.9"))
         #expect(r.stderr.contains("learn train: digits 64-32-10 adam"))
@@ -26,15 +27,21 @@ import Testing
     @Test func dataExportPipesIntoTensor() throws {
         let r = try Shell.run("learn data iris | tensor info --json")
         #expect(r.status == 0)
-        #expect(r.text.contains("\"shape\":[150,4]") && r.text.contains("\"shape\":[150]") && r.text.contains("\"dtype\":\"i8\""))
+        #expect(
+            r.text.contains("\"shape\":[150,4]") && r.text.contains("\"shape\":[150]")
+                && r.text.contains("\"dtype\":\"i8\""))
     }
 
     @Test func badInputIsExit65WithAMessage() throws {
         let cases: [(String, Int32, String)] = [
-            ("tensor rand --shape 10,3 -o x.npy; python3 -c \"import numpy as np; np.save('y.npy', np.array([0,1,2,3,4,5,6,7,8,-1]))\"; learn train --features x.npy --labels y.npy",
-             65, "not a non-negative integer"),
-            ("tensor rand --shape 10,3 -o x.npy; python3 -c \"import numpy as np; np.save('y.npy', np.zeros(9, 'i8'))\"; learn train --features x.npy --labels y.npy",
-             65, "10 feature rows but 9 labels"),
+            (
+                "tensor rand --shape 10,3 -o x.npy; python3 -c \"import numpy as np; np.save('y.npy', np.array([0,1,2,3,4,5,6,7,8,-1]))\"; learn train --features x.npy --labels y.npy",
+                65, "not a non-negative integer"
+            ),
+            (
+                "tensor rand --shape 10,3 -o x.npy; python3 -c \"import numpy as np; np.save('y.npy', np.zeros(9, 'i8'))\"; learn train --features x.npy --labels y.npy",
+                65, "10 feature rows but 9 labels"
+            ),
             ("learn train --data digits --optimizer sgd --lr 1e6 --steps 200", 65, "diverged"),
             ("learn train --features nope.npy --labels nope.npy", 66, "cannot open"),
             ("learn train --data mnist", 64, "'mnist' is invalid for '--data"),
@@ -45,11 +52,12 @@ import Testing
     }
 
     @Test func workersAndPartitionsAreDeterministic() throws {
-        let r = try Shell.run("""
-        learn train --data digits --workers 4 --partition one-class --steps 40 --seed 3 --save a.safetensors --quiet
-        learn train --data digits --workers 4 --partition one-class --steps 40 --seed 3 --save b.safetensors --quiet
-        cmp a.safetensors b.safetensors && echo same
-        """)
+        let r = try Shell.run(
+            """
+            learn train --data digits --workers 4 --partition one-class --steps 40 --seed 3 --save a.safetensors --quiet
+            learn train --data digits --workers 4 --partition one-class --steps 40 --seed 3 --save b.safetensors --quiet
+            cmp a.safetensors b.safetensors && echo same
+            """)
         #expect(r.text.contains("same"), "\(r.stderr)")
     }
 }

@@ -1,12 +1,15 @@
 import Kernel
 import Testing
+
 @testable import Learn
 
 @Suite struct DataTests {
     @Test(arguments: BundledData.allCases)
     func bundledDataHasItsShape(_ b: BundledData) {
         let d = b.load()
-        let want: [BundledData: (Int, Int, Int)] = [.digits: (1797, 64, 10), .breastCancer: (569, 30, 2), .wine: (178, 13, 3), .iris: (150, 4, 3)]
+        let want: [BundledData: (Int, Int, Int)] = [
+            .digits: (1797, 64, 10), .breastCancer: (569, 30, 2), .wine: (178, 13, 3), .iris: (150, 4, 3),
+        ]
         #expect((d.count, d.dimension, d.classes) == want[b]!)
         if b == .digits {
             let s = Stats(d.features)
@@ -25,9 +28,15 @@ import Testing
     }
 
     @Test func badDataIsRejected() {
-        #expect(throws: FjordError.self) { try Dataset(name: "x", features: Tensor(shape: [2, 2], repeating: 0), labels: [0]) }
-        #expect(throws: FjordError.self) { try Dataset(name: "x", features: Tensor(shape: [2, 2], repeating: 0), labels: [0, 5], classes: 3) }
-        #expect(throws: FjordError.self) { try Dataset(name: "x", features: Tensor(shape: [1, 2], values: [.nan, 0]), labels: [0]) }
+        #expect(throws: FjordError.self) {
+            try Dataset(name: "x", features: Tensor(shape: [2, 2], repeating: 0), labels: [0])
+        }
+        #expect(throws: FjordError.self) {
+            try Dataset(name: "x", features: Tensor(shape: [2, 2], repeating: 0), labels: [0, 5], classes: 3)
+        }
+        #expect(throws: FjordError.self) {
+            try Dataset(name: "x", features: Tensor(shape: [1, 2], values: [.nan, 0]), labels: [0])
+        }
     }
 
     func checkCover(_ parts: [[Int]], n: Int) {
@@ -59,7 +68,9 @@ import Testing
             let x = (0..<40000).map { _ in Partition.gamma(alpha, &rng) }
             let m = x.reduce(0, +) / Double(x.count)
             let v = x.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(x.count)
-            #expect(abs(m - alpha) < 0.03 * max(alpha, 1) && abs(v - alpha) < 0.08 * max(alpha, 1), "α \(alpha): mean \(m) var \(v)")
+            #expect(
+                abs(m - alpha) < 0.03 * max(alpha, 1) && abs(v - alpha) < 0.08 * max(alpha, 1),
+                "α \(alpha): mean \(m) var \(v)")
         }
     }
 

@@ -1,23 +1,28 @@
 import Kernel
+
 @testable import Learn
 
 /// Central finite differences against a layer's backward pass.
 ///
 /// The scalar is L(x, θ) = Σₖ rₖ · yₖ with a fixed random r, accumulated in double, so ∂L/∂y = r. Returns the
 /// relative errors ‖a − n‖ / max(‖a‖, ‖n‖, 1e-6) of the input gradient and of the parameter gradient.
-func gradientCheck(_ layer: any Layer, input: Tensor, eps: Float = 1e-2, seed: UInt64 = 1,
-                   checkInput: Bool = true) -> (input: Double, parameters: Double) {
+func gradientCheck(
+    _ layer: any Layer, input: Tensor, eps: Float = 1e-2, seed: UInt64 = 1,
+    checkInput: Bool = true
+) -> (input: Double, parameters: Double) {
     let model = Sequential([layer], seed: seed)
     var rng = RNG(seed: seed, stream: 99)
     let y0 = model.forward(input)
     let r = rng.tensor(y0.shape)
     func loss(_ x: Tensor) -> Double {
         let y = model.forward(x)
-        return y.withUnsafeBufferPointer { yp in r.withUnsafeBufferPointer { rp in
-            var s = 0.0
-            for k in 0..<yp.count { s += Double(yp[k]) * Double(rp[k]) }
-            return s
-        } }
+        return y.withUnsafeBufferPointer { yp in
+            r.withUnsafeBufferPointer { rp in
+                var s = 0.0
+                for k in 0..<yp.count { s += Double(yp[k]) * Double(rp[k]) }
+                return s
+            }
+        }
     }
     model.zeroGradients()
     _ = model.forward(input)
@@ -49,14 +54,18 @@ func gradientCheck(_ layer: any Layer, input: Tensor, eps: Float = 1e-2, seed: U
         let na = a.map { $0 * $0 }.reduce(0, +).squareRoot(), nn = n.map { $0 * $0 }.reduce(0, +).squareRoot()
         return diff / max(na, nn, 1e-6)
     }
-    return (checkInput ? rel(dx.scalars.map(Double.init), numericInput) : 0,
-            rel(analyticParams.map(Double.init), numericParams))
+    return (
+        checkInput ? rel(dx.scalars.map(Double.init), numericInput) : 0,
+        rel(analyticParams.map(Double.init), numericParams)
+    )
 }
 
 /// A tensor of normal draws pushed away from zero (|x| ≥ 0.1), so ReLU's kink is not straddled by ±eps.
 func awayFromZero(_ shape: [Int], seed: UInt64) -> Tensor {
     var rng = RNG(seed: seed)
     var t = rng.tensor(shape)
-    t.withUnsafeMutableBufferPointer { p in for i in p.indices where abs(p[i]) < 0.1 { p[i] = p[i] < 0 ? -0.1 - p[i] : 0.1 + p[i] } }
+    t.withUnsafeMutableBufferPointer { p in
+        for i in p.indices where abs(p[i]) < 0.1 { p[i] = p[i] < 0 ? -0.1 - p[i] : 0.1 + p[i] }
+    }
     return t
 }

@@ -1,16 +1,19 @@
 import Kernel
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
+
 @testable import Learn
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Every layer's backward pass against central finite differences (relative error < 1e-3 in float32).
 @Suite struct LayerGradientTests {
     @Test func linear() {
         let e = gradientCheck(Linear(5, 4), input: awayFromZero([3, 5], seed: 1))
         #expect(e.input < 1e-3 && e.parameters < 1e-3, "\(e)")
-        let nb = gradientCheck(Linear(3, 2, bias: false), input: awayFromZero([2, 2, 3], seed: 2))  // extra leading axis
+        // an extra leading axis
+        let nb = gradientCheck(Linear(3, 2, bias: false), input: awayFromZero([2, 2, 3], seed: 2))
         #expect(nb.input < 1e-3 && nb.parameters < 1e-3, "\(nb)")
     }
 
@@ -68,8 +71,9 @@ import Glibc
             var zp = z, zm = z
             zp[flat: i] += eps
             zm[flat: i] -= eps
-            let n = (try softmaxCrossEntropy(logits: zp, labels: y, weights: w).loss
-                     - softmaxCrossEntropy(logits: zm, labels: y, weights: w).loss) / Double(2 * eps)
+            let n =
+                (try softmaxCrossEntropy(logits: zp, labels: y, weights: w).loss
+                    - softmaxCrossEntropy(logits: zm, labels: y, weights: w).loss) / Double(2 * eps)
             #expect(abs(n - Double(r.gradient[flat: i])) < 1e-4)
         }
         // unweighted equals the mean of −log softmax at the label
@@ -83,9 +87,15 @@ import Glibc
     }
 
     @Test func lossInputErrors() {
-        #expect(throws: FjordError.self) { try softmaxCrossEntropy(logits: Tensor(shape: [2, 3], repeating: 0), labels: [0, 3]) }
-        #expect(throws: FjordError.self) { try softmaxCrossEntropy(logits: Tensor(shape: [2, 3], repeating: 0), labels: [0]) }
-        #expect(throws: FjordError.self) { try softmaxCrossEntropy(logits: Tensor(shape: [1, 2], values: [.nan, 0]), labels: [0]) }
+        #expect(throws: FjordError.self) {
+            try softmaxCrossEntropy(logits: Tensor(shape: [2, 3], repeating: 0), labels: [0, 3])
+        }
+        #expect(throws: FjordError.self) {
+            try softmaxCrossEntropy(logits: Tensor(shape: [2, 3], repeating: 0), labels: [0])
+        }
+        #expect(throws: FjordError.self) {
+            try softmaxCrossEntropy(logits: Tensor(shape: [1, 2], values: [.nan, 0]), labels: [0])
+        }
         #expect(throws: FjordError.self) { try meanSquaredError(Tensor([1]), Tensor([1, 2])) }
     }
 

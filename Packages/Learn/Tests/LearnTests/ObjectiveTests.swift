@@ -1,5 +1,6 @@
 import Kernel
 import Testing
+
 @testable import Learn
 
 @Suite struct ObjectiveTests {
@@ -20,8 +21,10 @@ import Testing
         let a = Sequential.mlp([64, 32, 10], seed: 2), b = Sequential.mlp([64, 32, 10], seed: 2)
         var weighted = ModelObjective.crossEntropy(a, data: tr, weights: weights)
         var plain = ModelObjective.crossEntropy(b, data: tr)
-        let lw = try weighted.loss(batch: batch, parameters: UnsafeBufferPointer(a.parameterBuffer), gradient: a.gradientBuffer)
-        let lp = try plain.loss(batch: kept, parameters: UnsafeBufferPointer(b.parameterBuffer), gradient: b.gradientBuffer)
+        let lw = try weighted.loss(
+            batch: batch, parameters: UnsafeBufferPointer(a.parameterBuffer), gradient: a.gradientBuffer)
+        let lp = try plain.loss(
+            batch: kept, parameters: UnsafeBufferPointer(b.parameterBuffer), gradient: b.gradientBuffer)
         let scale = Double(kept.count) / Double(batch.count)
         #expect(kept.count < batch.count)
         #expect(abs(lw - scale * lp) < 1e-6 * lp)
@@ -30,14 +33,20 @@ import Testing
         #expect(maxDiff < 1e-5 * maxG, "weighted gradient ≠ (m/B)·unweighted on the kept rows: \(maxDiff) of \(maxG)")
 
         // training: one worker, the three parts by hand
-        let config = { var c = TrainingConfig(steps: 600, batchSize: 32); c.seed = 1; return c }()
+        let config = {
+            var c = TrainingConfig(steps: 600, batchSize: 32)
+            c.seed = 1
+            return c
+        }()
         let (history, parameters) = try LocalCommunicator.run(workers: 1) { comm in
             let model = Sequential.mlp([64, 32, 10], seed: 0)
             var objective = ModelObjective.crossEntropy(model, data: tr, weights: weights)
             var optimizer: any Optimizer = Adam(.constant(0.01))
             var exchange = try ExchangeStep(workers: 1, dimension: model.parameterCount)
-            let h = try trainLoop(comm, parameters: model.parameterBuffer, gradient: model.gradientBuffer, objective: &objective,
-                                  optimizer: &optimizer, exchange: &exchange, config: config) { step in step }
+            let h = try trainLoop(
+                comm, parameters: model.parameterBuffer, gradient: model.gradientBuffer, objective: &objective,
+                optimizer: &optimizer, exchange: &exchange, config: config
+            ) { step in step }
             return (h, model.parameterValues)
         }[0]
         #expect(history == [600])
@@ -56,7 +65,8 @@ import Testing
     @Test func workerMomentumIsTheDampedRecursion() throws {
         let (tr, te) = digits()
         let beta: Float = 0.9, alpha: Float = 0.1
-        var setup = TrainingSetup(model: { Sequential.mlp([64, 32, 10], seed: 0) }, optimizer: { SGD(.constant(alpha)) })
+        var setup = TrainingSetup(
+            model: { Sequential.mlp([64, 32, 10], seed: 0) }, optimizer: { SGD(.constant(alpha)) })
         setup.makeRule = { MeanRule() }
         var c = TrainingConfig(steps: 7, batchSize: 8)
         c.seed = 4
@@ -79,8 +89,14 @@ import Testing
             m.withUnsafeBufferPointer { opt.step(model.parameterBuffer, $0) }
         }
         #expect(model.parameterValues == r.parameters, "trainer with worker momentum and the recursion differ")
-        let plain = try trainLocal(workers: 1, train: tr, test: te,
-                                   setup: setup, config: { var p = c; p.workerMomentum = nil; return p }())[0]
+        let plain = try trainLocal(
+            workers: 1, train: tr, test: te,
+            setup: setup,
+            config: {
+                var p = c
+                p.workerMomentum = nil
+                return p
+            }())[0]
         #expect(plain.parameters != r.parameters)
 
         var c4 = c
@@ -90,7 +106,9 @@ import Testing
         #expect(four.allSatisfy { $0.parameters == four[0].parameters && $0.gradientTraffic.sent == 5 * d * 4 })
         var bad = c
         bad.workerMomentum = 1
-        #expect(throws: FjordError.self) { _ = try trainLocal(workers: 1, train: tr, test: te, setup: setup, config: bad) }
+        #expect(throws: FjordError.self) {
+            _ = try trainLocal(workers: 1, train: tr, test: te, setup: setup, config: bad)
+        }
     }
 
     /// Mean squared error through a linear model: the objective's gradient is the closed form (2/B) Xᵀ(Xw + b − t).
@@ -100,13 +118,16 @@ import Testing
         let model = Sequential.mlp([3, 1], seed: 1)
         var objective = ModelObjective.meanSquaredError(model, inputs: x, targets: t)
         let batch = [0, 5, 7, 19]
-        let loss = try objective.loss(batch: batch, parameters: UnsafeBufferPointer(model.parameterBuffer),
-                                      gradient: model.gradientBuffer)
+        let loss = try objective.loss(
+            batch: batch, parameters: UnsafeBufferPointer(model.parameterBuffer),
+            gradient: model.gradientBuffer)
         let p = model.parameterValues  // weight [1, 3] then bias [1]
         let xs = x.scalars, ts = t.scalars
         var want = [Double](repeating: 0, count: 4), l = 0.0
         for i in batch {
-            let r = Double(p[0]) * Double(xs[3 * i]) + Double(p[1]) * Double(xs[3 * i + 1]) + Double(p[2]) * Double(xs[3 * i + 2])
+            let r =
+                Double(p[0]) * Double(xs[3 * i]) + Double(p[1]) * Double(xs[3 * i + 1]) + Double(p[2])
+                * Double(xs[3 * i + 2])
                 + Double(p[3]) - Double(ts[i])
             l += r * r / 4
             for k in 0..<3 { want[k] += 2 * r * Double(xs[3 * i + k]) / 4 }

@@ -1,9 +1,11 @@
 import Kernel
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
+
 @testable import Learn
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 @Suite struct OptimizerTests {
     /// Runs an optimizer on f(θ) = ½‖θ‖², whose gradient is θ.

@@ -1,5 +1,6 @@
 import Kernel
 import Testing
+
 @testable import Learn
 
 @Suite struct TrainingTests {
@@ -16,8 +17,11 @@ import Testing
     @Test(arguments: ["sgd", "adam"])
     func mlpReaches95PercentOnDigits(optimizer: String) throws {
         let (tr, te) = digits()
-        let s = setup { optimizer == "sgd" ? SGD(.constant(0.1), momentum: 0.9) as any Optimizer : Adam(.constant(0.01)) }
-        let r = try trainLocal(workers: 1, train: tr, test: te, setup: s, config: TrainingConfig(steps: 1200, batchSize: 32))
+        let s = setup {
+            optimizer == "sgd" ? SGD(.constant(0.1), momentum: 0.9) as any Optimizer : Adam(.constant(0.01))
+        }
+        let r = try trainLocal(
+            workers: 1, train: tr, test: te, setup: s, config: TrainingConfig(steps: 1200, batchSize: 32))
         #expect(r[0].final!.testAccuracy! >= 0.95, "\(optimizer): \(r[0].final!)")
     }
 
@@ -100,7 +104,8 @@ import Testing
         let (tr, te) = digits()
         let s = setup { SGD(.constant(1e6)) }
         #expect(throws: FjordError.self) {
-            _ = try trainLocal(workers: 2, train: tr, test: te, setup: s, config: TrainingConfig(steps: 50, batchSize: 32))
+            _ = try trainLocal(
+                workers: 2, train: tr, test: te, setup: s, config: TrainingConfig(steps: 50, batchSize: 32))
         }
     }
 

@@ -1,5 +1,5 @@
-import Kernel
 import Exchange
+import Kernel
 
 /// ALQ/AMQ in training: a ``QuantizedCodec`` whose levels are refitted from the worker's own recent gradients on
 /// the papers' schedule (Faghri et al. 2020: at iterations 100 and 2000, then every 10000), starting from NUQSGD's
@@ -18,15 +18,18 @@ public struct AdaptiveLevelsCodec: GradientCodec {
     var step = 0
     public private(set) var refits: [(step: Int, levels: [Float])] = []
 
-    public init(method: Method, bits: Int, bucketSize: Int, dimension: Int, schedule: [Int] = [100, 2000], period: Int = 10000,
-                window: Int = 10) throws(FjordError) {
+    public init(
+        method: Method, bits: Int, bucketSize: Int, dimension: Int, schedule: [Int] = [100, 2000], period: Int = 10000,
+        window: Int = 10
+    ) throws(FjordError) {
         self.method = method
         self.bits = bits
         self.schedule = schedule
         self.period = period
         self.window = window
-        inner = QuantizedCodec(quantizer: try Scheme.nuq.quantizer(bits: bits, bucketSize: bucketSize), dimension: dimension,
-                               scheme: method == .alq ? .alq : .amq)
+        inner = QuantizedCodec(
+            quantizer: try Scheme.nuq.quantizer(bits: bits, bucketSize: bucketSize), dimension: dimension,
+            scheme: method == .alq ? .alq : .amq)
     }
 
     func isRefit(_ t: Int) -> Bool {
@@ -42,7 +45,8 @@ public struct AdaptiveLevelsCodec: GradientCodec {
             let bucket = inner.blocks[0].quantizer.bucketSize
             let fit = try LevelFitting(samples: recent, bucketSize: bucket)
             let s = LevelSet.levelCount(bits: bits) - 2
-            let levels = method == .alq
+            let levels =
+                method == .alq
                 ? fit.alqBest(interior: s)
                 : LevelFitting.amqLevels(p: fit.amq(s: s), s: s)
             let set = try LevelFitting.floatLevels(levels)

@@ -43,8 +43,10 @@ public enum CodecKind: String, CaseIterable, Sendable {
 
     /// A per-worker codec factory for vectors of `dimension` coordinates (nil: send float32), checked once here so
     /// that a bad setting fails before training starts. `blocks` tile the vector for layer-wise quantization.
-    public func factory(_ s: CodecSettings, dimension d: Int,
-                        blocks: [(offset: Int, count: Int)] = []) throws(FjordError) -> ((_ rank: Int) throws -> any GradientCodec)? {
+    public func factory(
+        _ s: CodecSettings, dimension d: Int,
+        blocks: [(offset: Int, count: Int)] = []
+    ) throws(FjordError) -> ((_ rank: Int) throws -> any GradientCodec)? {
         switch self {
         case .none: return nil
         case .signsgd: return { _ in SignCodec(errorFeedback: false) }
@@ -55,8 +57,9 @@ public enum CodecKind: String, CaseIterable, Sendable {
         case .alq, .amq:
             let method: AdaptiveLevelsCodec.Method = self == .alq ? .alq : .amq
             let make = { () throws(FjordError) in
-                try AdaptiveLevelsCodec(method: method, bits: s.bits, bucketSize: s.bucket, dimension: d,
-                                        schedule: s.adaptiveSchedule, period: s.adaptivePeriod)
+                try AdaptiveLevelsCodec(
+                    method: method, bits: s.bits, bucketSize: s.bucket, dimension: d,
+                    schedule: s.adaptiveSchedule, period: s.adaptivePeriod)
             }
             _ = try make()
             return { _ in try make() }

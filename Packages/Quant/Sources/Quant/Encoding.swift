@@ -44,7 +44,9 @@ public struct EncodedGradient: Sendable {
     public var shape: [Int]
     public var quantized: Quantized
 
-    public init(quantizer: Quantizer, code: EliasCode = .omega, scheme: SchemeID = .custom, shape: [Int], quantized: Quantized) {
+    public init(
+        quantizer: Quantizer, code: EliasCode = .omega, scheme: SchemeID = .custom, shape: [Int], quantized: Quantized
+    ) {
         self.quantizer = quantizer
         self.code = code
         self.scheme = scheme
@@ -74,7 +76,11 @@ public struct EncodedGradient: Sendable {
             return (w.pos + 7) / 8
         }
         payload.removeLast(payload.count - used)
-        var out = EncodedGradient.magic + [EncodedGradient.version, UInt8(code == .omega ? 0 : 1), UInt8(quantizer.norm == .l2 ? 0 : 1), UInt8(shape.count)]
+        var out =
+            EncodedGradient.magic + [
+                EncodedGradient.version, UInt8(code == .omega ? 0 : 1), UInt8(quantizer.norm == .l2 ? 0 : 1),
+                UInt8(shape.count),
+            ]
         out += le(UInt64(K), 2) + [scheme.rawValue, 0] + le(UInt64(bucket), 4) + le(UInt64(payload.count), 8)
         for s in shape { out += le(UInt64(s), 8) }
         for l in quantizer.levels.magnitudes { out += le(UInt64(l.bitPattern), 4) }
@@ -88,8 +94,12 @@ public struct EncodedGradient: Sendable {
         let head = try src.read(count: 24)
         if head.isEmpty { return nil }
         func fail(_ at: Int, _ m: String) -> FjordError { .data("\(src.name): byte \(at): \(m)") }
-        guard head.count == 24 else { throw fail(start, "truncated encoded-gradient header (\(head.count) of 24 bytes)") }
-        guard Array(head[0..<4]) == magic else { throw fail(start, "not an encoded gradient (bad magic; expected FJQG from quant encode)") }
+        guard head.count == 24 else {
+            throw fail(start, "truncated encoded-gradient header (\(head.count) of 24 bytes)")
+        }
+        guard Array(head[0..<4]) == magic else {
+            throw fail(start, "not an encoded gradient (bad magic; expected FJQG from quant encode)")
+        }
         guard head[4] == version else { throw fail(start + 4, "unsupported encoded-gradient version \(head[4])") }
         guard head[5] <= 1, head[6] <= 1 else { throw fail(start + 5, "unknown code or norm") }
         let rank = Int(head[7])
@@ -106,7 +116,9 @@ public struct EncodedGradient: Sendable {
             guard v <= 1 << 40 else { throw fail(start + 24 + 8 * k, "dimension \(v) is implausible") }
             shape.append(Int(v))
         }
-        guard let d = Tensor.elementCount(shape), d <= 1 << 34 else { throw fail(start + 24, "shape \(shape) is too large") }
+        guard let d = Tensor.elementCount(shape), d <= 1 << 34 else {
+            throw fail(start + 24, "shape \(shape) is too large")
+        }
         // every bucket costs at least 34 bits: the payload length bounds the dimension before anything is allocated
         let nb = (d + bucket - 1) / bucket
         guard UInt64(nb) * 34 <= plen * 8 else {
@@ -132,7 +144,10 @@ public struct EncodedGradient: Sendable {
                     let lo = b * bucket, n = min(bucket, d - lo)
                     let bits = UInt32(truncatingIfNeeded: fjq_get_bits(&r, 32))
                     let nrm = Float(bitPattern: bits)
-                    if r.error != 0 || !(nrm >= 0 && nrm.isFinite) { bad = "bucket \(b): bad norm"; return }
+                    if r.error != 0 || !(nrm >= 0 && nrm.isFinite) {
+                        bad = "bucket \(b): bad norm"
+                        return
+                    }
                     q.norms[b] = nrm
                     if fjq_decode_bucket(&r, qb.baseAddress! + lo, n, code.code, Int32(K)) != 0 {
                         bad = "bucket \(b): malformed or truncated code"
@@ -144,15 +159,18 @@ public struct EncodedGradient: Sendable {
         }
         if let bad { throw fail(payloadStart, "corrupt payload: \(bad)") }
         let scheme = SchemeID(rawValue: head[10]) ?? .custom
-        return EncodedGradient(quantizer: Quantizer(levels: levels, norm: head[6] == 0 ? .l2 : .linf, bucketSize: bucket),
-                               code: code, scheme: scheme, shape: shape, quantized: q)
+        return EncodedGradient(
+            quantizer: Quantizer(levels: levels, norm: head[6] == 0 ? .l2 : .linf, bucketSize: bucket),
+            code: code, scheme: scheme, shape: shape, quantized: q)
     }
 
     /// Decodes one message held in memory (it must be the whole of `bytes`).
     public static func decode(_ bytes: [UInt8], name: String = "message") throws(FjordError) -> EncodedGradient {
         let src = ByteSource(bytes: bytes, name: name)
         guard let m = try read(from: src) else { throw .noInput("\(name): empty message") }
-        guard src.offset == bytes.count else { throw .data("\(name): \(bytes.count - src.offset) bytes after the message") }
+        guard src.offset == bytes.count else {
+            throw .data("\(name): \(bytes.count - src.offset) bytes after the message")
+        }
         return m
     }
 
@@ -160,7 +178,9 @@ public struct EncodedGradient: Sendable {
     public func tensor() -> Tensor { quantizer.dequantize(quantized).reshaped(shape) }
 }
 
-@inline(__always) func le(_ v: UInt64, _ n: Int) -> [UInt8] { (0..<n).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) } }
+@inline(__always) func le(_ v: UInt64, _ n: Int) -> [UInt8] {
+    (0..<n).map { UInt8(truncatingIfNeeded: v >> (8 * UInt64($0))) }
+}
 @inline(__always) func rd(_ b: [UInt8], _ at: Int, _ n: Int) -> UInt64 {
     var v: UInt64 = 0
     for k in 0..<n { v |= UInt64(b[at + k]) << (8 * UInt64(k)) }

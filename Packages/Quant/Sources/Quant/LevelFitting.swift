@@ -1,6 +1,7 @@
 import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Learns level sets from gradient samples (ALQ and AMQ; Faghri et al., NeurIPS 2020).
@@ -22,7 +23,9 @@ public struct LevelFitting: Sendable {
 
     /// Collects (r, n_b²) from gradient samples under the given norm and bucket size; keeps at most `maxSamples`
     /// (a seeded uniform subsample) so fitting stays fast on big models.
-    public init(samples: [Tensor], bucketSize: Int, norm: NormKind = .l2, maxSamples: Int = 2_000_000, seed: UInt64 = 0) throws(FjordError) {
+    public init(
+        samples: [Tensor], bucketSize: Int, norm: NormKind = .l2, maxSamples: Int = 2_000_000, seed: UInt64 = 0
+    ) throws(FjordError) {
         var pairs: [(Double, Double)] = []
         for g in samples {
             let v = g.scalars
@@ -115,8 +118,8 @@ public struct LevelFitting: Sendable {
             let m = (lo + hi) / 2
             if slope(m) >= 0 { hi = m } else { lo = m + 1 }
         }
-        if lo == i { return a + eps }          // increasing throughout: as close to a as allowed
-        if lo == j + 1 { return b - eps }      // decreasing throughout
+        if lo == i { return a + eps }  // increasing throughout: as close to a as allowed
+        if lo == j + 1 { return b - eps }  // decreasing throughout
         return min(max(r[lo - 1], a + eps), b - eps)
     }
 
@@ -131,7 +134,12 @@ public struct LevelFitting: Sendable {
                 let cand = coordinateMinimizer(l[k - 1], l[k + 1], upper: k + 1 == l.count - 1)
                 l[k] = cand
                 let v = objective(l)
-                if v > trace.last! { l[k] = old; trace.append(trace.last!) } else { trace.append(v) }
+                if v > trace.last! {
+                    l[k] = old
+                    trace.append(trace.last!)
+                } else {
+                    trace.append(v)
+                }
             }
         }
         return (l, trace)
@@ -145,7 +153,9 @@ public struct LevelFitting: Sendable {
         precondition(s >= 0)
         if s == 0 { return [0, 1] }
         let uniform = (0...(s + 1)).map { Double($0) / Double(s + 1) }
-        var starts = [LevelFitting.amqLevels(p: 0.5, s: s), uniform, LevelFitting.amqLevels(p: amqP ?? amq(s: s), s: s)]
+        var starts = [
+            LevelFitting.amqLevels(p: 0.5, s: s), uniform, LevelFitting.amqLevels(p: amqP ?? amq(s: s), s: s),
+        ]
         // weighted quantiles of r (interior only), made strictly increasing
         var q: [Double] = [0]
         let total = cw.last!
@@ -168,7 +178,9 @@ public struct LevelFitting: Sendable {
 
     /// AMQ: levels 0, p^s, …, p, 1 with p found by gradient descent on dV/dp (analytic), from several starts;
     /// returns the best p.
-    public func amq(s: Int, learningRate: Double = 0.7, epochs: Int = 50, starts: [Double] = [0.1, 0.3, 0.5, 0.7, 0.9]) -> Double {
+    public func amq(
+        s: Int, learningRate: Double = 0.7, epochs: Int = 50, starts: [Double] = [0.1, 0.3, 0.5, 0.7, 0.9]
+    ) -> Double {
         var best = (p: 0.5, v: Double.infinity)
         for p0 in starts {
             var p = p0

@@ -28,9 +28,11 @@ public struct LevelSet: Equatable, Sendable {
         let s = Float(magnitudes.count - 1)
         isUniform = magnitudes.enumerated().allSatisfy { $0.element == Float($0.offset) / s }
         let k = magnitudes.count - 2
-        isPowerOfTwoLadder = magnitudes.count <= 64 && magnitudes.dropFirst().enumerated().allSatisfy {
-            $0.element == Float(sign: .plus, exponent: $0.offset - k, significand: 1)
-        }
+        isPowerOfTwoLadder =
+            magnitudes.count <= 64
+            && magnitudes.dropFirst().enumerated().allSatisfy {
+                $0.element == Float(sign: .plus, exponent: $0.offset - k, significand: 1)
+            }
     }
 
     /// QSGD's uniform levels j/s, j = 0…s.
@@ -53,7 +55,7 @@ public struct LevelSet: Equatable, Sendable {
         var m: [Float] = [0]
         for j in stride(from: s, through: 1, by: -1) { m.append(Float(pow(p, Double(j)))) }
         m.append(1)
-        return (try? LevelSet(m)) ?? .uniform(s + 1) // p^s can underflow to 0 for extreme p; fall back
+        return (try? LevelSet(m)) ?? .uniform(s + 1)  // p^s can underflow to 0 for extreme p; fall back
     }
 
     public var count: Int { magnitudes.count }
@@ -85,7 +87,6 @@ public struct LevelSet: Equatable, Sendable {
     }
 }
 
-
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

@@ -1,5 +1,5 @@
-import Kernel
 import Exchange
+import Kernel
 
 /// A worker's gradient codec for Learn's data-parallel trainer: every worker sends the Elias-coded message
 /// of its quantized gradient (the framed format of ``EncodedGradient``), and every worker decodes all of them.
@@ -16,14 +16,19 @@ public struct QuantizedCodec: GradientCodec {
     public private(set) var messages: UInt64 = 0
 
     /// The same quantizer over the whole gradient of `dimension` coordinates.
-    public init(quantizer: Quantizer, dimension: Int, code: EliasCode = .omega, scheme: EncodedGradient.SchemeID = .custom) {
+    public init(
+        quantizer: Quantizer, dimension: Int, code: EliasCode = .omega, scheme: EncodedGradient.SchemeID = .custom
+    ) {
         blocks = [(0, dimension, quantizer)]
         self.code = code
         self.scheme = scheme
     }
 
     /// Layer-wise: one quantizer per block.
-    public init(blocks: [(offset: Int, count: Int, quantizer: Quantizer)], code: EliasCode = .omega, scheme: EncodedGradient.SchemeID = .custom) {
+    public init(
+        blocks: [(offset: Int, count: Int, quantizer: Quantizer)], code: EliasCode = .omega,
+        scheme: EncodedGradient.SchemeID = .custom
+    ) {
         var pos = 0
         for b in blocks {
             precondition(b.offset == pos && b.count > 0, "layer blocks must tile the gradient in order")
@@ -36,14 +41,16 @@ public struct QuantizedCodec: GradientCodec {
 
     public mutating func encode(_ g: UnsafeBufferPointer<Float>, rng: inout RNG) throws(FjordError) -> [UInt8] {
         guard g.count == blocks.last.map({ $0.offset + $0.count }) else {
-            throw .data("gradient of \(g.count) coordinates for a codec of \(blocks.last.map { $0.offset + $0.count } ?? 0)")
+            throw .data(
+                "gradient of \(g.count) coordinates for a codec of \(blocks.last.map { $0.offset + $0.count } ?? 0)")
         }
         let seed = UInt64(rng.next()) << 32 | UInt64(rng.next())
         var out: [UInt8] = []
         for (k, b) in blocks.enumerated() {
             let part = UnsafeBufferPointer(rebasing: g[b.offset..<(b.offset + b.count)])
             let q = try b.quantizer.quantize(part, seed: seed, stream: UInt64(k))
-            out += EncodedGradient(quantizer: b.quantizer, code: code, scheme: scheme, shape: [b.count], quantized: q).encoded()
+            out += EncodedGradient(quantizer: b.quantizer, code: code, scheme: scheme, shape: [b.count], quantized: q)
+                .encoded()
         }
         messages += 1
         return out
@@ -52,10 +59,17 @@ public struct QuantizedCodec: GradientCodec {
     public func decode(_ bytes: [UInt8], into out: UnsafeMutableBufferPointer<Float>) throws(FjordError) {
         let src = ByteSource(bytes: bytes, name: "gradient message")
         for b in blocks {
-            guard let m = try EncodedGradient.read(from: src) else { throw .data("gradient message ends before block at \(b.offset)") }
-            guard m.quantized.count == b.count else { throw .data("block at \(b.offset) has \(m.quantized.count) coordinates, expected \(b.count)") }
-            m.quantizer.dequantize(m.quantized, into: UnsafeMutableBufferPointer(rebasing: out[b.offset..<(b.offset + b.count)]))
+            guard let m = try EncodedGradient.read(from: src) else {
+                throw .data("gradient message ends before block at \(b.offset)")
+            }
+            guard m.quantized.count == b.count else {
+                throw .data("block at \(b.offset) has \(m.quantized.count) coordinates, expected \(b.count)")
+            }
+            m.quantizer.dequantize(
+                m.quantized, into: UnsafeMutableBufferPointer(rebasing: out[b.offset..<(b.offset + b.count)]))
         }
-        guard src.offset == bytes.count else { throw .data("\(bytes.count - src.offset) stray bytes after a gradient message") }
+        guard src.offset == bytes.count else {
+            throw .data("\(bytes.count - src.offset) stray bytes after a gradient message")
+        }
     }
 }

@@ -45,25 +45,34 @@ public struct Quantizer: Sendable, Equatable {
     func buckets(_ d: Int) -> Int { (d + bucketSize - 1) / bucketSize }
 
     /// Quantizes `v`; the same (seed, stream) gives the same indices. NaN or ±Inf is a `.data` error.
-    public func quantize(_ v: UnsafeBufferPointer<Float>, seed: UInt64, stream: UInt64 = 0) throws(FjordError) -> Quantized {
-        var out = Quantized(norms: [Float](repeating: 0, count: buckets(v.count)), indices: [Int16](repeating: 0, count: v.count))
+    public func quantize(
+        _ v: UnsafeBufferPointer<Float>, seed: UInt64, stream: UInt64 = 0
+    ) throws(FjordError) -> Quantized {
+        var out = Quantized(
+            norms: [Float](repeating: 0, count: buckets(v.count)), indices: [Int16](repeating: 0, count: v.count))
         let rc = levels.magnitudes.withUnsafeBufferPointer { lv in
             out.norms.withUnsafeMutableBufferPointer { nb in
                 out.indices.withUnsafeMutableBufferPointer { qb in
-                    fjq_quantize(v.baseAddress, v.count, bucketSize, norm.code, lv.baseAddress, Int32(levels.count),
-                                 levels.lookup, seed, stream,
-                                 nb.baseAddress, qb.baseAddress)
+                    fjq_quantize(
+                        v.baseAddress, v.count, bucketSize, norm.code, lv.baseAddress, Int32(levels.count),
+                        levels.lookup, seed, stream,
+                        nb.baseAddress, qb.baseAddress)
                 }
             }
         }
-        if rc != 0 { throw .data("the gradient holds NaN or infinite values (refused; fix the training or clip first)") }
+        if rc != 0 {
+            throw .data("the gradient holds NaN or infinite values (refused; fix the training or clip first)")
+        }
         return out
     }
 
     public func quantize(_ t: Tensor, seed: UInt64, stream: UInt64 = 0) throws(FjordError) -> Quantized {
         var failure: FjordError?
         let q = t.withUnsafeBufferPointer { p -> Quantized? in
-            do throws(FjordError) { return try quantize(p, seed: seed, stream: stream) } catch { failure = error; return nil }
+            do throws(FjordError) { return try quantize(p, seed: seed, stream: stream) } catch {
+                failure = error
+                return nil
+            }
         }
         if let failure { throw failure }
         return q!
@@ -88,10 +97,14 @@ public struct Quantizer: Sendable, Equatable {
     }
 
     /// The exact E‖Q(v) − v‖², ‖v‖² and E[nonzeros] of quantizing `v` (closed form, no sampling).
-    public func exactVariance(_ v: UnsafeBufferPointer<Float>) -> (variance: Double, norm2: Double, expectedNonzeros: Double) {
+    public func exactVariance(
+        _ v: UnsafeBufferPointer<Float>
+    ) -> (variance: Double, norm2: Double, expectedNonzeros: Double) {
         var variance = 0.0, n2 = 0.0, nnz = 0.0
         levels.magnitudes.withUnsafeBufferPointer { lv in
-            fjq_exact_variance(v.baseAddress, v.count, bucketSize, norm.code, lv.baseAddress, Int32(levels.count), &variance, &n2, &nnz)
+            fjq_exact_variance(
+                v.baseAddress, v.count, bucketSize, norm.code, lv.baseAddress, Int32(levels.count), &variance, &n2, &nnz
+            )
         }
         return (variance, n2, nnz)
     }

@@ -1,6 +1,6 @@
 import CQuant
-import Kernel
 import Exchange
+import Kernel
 
 /// Scaled sign compression (signSGD with a magnitude, and EF-signSGD; Karimireddy et al., ICML 2019):
 ///
@@ -37,7 +37,8 @@ public struct SignCodec: GradientCodec {
 
     public func decode(_ bytes: [UInt8], into out: UnsafeMutableBufferPointer<Float>) throws(FjordError) {
         let d = out.count
-        guard bytes.count == 16 + (d + 7) / 8, Array(bytes[0..<4]) == SignCodec.magic, rd(bytes, 4, 8) == UInt64(d) else {
+        guard bytes.count == 16 + (d + 7) / 8, Array(bytes[0..<4]) == SignCodec.magic, rd(bytes, 4, 8) == UInt64(d)
+        else {
             throw .data("malformed sign message (\(bytes.count) bytes for \(d) coordinates)")
         }
         let scale = Float(bitPattern: UInt32(rd(bytes, 12, 4)))
@@ -108,7 +109,10 @@ public struct TopKCodec: GradientCodec {
             for _ in 0..<Int(k) {
                 let gap = fjq_get_code(&r, Int32(FJQ_CODE_OMEGA), UInt64(d - pos))
                 let v = Float(bitPattern: UInt32(truncatingIfNeeded: fjq_get_bits(&r, 32)))
-                if r.error != 0 || !v.isFinite { bad = true; return }
+                if r.error != 0 || !v.isFinite {
+                    bad = true
+                    return
+                }
                 pos += Int(gap)
                 out[pos - 1] = v
             }

@@ -7,11 +7,11 @@ struct Encode: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Quantize each array of a stream and write its Elias-coded message.",
         discussion: """
-        Output: one framed message per array (format in the package README: header, level table, then per
-        bucket a float32 norm and the sparse or dense Elias-coded body, whichever is shorter). The byte count
-        is the communication cost. NaN or ±Inf in the input is refused (exit 65).
-        Example: tensor rand --shape 16,1000000 | quant encode --scheme nuq --bits 4 > g.fjq
-        """)
+            Output: one framed message per array (format in the package README: header, level table, then per
+            bucket a float32 norm and the sparse or dense Elias-coded body, whichever is shorter). The byte count
+            is the communication cost. NaN or ±Inf in the input is refused (exit 65).
+            Example: tensor rand --shape 16,1000000 | quant encode --scheme nuq --bits 4 > g.fjq
+            """)
 
     @OptionGroup var input: InputOptions
     @OptionGroup var schemeOptions: SchemeOptions
@@ -27,10 +27,13 @@ struct Encode: ParsableCommand {
                 try input.forEach { i, a in
                     let t = a.tensor()
                     let q = try qz.quantize(t, seed: seed, stream: UInt64(i))
-                    let bytes = EncodedGradient(quantizer: qz, code: code, scheme: id, shape: a.shape, quantized: q).encoded()
+                    let bytes = EncodedGradient(quantizer: qz, code: code, scheme: id, shape: a.shape, quantized: q)
+                        .encoded()
                     try sink.write(bytes)
                     if verbose {
-                        printError("quant encode: array \(i) \(a.shape): \(bytes.count) bytes, \(Double(bytes.count * 8) / Double(max(t.count, 1))) bits/coordinate")
+                        printError(
+                            "quant encode: array \(i) \(a.shape): \(bytes.count) bytes, \(Double(bytes.count * 8) / Double(max(t.count, 1))) bits/coordinate"
+                        )
                     }
                 }
             }
@@ -42,9 +45,9 @@ struct Decode: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Decode Elias-coded messages back into float32 arrays of their original shapes.",
         discussion: """
-        decode(encode(v)) equals dequantize(quantize(v)) bit for bit. A corrupt or truncated message is exit 65.
-        Example: quant decode g.fjq | tensor info
-        """)
+            decode(encode(v)) equals dequantize(quantize(v)) bit for bit. A corrupt or truncated message is exit 65.
+            Example: quant decode g.fjq | tensor info
+            """)
 
     @Argument(help: ArgumentHelp("Encoded messages (default: stdin).", valueName: "FILE")) var input = "-"
     @OptionGroup var output: OutputOptions

@@ -7,7 +7,8 @@ import Quant
 struct Gradients: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write real minibatch gradients of an MLP training on bundled data, as a tensor stream.",
-        discussion: "Example: quant gradients --data digits --samples 10 | quant fit-levels --method alq --bits 3 -o alq.npy")
+        discussion:
+            "Example: quant gradients --data digits --samples 10 | quant fit-levels --method alq --bits 3 -o alq.npy")
 
     @Option(help: "digits, breast-cancer, wine or iris.") var data = "digits"
     @Option(help: "Hidden widths, comma-separated.") var hidden = "32"
@@ -18,7 +19,10 @@ struct Gradients: ParsableCommand {
 
     func run() throws {
         try runTool("quant gradients") {
-            guard let b = BundledData(rawValue: data) else { throw FjordError.usage("--data must be one of \(BundledData.allCases.map(\.rawValue).joined(separator: ", "))") }
+            guard let b = BundledData(rawValue: data) else {
+                throw FjordError.usage(
+                    "--data must be one of \(BundledData.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
             let widths = try hidden.split(separator: ",").map { (s) throws(FjordError) -> Int in
                 guard let w = Int(s), w > 0 else { throw FjordError.usage("--hidden: '\(s)' is not a positive width") }
                 return w
@@ -39,15 +43,16 @@ struct Gradients: ParsableCommand {
 struct FitLevels: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit-levels",
-        abstract: "Learn a level set from gradient samples: ALQ (coordinate descent) or AMQ (multiplier by gradient descent).",
+        abstract:
+            "Learn a level set from gradient samples: ALQ (coordinate descent) or AMQ (multiplier by gradient descent).",
         discussion: """
-        Minimises the quantizer's exact expected variance over the samples (L2-normalised buckets, weighted by
-        squared bucket norms). ALQ updates one level at a time to its exact minimiser between its neighbours
-        (the empirical form of Faghri et al.'s Eq. 8) from three starts (exponential, uniform, quantiles), keeping the best.
-        AMQ fits levels 0, p^s, …, p, 1 by normalised gradient descent on dV/dp from p ∈ {0.1, 0.3, …, 0.9}.
-        Writes the magnitudes (0 … 1) as a float32 .npy that `quant encode --levels` and `quant variance --levels` read.
-        Example: quant gradients | quant fit-levels --method alq --bits 3 -o alq.npy
-        """)
+            Minimises the quantizer's exact expected variance over the samples (L2-normalised buckets, weighted by
+            squared bucket norms). ALQ updates one level at a time to its exact minimiser between its neighbours
+            (the empirical form of Faghri et al.'s Eq. 8) from three starts (exponential, uniform, quantiles), keeping the best.
+            AMQ fits levels 0, p^s, …, p, 1 by normalised gradient descent on dV/dp from p ∈ {0.1, 0.3, …, 0.9}.
+            Writes the magnitudes (0 … 1) as a float32 .npy that `quant encode --levels` and `quant variance --levels` read.
+            Example: quant gradients | quant fit-levels --method alq --bits 3 -o alq.npy
+            """)
 
     @OptionGroup var input: InputOptions
     @Option(help: "alq or amq.") var method = "alq"
@@ -76,8 +81,10 @@ struct FitLevels: ParsableCommand {
                 levels = LevelFitting.amqLevels(p: fit.amq(s: s), s: s)
             }
             let set = try LevelFitting.floatLevels(levels)
-            printError("quant fit-levels: \(method) \(bits) bits: levels \(set.magnitudes.map { formatNumber(Double($0)) }.joined(separator: " ")); "
-                       + "variance \(formatNumber(fit.objective(start))) at the start (NUQ-like p=0.5) → \(formatNumber(fit.objective(levels)))")
+            printError(
+                "quant fit-levels: \(method) \(bits) bits: levels \(set.magnitudes.map { formatNumber(Double($0)) }.joined(separator: " ")); "
+                    + "variance \(formatNumber(fit.objective(start))) at the start (NUQ-like p=0.5) → \(formatNumber(fit.objective(levels)))"
+            )
             try output.write { try NpyWriter($0).write(Tensor(set.magnitudes)) }
         }
     }

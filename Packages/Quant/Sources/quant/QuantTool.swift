@@ -11,14 +11,16 @@ struct QuantTool: ParsableCommand {
         commandName: "quant",
         abstract: "Quantize gradients to Elias-coded bit streams, measure their variance, decode them.",
         discussion: """
-        Examples:
-          tensor rand --shape 16,1000000 | quant encode --scheme nuq --bits 4 | quant decode | tensor info
-          tensor rand --shape 8192 --count 4 | quant variance --bits 3,4,8
-        Conventions: b bits = 1 sign bit + (b−1) magnitude bits, i.e. 2^(b−1) levels including 0 (the papers'
-        convention; the papers' reference code uses signed levels without 0, see the package README).
-        """,
+            Examples:
+              tensor rand --shape 16,1000000 | quant encode --scheme nuq --bits 4 | quant decode | tensor info
+              tensor rand --shape 8192 --count 4 | quant variance --bits 3,4,8
+            Conventions: b bits = 1 sign bit + (b−1) magnitude bits, i.e. 2^(b−1) levels including 0 (the papers'
+            convention; the papers' reference code uses signed levels without 0, see the package README).
+            """,
         version: fjordVersion,
-        subcommands: [Encode.self, Decode.self, Variance.self, Gradients.self, FitLevels.self, Train.self, Reproduce.self])
+        subcommands: [
+            Encode.self, Decode.self, Variance.self, Gradients.self, FitLevels.self, Train.self, Reproduce.self,
+        ])
 }
 
 /// The scheme options shared by encode and variance.
@@ -26,13 +28,17 @@ struct SchemeOptions: ParsableArguments {
     @Option(help: "qsgd, qsgdinf, nuq or terngrad (ignored with --levels).") var scheme = "nuq"
     @Option(help: "Bits per coordinate budget b: 2^(b−1) levels including 0.") var bits = 4
     @Option(help: "Coordinates per bucket (each bucket has its own norm).") var bucket = 8192
-    @Option(help: ArgumentHelp("Levels from a .npy (magnitudes from 0 to 1, e.g. written by fit-levels).", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "Levels from a .npy (magnitudes from 0 to 1, e.g. written by fit-levels).", valueName: "FILE"))
     var levels: String?
     @Option(help: "Norm for --levels: l2 or linf.") var norm = "l2"
     @Option(help: "Elias code: omega or gamma.") var code = "omega"
 
     func validate() throws {
-        if Scheme(rawValue: scheme) == nil { throw ValidationError("--scheme must be one of \(Scheme.allCases.map(\.rawValue).joined(separator: ", "))") }
+        if Scheme(rawValue: scheme) == nil {
+            throw ValidationError("--scheme must be one of \(Scheme.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         if bucket < 1 || bucket > 1 << 26 { throw ValidationError("--bucket must be between 1 and 2^26") }
         if NormKind(rawValue: norm) == nil { throw ValidationError("--norm must be l2 or linf") }
         if EliasCode(rawValue: code) == nil { throw ValidationError("--code must be omega or gamma") }

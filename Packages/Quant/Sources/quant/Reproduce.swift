@@ -6,15 +6,16 @@ import Quant
 
 struct Reproduce: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The quantization papers' claims in miniature: variance vs bits and bucket size, accuracy vs bits, learned levels.",
+        abstract:
+            "The quantization papers' claims in miniature: variance vs bits and bucket size, accuracy vs bits, learned levels.",
         discussion: """
-        On real gradients (an MLP 64-256-256-10 training on the bundled digits) and heavy-tailed synthetic ones
-        (cubed Laplace draws): the exact normalized variance of QSGD, QSGDinf, NUQSGD, TernGrad and ALQ/AMQ levels
-        fitted to those gradients, for 2–8 bits and buckets 64–32768; then test accuracy of 4 and 8 simulated
-        workers training a 64-32-10 MLP with each scheme and bit width; then the learned 3-bit levels.
-        Tables on stdout; SVG figures into --out. Takes about a minute in a release build.
-        Example: quant reproduce --out figures/
-        """)
+            On real gradients (an MLP 64-256-256-10 training on the bundled digits) and heavy-tailed synthetic ones
+            (cubed Laplace draws): the exact normalized variance of QSGD, QSGDinf, NUQSGD, TernGrad and ALQ/AMQ levels
+            fitted to those gradients, for 2–8 bits and buckets 64–32768; then test accuracy of 4 and 8 simulated
+            workers training a 64-32-10 MLP with each scheme and bit width; then the learned 3-bit levels.
+            Tables on stdout; SVG figures into --out. Takes about a minute in a release build.
+            Example: quant reproduce --out figures/
+            """)
 
     @Option(help: ArgumentHelp("Folder for the SVG figures.", valueName: "DIR")) var out = "."
     @Option(help: "Seed.") var seed: UInt64 = 0
@@ -26,36 +27,50 @@ struct Reproduce: ParsableCommand {
             var digits = BundledData.digits.load()
             let m = digits.featureMoments()
             digits = digits.standardized(mean: m.mean, std: m.std)
-            let real = try GradientSamples.mlp(digits, hidden: [256, 256], samples: quick ? 3 : 10, every: 25, seed: seed)
+            let real = try GradientSamples.mlp(
+                digits, hidden: [256, 256], samples: quick ? 3 : 10, every: 25, seed: seed)
             var g = RNG(seed: seed, stream: 0x4EA)
             var heavy = g.tensor([1 << 17], .laplace)
             heavy.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = p[i] * p[i] * p[i] } }
-            let sets: [(String, [Tensor])] = [("real gradients (digits MLP 64-256-256-10, \(real[0].count) coordinates)", real),
-                                              ("heavy-tailed synthetic (Laplace³, \(heavy.count) coordinates)", [heavy])]
+            let sets: [(String, [Tensor])] = [
+                ("real gradients (digits MLP 64-256-256-10, \(real[0].count) coordinates)", real),
+                ("heavy-tailed synthetic (Laplace³, \(heavy.count) coordinates)", [heavy]),
+            ]
             let bitsGrid = quick ? [3, 4] : [2, 3, 4, 5, 6, 8]
             try sink.write("# Normalized variance E‖Q(v)−v‖²/‖v‖² (exact), bucket 8192\n")
             for (k, (name, samples)) in sets.enumerated() {
-                try sink.write("\n## \(name)\n" + padded("bits", 6) + Reproduce.schemes.map { padded($0, 11) }.joined() + "\n")
+                try sink.write(
+                    "\n## \(name)\n" + padded("bits", 6) + Reproduce.schemes.map { padded($0, 11) }.joined() + "\n")
                 var series = [String: [Double]]()
                 for b in bitsGrid {
                     let row = try variances(samples, bits: b, bucket: 8192)
                     for s in Reproduce.schemes { series[s, default: []].append(row[s] ?? .nan) }
-                    try sink.write(padded("\(b)", 6) + Reproduce.schemes.map { padded(row[$0].map(formatNumber) ?? "-", 11) }.joined() + "\n")
+                    try sink.write(
+                        padded("\(b)", 6)
+                            + Reproduce.schemes.map { padded(row[$0].map(formatNumber) ?? "-", 11) }.joined() + "\n")
                 }
-                try figure(title: k == 0 ? "Real gradients: variance vs bits" : "Heavy-tailed: variance vs bits", x: bitsGrid.map(Double.init),
-                           series: series, xLabel: "bits per coordinate budget", file: k == 0 ? "variance-bits-real.svg" : "variance-bits-heavy.svg")
+                try figure(
+                    title: k == 0 ? "Real gradients: variance vs bits" : "Heavy-tailed: variance vs bits",
+                    x: bitsGrid.map(Double.init),
+                    series: series, xLabel: "bits per coordinate budget",
+                    file: k == 0 ? "variance-bits-real.svg" : "variance-bits-heavy.svg")
             }
             let buckets = quick ? [256, 8192] : [64, 256, 1024, 4096, 8192, 32768]
-            try sink.write("\n# Normalized variance vs bucket size, 3 bits, real gradients\n" + padded("bucket", 8)
-                           + Reproduce.schemes.map { padded($0, 11) }.joined() + "\n")
+            try sink.write(
+                "\n# Normalized variance vs bucket size, 3 bits, real gradients\n" + padded("bucket", 8)
+                    + Reproduce.schemes.map { padded($0, 11) }.joined() + "\n")
             var bseries = [String: [Double]]()
             for bk in buckets {
                 let row = try variances(real, bits: 3, bucket: bk)
                 for s in Reproduce.schemes { bseries[s, default: []].append(row[s] ?? .nan) }
-                try sink.write(padded("\(bk)", 8) + Reproduce.schemes.map { padded(row[$0].map(formatNumber) ?? "-", 11) }.joined() + "\n")
+                try sink.write(
+                    padded("\(bk)", 8) + Reproduce.schemes.map { padded(row[$0].map(formatNumber) ?? "-", 11) }.joined()
+                        + "\n")
             }
-            try figure(title: "Real gradients, 3 bits: variance vs bucket size", x: buckets.map { log2(Double($0)) }, series: bseries,
-                       xLabel: "log2 bucket size", file: "variance-bucket.svg")
+            try figure(
+                title: "Real gradients, 3 bits: variance vs bucket size", x: buckets.map { log2(Double($0)) },
+                series: bseries,
+                xLabel: "log2 bucket size", file: "variance-bucket.svg")
             try accuracy(sink: sink)
             try learnedLevels(sink: sink, real: real)
         }
@@ -85,8 +100,10 @@ struct Reproduce: ParsableCommand {
             let p = fit.amq(s: s)  // fitted once: AMQ's row and one of ALQ's starts
             let alq = fit.alqBest(interior: s, sweeps: 15, amqP: p)
             out["alq"] = measure(Quantizer(levels: try LevelFitting.floatLevels(alq), norm: .l2, bucketSize: bucket))
-            out["amq"] = measure(Quantizer(levels: try LevelFitting.floatLevels(LevelFitting.amqLevels(p: p, s: s)),
-                                           norm: .l2, bucketSize: bucket))
+            out["amq"] = measure(
+                Quantizer(
+                    levels: try LevelFitting.floatLevels(LevelFitting.amqLevels(p: p, s: s)),
+                    norm: .l2, bucketSize: bucket))
         }
         return out
     }
@@ -109,25 +126,32 @@ struct Reproduce: ParsableCommand {
         let bitsGrid = quick ? [3] : [2, 3, 4, 6]
         let workerGrid = quick ? [4] : [4, 8]
         let names = ["qsgd", "qsgdinf", "nuq", "alq"]
-        try sink.write("\n# Test accuracy on digits (MLP 64-32-10, SGD momentum 0.9, lr 0.1, 30 epochs, batch 32 per worker)\n")
+        try sink.write(
+            "\n# Test accuracy on digits (MLP 64-32-10, SGD momentum 0.9, lr 0.1, 30 epochs, batch 32 per worker)\n")
         for w in workerGrid {
             var figSeries: [String: [Double]] = [:]
             let steps = Int((30.0 * Double(tr.count) / Double(w * 32)).rounded(.up))
             var config = TrainingConfig(steps: steps, batchSize: 32)
             config.seed = seed
-            let base = TrainingSetup(model: { Sequential.mlp([64, 32, 10], seed: 1) },
-                                     optimizer: { SGD(.constant(0.1), momentum: 0.9) })
+            let base = TrainingSetup(
+                model: { Sequential.mlp([64, 32, 10], seed: 1) },
+                optimizer: { SGD(.constant(0.1), momentum: 0.9) })
             let full = try trainLocal(workers: w, train: tr, test: te, setup: base, config: config)[0]
-            try sink.write("\n## \(w) workers: full precision \(formatNumber(full.final!.testAccuracy!)) at 32 bits/coordinate\n"
-                           + padded("bits", 6) + names.map { padded($0, 24) }.joined() + "\n")
+            try sink.write(
+                "\n## \(w) workers: full precision \(formatNumber(full.final!.testAccuracy!)) at 32 bits/coordinate\n"
+                    + padded("bits", 6) + names.map { padded($0, 24) }.joined() + "\n")
             for b in bitsGrid {
                 var cells: [String] = []
                 for n in names {
                     var setup = base
                     let d = try setup.makeModel().parameterCount
                     if n == "alq" {
-                        _ = try AdaptiveLevelsCodec(method: .alq, bits: b, bucketSize: 8192, dimension: d, schedule: [20, 200])
-                        setup.makeCodec = { _ in try AdaptiveLevelsCodec(method: .alq, bits: b, bucketSize: 8192, dimension: d, schedule: [20, 200]) }
+                        _ = try AdaptiveLevelsCodec(
+                            method: .alq, bits: b, bucketSize: 8192, dimension: d, schedule: [20, 200])
+                        setup.makeCodec = { _ in
+                            try AdaptiveLevelsCodec(
+                                method: .alq, bits: b, bucketSize: 8192, dimension: d, schedule: [20, 200])
+                        }
                     } else {
                         let q = try Scheme(rawValue: n)!.quantizer(bits: b, bucketSize: 8192)
                         setup.makeCodec = { _ in QuantizedCodec(quantizer: q, dimension: d) }
@@ -140,8 +164,12 @@ struct Reproduce: ParsableCommand {
                 try sink.write(padded("\(b)", 6) + cells.joined() + "\n")
             }
             figSeries["full precision"] = Array(repeating: full.final!.testAccuracy!, count: bitsGrid.count)
-            var plot = SVGPlot(title: "Digits, \(w) workers: test accuracy vs bits", xLabel: "bits per coordinate budget", yLabel: "test accuracy")
-            for k in names + ["full precision"] { plot.series.append(.init(label: k, x: bitsGrid.map(Double.init), y: figSeries[k]!)) }
+            var plot = SVGPlot(
+                title: "Digits, \(w) workers: test accuracy vs bits", xLabel: "bits per coordinate budget",
+                yLabel: "test accuracy")
+            for k in names + ["full precision"] {
+                plot.series.append(.init(label: k, x: bitsGrid.map(Double.init), y: figSeries[k]!))
+            }
             try AtomicFile.write(plot.render(), to: out + "/accuracy-bits-\(w).svg")
         }
     }
@@ -151,15 +179,20 @@ struct Reproduce: ParsableCommand {
         let p = fit.amq(s: 2)
         let alq = fit.alqBest(interior: 2, amqP: p)
         try sink.write("\n# Learned 3-bit levels on real gradients (magnitudes; a sign bit is sent apart)\n")
-        try sink.write("ALQ      " + alq.map(formatNumber).joined(separator: "  ") + "   variance \(formatNumber(fit.objective(alq)))\n")
-        try sink.write("AMQ p=\(formatNumber(p))  " + LevelFitting.amqLevels(p: p, s: 2).map(formatNumber).joined(separator: "  ")
-                       + "   variance \(formatNumber(fit.objective(LevelFitting.amqLevels(p: p, s: 2))))\n")
+        try sink.write(
+            "ALQ      " + alq.map(formatNumber).joined(separator: "  ")
+                + "   variance \(formatNumber(fit.objective(alq)))\n")
+        try sink.write(
+            "AMQ p=\(formatNumber(p))  " + LevelFitting.amqLevels(p: p, s: 2).map(formatNumber).joined(separator: "  ")
+                + "   variance \(formatNumber(fit.objective(LevelFitting.amqLevels(p: p, s: 2))))\n")
         let nuq = [0, 0.25, 0.5, 1.0]
-        try sink.write("NUQSGD   " + nuq.map(formatNumber).joined(separator: "  ") + "   variance \(formatNumber(fit.objective(nuq)))\n")
+        try sink.write(
+            "NUQSGD   " + nuq.map(formatNumber).joined(separator: "  ")
+                + "   variance \(formatNumber(fit.objective(nuq)))\n")
         try sink.write("(paper, ResNet-32 on CIFAR-10: ALQ 0.0046 0.0178 0.126 1; AMQ p≈0.232)\n")
     }
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

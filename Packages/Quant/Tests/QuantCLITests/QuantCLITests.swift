@@ -5,24 +5,26 @@ import Testing
 /// The `quant` executable as a user runs it.
 @Suite struct QuantCLITests {
     @Test func pipeEndToEnd() throws {
-        let r = try Shell.run("""
-        set -o pipefail
-        tensor rand --shape 16,100000 --seed 2 | quant encode --scheme nuq --bits 4 --verbose | quant decode | tensor info --json
-        """)
+        let r = try Shell.run(
+            """
+            set -o pipefail
+            tensor rand --shape 16,100000 --seed 2 | quant encode --scheme nuq --bits 4 --verbose | quant decode | tensor info --json
+            """)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.text.contains("\"shape\":[16,100000]"))
         #expect(r.stderr.contains("bits/coordinate"))
     }
 
     @Test func decodeEqualsDequantizeAndSeedsAreReproducible() throws {
-        let r = try Shell.run("""
-        tensor rand --shape 3,5000 --count 2 --seed 1 > v.npy
-        quant encode --scheme qsgd --bits 3 --bucket 512 --seed 9 v.npy > a.fjq
-        quant encode --scheme qsgd --bits 3 --bucket 512 --seed 9 v.npy > b.fjq
-        cmp a.fjq b.fjq && echo same-bytes
-        quant encode --scheme qsgd --bits 3 --bucket 512 --seed 10 v.npy | cmp -s - a.fjq || echo other-seed-differs
-        quant decode a.fjq | tensor info --json
-        """)
+        let r = try Shell.run(
+            """
+            tensor rand --shape 3,5000 --count 2 --seed 1 > v.npy
+            quant encode --scheme qsgd --bits 3 --bucket 512 --seed 9 v.npy > a.fjq
+            quant encode --scheme qsgd --bits 3 --bucket 512 --seed 9 v.npy > b.fjq
+            cmp a.fjq b.fjq && echo same-bytes
+            quant encode --scheme qsgd --bits 3 --bucket 512 --seed 10 v.npy | cmp -s - a.fjq || echo other-seed-differs
+            quant decode a.fjq | tensor info --json
+            """)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.text.contains("same-bytes") && r.text.contains("other-seed-differs"))
         #expect(r.text.components(separatedBy: "\"shape\":[3,5000]").count == 3)
@@ -30,13 +32,19 @@ import Testing
 
     @Test func badInput() throws {
         let cases: [(String, Int32, String)] = [
-            ("python3 -c \"import numpy as np,sys; np.save(sys.stdout.buffer, np.array([1, np.nan], 'f4'))\" | quant encode > /dev/null", 65, "NaN"),
+            (
+                "python3 -c \"import numpy as np,sys; np.save(sys.stdout.buffer, np.array([1, np.nan], 'f4'))\" | quant encode > /dev/null",
+                65, "NaN"
+            ),
             ("tensor rand --shape 1000 | quant encode | head -c 100 | quant decode > /dev/null", 65, "truncated"),
             ("printf 'FJQGjunkjunkjunkjunkjunkjunk' | quant decode > /dev/null", 65, "byte"),
             ("quant decode < /dev/null > /dev/null", 66, "empty"),
             ("tensor rand --shape 10 | quant encode --scheme nuq --bits 12 > /dev/null", 64, "at most 8 bits"),
             ("tensor rand --shape 10 | quant encode --scheme foo > /dev/null", 64, "--scheme"),
-            ("python3 -c \"import numpy as np; np.save('l.npy', np.array([0, .5, .4, 1], 'f4'))\"; tensor rand --shape 10 | quant encode --levels l.npy > /dev/null", 65, "increase strictly"),
+            (
+                "python3 -c \"import numpy as np; np.save('l.npy', np.array([0, .5, .4, 1], 'f4'))\"; tensor rand --shape 10 | quant encode --levels l.npy > /dev/null",
+                65, "increase strictly"
+            ),
         ]
         try Shell.expectFailures(cases)
     }
@@ -44,7 +52,9 @@ import Testing
     @Test func varianceTableMatchesTheFormula() throws {
         let r = try Shell.run("tensor rand --shape 8192 --seed 3 | quant variance --bits 4 --draws 300 --json")
         #expect(r.status == 0, "\(r.stderr)")
-        let rows = r.text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let rows = r.text.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
         #expect(rows.count == 3)
         for row in rows {
             let sampled = row["sampled"] as! Double, exact = row["exact"] as! Double
@@ -55,25 +65,26 @@ import Testing
 
     /// The issue's claim: 4 workers at 4 bits within 1 point of full precision on digits, at ≤ 1/6 of the bytes.
     @Test func fourBitTrainingMatchesFullPrecision() throws {
-        let r = try Shell.run("""
-        common="--data digits --workers 4 --optimizer sgd --lr 0.1 --momentum 0.9 --epochs 30 --quiet"
-        quant train $common --scheme none --report full.json
-        quant train $common --scheme nuq --bits 4 --report nuq.json
-        quant train $common --scheme qsgdinf --bits 4 --report qinf.json
-        quant train $common --scheme alq --bits 4 --report alq.json
-        python3 - <<'PY'
-        import json
-        full = json.load(open('full.json'))
-        for name in ['nuq', 'qinf', 'alq']:
-            q = json.load(open(name + '.json'))
-            gap = full['test_accuracy'] - q['test_accuracy']
-            ratio = q['gradient_bytes_sent'][0] / full['gradient_bytes_sent'][0]
-            print(name, round(gap, 4), round(ratio, 4), q['bits_per_coordinate'])
-            assert gap <= 0.01, (name, gap)
-            assert ratio <= 1 / 6, (name, ratio)
-        print('claims hold')
-        PY
-        """)
+        let r = try Shell.run(
+            """
+            common="--data digits --workers 4 --optimizer sgd --lr 0.1 --momentum 0.9 --epochs 30 --quiet"
+            quant train $common --scheme none --report full.json
+            quant train $common --scheme nuq --bits 4 --report nuq.json
+            quant train $common --scheme qsgdinf --bits 4 --report qinf.json
+            quant train $common --scheme alq --bits 4 --report alq.json
+            python3 - <<'PY'
+            import json
+            full = json.load(open('full.json'))
+            for name in ['nuq', 'qinf', 'alq']:
+                q = json.load(open(name + '.json'))
+                gap = full['test_accuracy'] - q['test_accuracy']
+                ratio = q['gradient_bytes_sent'][0] / full['gradient_bytes_sent'][0]
+                print(name, round(gap, 4), round(ratio, 4), q['bits_per_coordinate'])
+                assert gap <= 0.01, (name, gap)
+                assert ratio <= 1 / 6, (name, ratio)
+            print('claims hold')
+            PY
+            """)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.text.contains("claims hold"), "\(r.text)")
     }

@@ -1,6 +1,7 @@
 import CQuant
 import Kernel
 import Testing
+
 @testable import Quant
 
 func bitsString(_ code: EliasCode, _ n: UInt64) -> String {
@@ -15,12 +16,16 @@ func bitsString(_ code: EliasCode, _ n: UInt64) -> String {
 
 @Suite struct EncodingTests {
     @Test func eliasCodeTable() {
-        let omega: [(UInt64, String)] = [(1, "0"), (2, "100"), (3, "110"), (4, "101000"), (8, "1110000"),
-                                          (16, "10100100000"), (100, "1011011001000")]
+        let omega: [(UInt64, String)] = [
+            (1, "0"), (2, "100"), (3, "110"), (4, "101000"), (8, "1110000"),
+            (16, "10100100000"), (100, "1011011001000"),
+        ]
         for (n, s) in omega { #expect(bitsString(.omega, n) == s, "ω(\(n))") }
         #expect(bitsString(.gamma, 4) == "00100" && bitsString(.gamma, 1) == "1")
-        let lengths: [(UInt64, Int)] = [(1, 1), (2, 3), (3, 3), (4, 6), (7, 6), (8, 7), (15, 7), (16, 11), (31, 11), (32, 12),
-                                         (63, 12), (64, 13), (128, 14), (256, 16), (512, 17), (1024, 18)]
+        let lengths: [(UInt64, Int)] = [
+            (1, 1), (2, 3), (3, 3), (4, 6), (7, 6), (8, 7), (15, 7), (16, 11), (31, 11), (32, 12),
+            (63, 12), (64, 13), (128, 14), (256, 16), (512, 17), (1024, 18),
+        ]
         for (n, l) in lengths { #expect(EliasCode.omega.length(n) == l, "|ω(\(n))|") }
     }
 
@@ -40,7 +45,10 @@ func bitsString(_ code: EliasCode, _ n: UInt64) -> String {
         buf.withUnsafeBufferPointer { b in
             var r = fjq_reader(buf: b.baseAddress, len_bits: total, pos: 0, error: 0)
             var ok = true
-            for k in 1...n where fjq_get_code(&r, c, UInt64.max) != UInt64(k) { ok = false; break }
+            for k in 1...n where fjq_get_code(&r, c, UInt64.max) != UInt64(k) {
+                ok = false
+                break
+            }
             #expect(ok && r.error == 0 && r.pos == total)
         }
     }
@@ -78,7 +86,9 @@ func bitsString(_ code: EliasCode, _ n: UInt64) -> String {
             let qz = Quantizer(levels: .uniform(90), norm: .l2, bucketSize: 8192)
             let q = try qz.quantize(v, seed: seed)
             var dense = 0, sparse = 0
-            q.indices.withUnsafeBufferPointer { fjq_bucket_bits($0.baseAddress, 8192, EliasCode.omega.code, &dense, &sparse) }
+            q.indices.withUnsafeBufferPointer {
+                fjq_bucket_bits($0.baseAddress, 8192, EliasCode.omega.code, &dense, &sparse)
+            }
             total += Double(32 + sparse) / 8192 / 4
         }
         #expect(abs(total - 2.76) / 2.76 < 0.05 && total <= 2.8 + 32.0 / 8192, "\(total) bits/coordinate")
@@ -103,7 +113,7 @@ func bitsString(_ code: EliasCode, _ n: UInt64) -> String {
         #expect(failures > 0)
         // a header announcing a huge shape over a tiny payload is refused before allocating
         var huge = bytes
-        for k in 0..<8 { huge[24 + k] = k == 4 ? 1 : 0 } // dimension 2^32
+        for k in 0..<8 { huge[24 + k] = k == 4 ? 1 : 0 }  // dimension 2^32
         #expect(throws: FjordError.self) { _ = try EncodedGradient.decode(huge) }
         // a payload length of 24 GB over a few hundred bytes (a libFuzzer finding: it used to allocate the claim)
         var long = bytes

@@ -1,6 +1,7 @@
 import Kernel
 import Learn
 import Testing
+
 @testable import Quant
 
 @Suite struct LevelFittingTests {
@@ -40,7 +41,9 @@ import Testing
         let fit = try LevelFitting(samples: LevelFittingTests.real, bucketSize: 8192)
         for p in [0.2, 0.45, 0.7] {
             let h = 1e-6
-            let fd = (fit.objective(LevelFitting.amqLevels(p: p + h, s: 2)) - fit.objective(LevelFitting.amqLevels(p: p - h, s: 2))) / (2 * h)
+            let fd =
+                (fit.objective(LevelFitting.amqLevels(p: p + h, s: 2))
+                    - fit.objective(LevelFitting.amqLevels(p: p - h, s: 2))) / (2 * h)
             let g = fit.amqGradient(p: p, s: 2)
             #expect(abs(g - fd) <= 1e-3 * max(abs(fd), 1e-9) + 1e-9, "p \(p): analytic \(g), finite difference \(fd)")
         }
@@ -51,7 +54,7 @@ import Testing
     @Test func learnedLevelsBeatNUQSGDAndQSGDinf() throws {
         var g = RNG(seed: 5)
         var heavy = g.tensor([8192 * 4], .laplace)
-        heavy.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = p[i] * p[i] * p[i] } } // heavier tails
+        heavy.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = p[i] * p[i] * p[i] } }  // heavier tails
         for (name, samples) in [("digits MLP", LevelFittingTests.real), ("heavy-tailed", [heavy])] {
             let fit = try LevelFitting(samples: samples, bucketSize: 8192)
             let alq = fit.alq(initial: LevelFitting.amqLevels(p: 0.5, s: 2), sweeps: 30).levels
@@ -59,7 +62,8 @@ import Testing
             let nuq = try Scheme.nuq.levels(bits: 3).magnitudes.map(Double.init)
             let fitInf = try LevelFitting(samples: samples, bucketSize: 8192, norm: .linf)
             let qinf = fitInf.objective(LevelSet.uniform(3).magnitudes.map(Double.init))
-            let vALQ = fit.objective(alq), vAMQ = fit.objective(LevelFitting.amqLevels(p: p, s: 2)), vNUQ = fit.objective(nuq)
+            let vALQ = fit.objective(alq), vAMQ = fit.objective(LevelFitting.amqLevels(p: p, s: 2)),
+                vNUQ = fit.objective(nuq)
             #expect(vALQ < vNUQ && vALQ < qinf, "\(name): ALQ \(vALQ), NUQ \(vNUQ), QSGDinf \(qinf)")
             #expect(vAMQ <= vNUQ * 1.0001, "\(name): AMQ \(vAMQ) (p \(p)), NUQ \(vNUQ)")
         }

@@ -1,6 +1,7 @@
 import CQuant
 import Kernel
 import Testing
+
 @testable import Quant
 
 func gaussian(_ d: Int, seed: UInt64, laplace: Bool = false) -> Tensor {
@@ -9,11 +10,16 @@ func gaussian(_ d: Int, seed: UInt64, laplace: Bool = false) -> Tensor {
 }
 
 func squaredError(_ a: Tensor, _ b: Tensor) -> Double {
-    a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in
-        var s = 0.0
-        for i in 0..<x.count { let e = Double(x[i]) - Double(y[i]); s += e * e }
-        return s
-    } }
+    a.withUnsafeBufferPointer { x in
+        b.withUnsafeBufferPointer { y in
+            var s = 0.0
+            for i in 0..<x.count {
+                let e = Double(x[i]) - Double(y[i])
+                s += e * e
+            }
+            return s
+        }
+    }
 }
 
 @Suite struct QuantizerTests {
@@ -28,7 +34,8 @@ func squaredError(_ a: Tensor, _ b: Tensor) -> Double {
         for k in 0..<n { xs.append(squaredError(qz.dequantize(try qz.quantize(v, seed: 3, stream: UInt64(k))), v)) }
         let mean = xs.reduce(0, +) / Double(n)
         let sd = (xs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n - 1)).squareRoot()
-        #expect(abs(mean - exact) < 4 * sd / Double(n).squareRoot(), "\(scheme) \(bits): sampled \(mean), exact \(exact)")
+        #expect(
+            abs(mean - exact) < 4 * sd / Double(n).squareRoot(), "\(scheme) \(bits): sampled \(mean), exact \(exact)")
     }
 
     /// E[Q(v)] = v coordinate-wise: every coordinate's mean within 5 of its exact standard errors.
@@ -53,8 +60,11 @@ func squaredError(_ a: Tensor, _ b: Tensor) -> Double {
                 let j = (0..<(l.count - 1)).last { l[$0] <= r }!
                 let varI = Double(nrm) * Double(nrm) * Double(l[j + 1] - r) * Double(r - l[j])
                 let mean = sum[b * 100 + i] / Double(n)
-                if varI > 0 { worst = max(worst, abs(mean - Double(x)) / (varI / Double(n)).squareRoot()) }
-                else { #expect(abs(mean - Double(x)) < 1e-6) }
+                if varI > 0 {
+                    worst = max(worst, abs(mean - Double(x)) / (varI / Double(n)).squareRoot())
+                } else {
+                    #expect(abs(mean - Double(x)) < 1e-6)
+                }
             }
         }
         #expect(worst < 5, "largest z-score \(worst)")
@@ -124,7 +134,9 @@ func squaredError(_ a: Tensor, _ b: Tensor) -> Double {
     /// The three interval lookups (uniform, power-of-two ladder, search) agree with the definition.
     @Test func lookupsAgreeWithABruteForceInterval() throws {
         let v = gaussian(20000, seed: 21, laplace: true)
-        for levels in [LevelSet.uniform(7), LevelSet.exponential(6), LevelSet.geometric(0.3, 5), LevelSet.exponential(40)] {
+        for levels in [
+            LevelSet.uniform(7), LevelSet.exponential(6), LevelSet.geometric(0.3, 5), LevelSet.exponential(40),
+        ] {
             let q = Quantizer(levels: levels, norm: .l2, bucketSize: 20000)
             let z = try q.quantize(v, seed: 3)
             let nrm = Float(v.scalars.map { Double($0) * Double($0) }.reduce(0, +).squareRoot())
@@ -151,7 +163,9 @@ func squaredError(_ a: Tensor, _ b: Tensor) -> Double {
         #expect(try Scheme.nuq.levels(bits: 4).magnitudes == [0, 1.0 / 64, 1.0 / 32, 1.0 / 16, 1.0 / 8, 0.25, 0.5, 1])
         #expect(LevelSet.geometric(0.5, 2).magnitudes == [0, 0.25, 0.5, 1])
         #expect(LevelSet.exponential(6).tau == 2)
-        #expect(LevelSet.exponential(6).isPowerOfTwoLadder && !LevelSet.uniform(7).isPowerOfTwoLadder && !LevelSet.geometric(0.3, 2).isPowerOfTwoLadder)
+        #expect(
+            LevelSet.exponential(6).isPowerOfTwoLadder && !LevelSet.uniform(7).isPowerOfTwoLadder
+                && !LevelSet.geometric(0.3, 2).isPowerOfTwoLadder)
         #expect(throws: FjordError.self) { try LevelSet([0, 0.5, 0.5, 1]) }
         #expect(throws: FjordError.self) { try LevelSet([0.1, 1]) }
         #expect(throws: FjordError.self) { try Scheme.nuq.levels(bits: 9) }

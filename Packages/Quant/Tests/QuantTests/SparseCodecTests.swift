@@ -1,6 +1,7 @@
 import Kernel
 import Learn
 import Testing
+
 @testable import Quant
 
 @Suite struct SparseCodecTests {
@@ -19,7 +20,9 @@ import Testing
         let next = try [Float](repeating: 0, count: 4).withUnsafeBufferPointer { try c.encode($0, rng: &rng) }
         try out.withUnsafeMutableBufferPointer { try c.decode(next, into: $0) }
         #expect(out == [-0.75, -0.75, -0.75, 0.75])  // residual (-0.5, -1, -1, 0.5), ‖·‖₁/4 = 0.75
-        #expect(throws: FjordError.self) { try out.withUnsafeMutableBufferPointer { try c.decode(Array(bytes.dropLast()), into: $0) } }
+        #expect(throws: FjordError.self) {
+            try out.withUnsafeMutableBufferPointer { try c.decode(Array(bytes.dropLast()), into: $0) }
+        }
     }
 
     @Test func topKKeepsTheLargestAndFeedsTheRestBack() throws {

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 import Kernel
+
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
 
 /// The reasoning-efficiency decomposition (Kaiser et al., "Decomposing Reasoning Efficiency in Large Language Models")
 /// and CogniLoad's accuracy analyses, over scored records of one model.
@@ -44,7 +45,11 @@ public struct ModelSummary: Sendable {
     public var cells: [Cell: (correct: Int, total: Int)]
     public var uShape: UShape?
 
-    public struct Cell: Hashable, Sendable { public var N: Int; public var rho: Double; public var d: Int }
+    public struct Cell: Hashable, Sendable {
+        public var N: Int
+        public var rho: Double
+        public var d: Int
+    }
 
     public struct TraceSummary: Sendable {
         public var grounding: Estimate
@@ -96,7 +101,9 @@ public enum Analysis {
     }
 
     /// The full summary of one model's records (scored here if they are not yet).
-    public static func summarize(model: String, _ input: [Record], options o: Options = Options()) throws(FjordError) -> ModelSummary {
+    public static func summarize(
+        model: String, _ input: [Record], options o: Options = Options()
+    ) throws(FjordError) -> ModelSummary {
         let rs = input.filter { $0.completion != nil }.map { r -> Record in
             var r = r
             if r.correct == nil { r.score() }
@@ -111,9 +118,11 @@ public enum Analysis {
         let yd = y.map { $0 ? 1.0 : 0 }, cd = c.map { $0 ? 1.0 : 0 }
         let vo = (0..<n).map { c[$0] ? t[$0] / w[$0] : 0 }
         let ones = [Double](repeating: 1, count: n)
-        let e = Inference.bootstrapSums(columns: [yd, cd, t, vo, ones], resamples: o.resamples, seed: seed, statistics: [
-            { $0[0] / $0[1] }, { $0[2] / $0[4] }, { 1000 * $0[0] / $0[2] }, { $0[3] / $0[1] },
-        ])
+        let e = Inference.bootstrapSums(
+            columns: [yd, cd, t, vo, ones], resamples: o.resamples, seed: seed,
+            statistics: [
+                { $0[0] / $0[1] }, { $0[2] / $0[4] }, { 1000 * $0[0] / $0[2] }, { $0[3] / $0[1] },
+            ])
         let (cond, tbar, eff, overhead) = (e[0], e[1], e[2], e[3])
         // Proportions: the exact bootstrap interval (binomial quantiles).
         let acc = Inference.bernoulliInterval(successes: y.filter { $0 }.count, n: n)
@@ -124,7 +133,8 @@ public enum Analysis {
         if o.traces {
             for (i, r) in rs.enumerated() {
                 guard let text = r.completion, let p = try? r.puzzle() else { continue }
-                measures[i] = TraceMeasures(trace: (r.reasoning.map { $0 + "\n" } ?? "") + text, puzzle: p, prompt: r.prompt)
+                measures[i] = TraceMeasures(
+                    trace: (r.reasoning.map { $0 + "\n" } ?? "") + text, puzzle: p, prompt: r.prompt)
             }
         }
         let isLoop = (0..<n).map { !c[$0] && (measures[$0]?.repetition ?? 0) >= Analysis.loopRepetition }
@@ -146,15 +156,20 @@ public enum Analysis {
         let a0 = alphas.removeFirst()
         kappas.removeFirst()
         alphas = alphas.filter(\.isFinite).sorted()
-        let alpha = alphas.isEmpty ? Estimate(a0, .nan, .nan)
+        let alpha =
+            alphas.isEmpty
+            ? Estimate(a0, .nan, .nan)
             : Estimate(a0, Inference.quantile(alphas, 0.025), Inference.quantile(alphas, 0.975))
 
         var traces: ModelSummary.TraceSummary?
         let ms = measures.compactMap { $0 }
         if !ms.isEmpty {
-            func est(_ v: [Double], _ k: UInt64) -> Estimate { Inference.bootstrapMean(v, resamples: o.resamples, seed: seed &+ k) }
-            traces = .init(grounding: est(ms.map(\.grounding), 8), repetition: est(ms.map(\.repetition), 9),
-                           copying: est(ms.map(\.copying), 10), loops: isLoop.filter { $0 }.count)
+            func est(_ v: [Double], _ k: UInt64) -> Estimate {
+                Inference.bootstrapMean(v, resamples: o.resamples, seed: seed &+ k)
+            }
+            traces = .init(
+                grounding: est(ms.map(\.grounding), 8), repetition: est(ms.map(\.repetition), 9),
+                copying: est(ms.map(\.copying), 10), loops: isLoop.filter { $0 }.count)
         }
 
         func grouped(_ key: (Record) -> Double, _ k: UInt64) -> [(Double, Estimate)] {
@@ -175,7 +190,8 @@ public enum Analysis {
         }
         return ModelSummary(
             model: model, count: n, failed: input.count - n, accuracy: acc, completion: comp, conditionalAccuracy: cond,
-            meanTokens: tbar, efficiency: eff, overheadPerUnit: overhead, couplingOLS: kOLS, alpha: alpha, coupling: tob,
+            meanTokens: tbar, efficiency: eff, overheadPerUnit: overhead, couplingOLS: kOLS, alpha: alpha,
+            coupling: tob,
             ambiguousRate: Double(rs.filter { $0.ambiguous == true }.count) / Double(n), traces: traces,
             byN: grouped({ Double($0.parameters.N) }, 11), byD: grouped({ Double($0.parameters.d) }, 12),
             byRho: grouped({ $0.parameters.rho }, 13), cells: cells, uShape: uShape(rs, y))
@@ -197,9 +213,10 @@ public enum Analysis {
         guard let q = Inference.logistic(quad, y), let l = Inference.logistic(lin, y) else { return nil }
         let b2 = q.beta.last!, b1 = q.beta[q.beta.count - 2]
         let z = 1.959963984540054
-        return .init(curvature: Estimate(b2, b2 - z * q.se.last!, b2 + z * q.se.last!),
-                     aicQuadratic: 2 * Double(q.beta.count) - 2 * q.loglik, aicLinear: 2 * Double(l.beta.count) - 2 * l.loglik,
-                     vertex: 50 - 50 * b1 / (2 * b2))
+        return .init(
+            curvature: Estimate(b2, b2 - z * q.se.last!, b2 + z * q.se.last!),
+            aicQuadratic: 2 * Double(q.beta.count) - 2 * q.loglik, aicLinear: 2 * Double(l.beta.count) - 2 * l.loglik,
+            vertex: 50 - 50 * b1 / (2 * b2))
     }
 }
 
@@ -213,8 +230,12 @@ public struct Comparison: Sendable {
 
     public init(_ models: [ModelSummary]) {
         self.models = models
-        spearman = models.count >= 3 ? Inference.spearman(models.map(\.accuracy.value), models.map(\.efficiency.value)) : nil
-        guard let best = models.max(by: { $0.efficiency.value < $1.efficiency.value }) else { gaps = []; return }
+        spearman =
+            models.count >= 3 ? Inference.spearman(models.map(\.accuracy.value), models.map(\.efficiency.value)) : nil
+        guard let best = models.max(by: { $0.efficiency.value < $1.efficiency.value }) else {
+            gaps = []
+            return
+        }
         gaps = models.map { m in
             let dc = log(m.completion.value / best.completion.value)
             let dq = log(m.conditionalAccuracy.value / best.conditionalAccuracy.value)

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Kernel
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// A client for OpenAI-compatible chat-completions servers (vLLM, llama.cpp's server, Ollama, hosted APIs):
 /// `POST {endpoint}/chat/completions` with one user message, read back the text, the finish reason and token usage.
@@ -46,7 +47,9 @@ public final class ChatClient: @unchecked Sendable {
     }
 
     /// The request body: one user message, the token budget, temperature and an optional seed.
-    public static func body(model: String, prompt: String, maxTokens: Int, temperature: Double, seed: UInt64?) -> [UInt8] {
+    public static func body(
+        model: String, prompt: String, maxTokens: Int, temperature: Double, seed: UInt64?
+    ) -> [UInt8] {
         var o: [String: JSON] = [
             "model": .string(model),
             "messages": .array([.object(["role": .string("user"), "content": .string(prompt)])]),
@@ -78,7 +81,9 @@ public final class ChatClient: @unchecked Sendable {
 
     static func interpret(data: Data?, response: URLResponse?, error: Error?) -> Result<Response, Failure> {
         if let error { return .failure(Failure(message: "transport: \(error.localizedDescription)", retryable: true)) }
-        guard let http = response as? HTTPURLResponse else { return .failure(Failure(message: "no HTTP response", retryable: true)) }
+        guard let http = response as? HTTPURLResponse else {
+            return .failure(Failure(message: "no HTTP response", retryable: true))
+        }
         let bytes = data.map { [UInt8]($0) } ?? []
         guard http.statusCode == 200 else {
             let code = http.statusCode
@@ -93,12 +98,13 @@ public final class ChatClient: @unchecked Sendable {
                 return .failure(Failure(message: "response has no choices[0].message", retryable: true))
             }
             let usage = v["usage"]
-            return .success(Response(
-                content: message["content"]?.stringValue ?? "",
-                reasoning: message["reasoning_content"]?.stringValue ?? message["reasoning"]?.stringValue,
-                finishReason: choice["finish_reason"]?.stringValue,
-                promptTokens: usage?["prompt_tokens"]?.intValue,
-                completionTokens: usage?["completion_tokens"]?.intValue))
+            return .success(
+                Response(
+                    content: message["content"]?.stringValue ?? "",
+                    reasoning: message["reasoning_content"]?.stringValue ?? message["reasoning"]?.stringValue,
+                    finishReason: choice["finish_reason"]?.stringValue,
+                    promptTokens: usage?["prompt_tokens"]?.intValue,
+                    completionTokens: usage?["completion_tokens"]?.intValue))
         } catch {
             return .failure(Failure(message: "unreadable response: \(error.message)", retryable: true))
         }

@@ -15,15 +15,16 @@ final class ClauseTable: Sendable {
         var flat: [UInt8] = [], start: [[[Int]]] = []
         let kinds: [(Category, String) -> String] = [{ $0.initial($1) }, { $0.condition($1) }, { $0.update($1) }]
         for render in kinds {
-            start.append(Category.allCases.map { c in
-                var s: [Int] = []
-                for v in c.values {
+            start.append(
+                Category.allCases.map { c in
+                    var s: [Int] = []
+                    for v in c.values {
+                        s.append(flat.count)
+                        flat += render(c, v).utf8
+                    }
                     s.append(flat.count)
-                    flat += render(c, v).utf8
-                }
-                s.append(flat.count)
-                return s
-            })
+                    return s
+                })
         }
         self.flat = flat
         self.start = start

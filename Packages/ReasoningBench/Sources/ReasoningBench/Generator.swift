@@ -29,7 +29,9 @@ public enum Generator {
     }
 
     /// Instance `index` of `parameters` under `baseSeed`.
-    public static func generate(_ parameters: PuzzleParameters, baseSeed: UInt64, index: Int) throws(FjordError) -> Puzzle {
+    public static func generate(
+        _ parameters: PuzzleParameters, baseSeed: UInt64, index: Int
+    ) throws(FjordError) -> Puzzle {
         try generate(parameters, seed: parameters.seed(base: baseSeed, index: index))
     }
 
@@ -101,7 +103,10 @@ public enum Generator {
                             var matchedOthers = 0
                             for p in 0..<nPeople {
                                 var m = true
-                                for c in conds where Int(st[p * d + c.slot]) != c.value { m = false; break }
+                                for c in conds where Int(st[p * d + c.slot]) != c.value {
+                                    m = false
+                                    break
+                                }
                                 mt[p] = m
                                 if m && p != poi { matchedOthers += 1 }
                             }
@@ -113,7 +118,10 @@ public enum Generator {
                             let mine = poi * d
                             for p in 0..<nPeople where p != poi {
                                 var same = true
-                                for s in 0..<d where tr[p * d + s] != tr[mine + s] { same = false; break }
+                                for s in 0..<d where tr[p * d + s] != tr[mine + s] {
+                                    same = false
+                                    break
+                                }
                                 if same { return true }
                             }
                             return false
@@ -130,8 +138,9 @@ public enum Generator {
             if isNeedle { needlesLeft -= 1 } else { haysLeft -= 1 }
         }
         let q = rng.below(d)
-        return Puzzle(parameters: par, seed: seed, people: people, poi: poi, categories: categories, domains: domains,
-                      initial: initial, statements: statements, questionSlot: q,
-                      gold: domains[q][Int(state[poi * d + q])])
+        return Puzzle(
+            parameters: par, seed: seed, people: people, poi: poi, categories: categories, domains: domains,
+            initial: initial, statements: statements, questionSlot: q,
+            gold: domains[q][Int(state[poi * d + q])])
     }
 }

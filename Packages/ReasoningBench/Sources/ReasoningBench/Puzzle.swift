@@ -41,7 +41,8 @@ public struct Puzzle: Sendable {
     }
 
     /// The instruction line of every prompt (ours; same content as CogniLoad's: sequential reasoning, one final sentence).
-    public static let instruction = "Solve this logic puzzle. Work through the statements strictly in the order given. "
+    public static let instruction =
+        "Solve this logic puzzle. Work through the statements strictly in the order given. "
         + "End your response with one sentence that states the asked property (for example \"Peter is located at the "
         + "kitchen.\" or \"Peter is wearing blue socks.\")."
 
@@ -61,7 +62,8 @@ public struct Puzzle: Sendable {
         return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
             var w = ByteWriter(buffer)
             w.put(Puzzle.instructionBytes)
-            w.put(0x0A); w.put(0x0A)
+            w.put(0x0A)
+            w.put(0x0A)
             ClauseTable.shared.flat.withUnsafeBufferPointer { f in
                 for p in introducedPeople {
                     w.put(Array(people[p].utf8))
@@ -70,7 +72,8 @@ public struct Puzzle: Sendable {
                         if s > 0 { w.put(ClauseTable.and) }
                         spans.put(0, s, Int(initial[p * d + s]), from: f, to: &w)
                     }
-                    w.put(0x2E); w.put(0x0A)
+                    w.put(0x2E)
+                    w.put(0x0A)
                 }
                 w.put(0x0A)
                 for i in statements.indices {
@@ -93,7 +96,8 @@ public struct Puzzle: Sendable {
 
     func statementLine(_ i: Int, spans: Spans) -> String {
         let st = statements[i]
-        let capacity = 24 + (st.conditions.count + st.updates.count) * (ClauseTable.shared.longest + ClauseTable.and.count)
+        let capacity =
+            24 + (st.conditions.count + st.updates.count) * (ClauseTable.shared.longest + ClauseTable.and.count)
         let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
             var w = ByteWriter(buffer)
             ClauseTable.shared.flat.withUnsafeBufferPointer { writeStatement(i, spans: spans, flat: $0, to: &w) }
@@ -106,8 +110,10 @@ public struct Puzzle: Sendable {
     struct Spans {
         var bounds: [Int]  // (start, end) pairs
         let d: Int, width: Int
-        @inline(__always) func put(_ kind: Int, _ slot: Int, _ value: Int, from f: UnsafeBufferPointer<UInt8>,
-                                   to w: inout ByteWriter) {
+        @inline(__always) func put(
+            _ kind: Int, _ slot: Int, _ value: Int, from f: UnsafeBufferPointer<UInt8>,
+            to w: inout ByteWriter
+        ) {
             let k = ((kind * d + slot) * width + value) * 2
             w.put(f.baseAddress! + bounds[k], bounds[k + 1] - bounds[k])
         }

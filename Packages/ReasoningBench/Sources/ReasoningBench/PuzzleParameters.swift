@@ -21,7 +21,8 @@ public struct PuzzleParameters: Hashable, Sendable, CustomStringConvertible {
         guard N >= 1, N <= Self.maxN else { throw .usage("N = \(N) is out of range: allowed 1…\(Self.maxN)") }
         guard Self.dRange.contains(d) else { throw .usage("d = \(d) is out of range: allowed 1…10") }
         guard rho.isFinite, Self.rhoRange.contains(rho) else {
-            throw .usage("rho = \(rho) is out of range: allowed 0…100 (percent of statements about the person of interest)")
+            throw .usage(
+                "rho = \(rho) is out of range: allowed 0…100 (percent of statements about the person of interest)")
         }
         self.N = N
         self.d = d
@@ -36,7 +37,9 @@ public struct PuzzleParameters: Hashable, Sendable, CustomStringConvertible {
         var g: [PuzzleParameters] = []
         for n in [20, 50, 100, 250] {
             for r in [5.0, 10, 25, 50, 75, 90, 95] {
-                for d in [1, 3, 5, 7, 10] { g.append(valid { () throws(FjordError) in try PuzzleParameters(N: n, d: d, rho: r) }) }
+                for d in [1, 3, 5, 7, 10] {
+                    g.append(valid { () throws(FjordError) in try PuzzleParameters(N: n, d: d, rho: r) })
+                }
             }
         }
         return g

@@ -56,7 +56,9 @@ public struct Record: Sendable, Equatable {
     public func puzzle() throws(FjordError) -> Puzzle {
         let p = try Generator.generate(parameters, seed: seed)
         guard p.gold == gold, person.isEmpty || p.people[p.poi] == person else {
-            throw .data("\(id): the puzzle regenerated from its params and seed has another answer; was it made by another generator version?")
+            throw .data(
+                "\(id): the puzzle regenerated from its params and seed has another answer; was it made by another generator version?"
+            )
         }
         return p
     }
@@ -83,8 +85,10 @@ public struct Record: Sendable, Equatable {
     public var json: JSON {
         var o: [String: JSON] = [
             "id": .string(id),
-            "params": .object(["N": .number(Double(parameters.N)), "d": .number(Double(parameters.d)),
-                               "rho": .number(parameters.rho)]),
+            "params": .object([
+                "N": .number(Double(parameters.N)), "d": .number(Double(parameters.d)),
+                "rho": .number(parameters.rho),
+            ]),
             "seed": .number(Double(seed)),
             "needles": .number(Double(needles)),
             "needle_ops": .number(Double(needleOperations)),
@@ -173,8 +177,10 @@ public enum RecordFile {
     /// Every record in `bytes` (the contents of `name`). Blank lines are skipped; a malformed line is an error naming
     /// its line number. `allowTruncatedLast` accepts a last line without its newline that does not parse (an interrupted
     /// writer) and reports it through `truncatedTail` instead.
-    public static func parse(_ bytes: [UInt8], name: String, allowTruncatedLast: Bool = false,
-                             truncatedTail: UnsafeMutablePointer<Int>? = nil) throws(FjordError) -> [Record] {
+    public static func parse(
+        _ bytes: [UInt8], name: String, allowTruncatedLast: Bool = false,
+        truncatedTail: UnsafeMutablePointer<Int>? = nil
+    ) throws(FjordError) -> [Record] {
         var out: [Record] = []
         var start = 0, lineNo = 0
         while start < bytes.count {

@@ -5,10 +5,14 @@ extension Comparison {
     public var text: String {
         var o = ""
         func line(_ label: String, _ e: Estimate, _ digits: Int = 3) {
-            o += "  " + padded(label, 34) + fixed(e.value, digits) + "  [" + fixed(e.lo, digits) + ", " + fixed(e.hi, digits) + "]\n"
+            o +=
+                "  " + padded(label, 34) + fixed(e.value, digits) + "  [" + fixed(e.lo, digits) + ", "
+                + fixed(e.hi, digits) + "]\n"
         }
         for m in models {
-            o += "model \(m.model): \(m.count) answered" + (m.failed > 0 ? ", \(m.failed) without an answer (left out)" : "") + "\n"
+            o +=
+                "model \(m.model): \(m.count) answered"
+                + (m.failed > 0 ? ", \(m.failed) without an answer (left out)" : "") + "\n"
             line("accuracy", m.accuracy)
             line("completion C (within budget)", m.completion)
             line("conditional accuracy Q", m.conditionalAccuracy)
@@ -26,32 +30,41 @@ extension Comparison {
                 if t.loops > 0 { o += "  " + padded("truncated loops (not in κ, α fits)", 34) + "\(t.loops)\n" }
             }
             for (name, g) in [("N", m.byN), ("d", m.byD), ("ρ", m.byRho)] where g.count > 1 {
-                o += "  accuracy by \(name):" + g.map { " \(JSON.format($0.0))=\(fixed($0.1.value, 2))" }.joined() + "\n"
+                o +=
+                    "  accuracy by \(name):" + g.map { " \(JSON.format($0.0))=\(fixed($0.1.value, 2))" }.joined() + "\n"
             }
             if let u = m.uShape {
-                o += "  U-shape in ρ: curvature " + fixed(u.curvature.value, 2) + " [" + fixed(u.curvature.lo, 2) + ", "
+                o +=
+                    "  U-shape in ρ: curvature " + fixed(u.curvature.value, 2) + " [" + fixed(u.curvature.lo, 2) + ", "
                     + fixed(u.curvature.hi, 2) + "], AIC quadratic " + fixed(u.aicQuadratic, 1) + " vs linear "
                     + fixed(u.aicLinear, 1) + ", minimum at ρ≈" + fixed(u.vertex, 0) + "\n"
             }
             o += "\n"
         }
         if models.count > 1 {
-            o += padded("ranking", 18) + padded("accuracy", 10) + padded("efficiency", 12)
+            o +=
+                padded("ranking", 18) + padded("accuracy", 10) + padded("efficiency", 12)
                 + "Δln E = Δln C + Δln Q − Δln T (against the most efficient)\n"
             let byEff = models.sorted { $0.efficiency.value > $1.efficiency.value }
             for m in byEff {
                 let g = gaps.first { $0.model == m.model }!
-                o += padded(m.model, 18) + padded(fixed(m.accuracy.value, 3), 10) + padded(fixed(m.efficiency.value, 3), 12)
+                o +=
+                    padded(m.model, 18) + padded(fixed(m.accuracy.value, 3), 10)
+                    + padded(fixed(m.efficiency.value, 3), 12)
                     + fixed(g.total, 2) + " = " + fixed(g.completion, 2) + " + " + fixed(g.conditional, 2) + " + "
                     + fixed(g.verbosity, 2) + "\n"
             }
-            if let s = spearman { o += "Spearman correlation of the accuracy and efficiency rankings: " + fixed(s, 2) + "\n" }
+            if let s = spearman {
+                o += "Spearman correlation of the accuracy and efficiency rankings: " + fixed(s, 2) + "\n"
+            }
         }
         return o
     }
 
     public var json: JSON {
-        func est(_ e: Estimate) -> JSON { .object(["value": .number(e.value), "lo": .number(e.lo), "hi": .number(e.hi)]) }
+        func est(_ e: Estimate) -> JSON {
+            .object(["value": .number(e.value), "lo": .number(e.lo), "hi": .number(e.hi)])
+        }
         func groups(_ g: [(Double, Estimate)]) -> JSON {
             .array(g.map { .object(["level": .number($0.0), "accuracy": est($0.1)]) })
         }
@@ -59,28 +72,37 @@ extension Comparison {
         for m in models {
             var o: [String: JSON] = [
                 "model": .string(m.model), "answered": .number(Double(m.count)), "failed": .number(Double(m.failed)),
-                "accuracy": est(m.accuracy), "completion": est(m.completion), "conditional_accuracy": est(m.conditionalAccuracy),
-                "mean_tokens": est(m.meanTokens), "efficiency": est(m.efficiency), "overhead_per_unit": est(m.overheadPerUnit),
+                "accuracy": est(m.accuracy), "completion": est(m.completion),
+                "conditional_accuracy": est(m.conditionalAccuracy),
+                "mean_tokens": est(m.meanTokens), "efficiency": est(m.efficiency),
+                "overhead_per_unit": est(m.overheadPerUnit),
                 "coupling_ols": est(m.couplingOLS), "coupling_tobit": est(m.coupling), "alpha_tobit": est(m.alpha),
                 "ambiguous_rate": .number(m.ambiguousRate),
                 "by_N": groups(m.byN), "by_d": groups(m.byD), "by_rho": groups(m.byRho),
             ]
             if let t = m.traces {
-                o["trace"] = .object(["grounding": est(t.grounding), "repetition": est(t.repetition), "copying": est(t.copying),
-                                      "loops": .number(Double(t.loops))])
+                o["trace"] = .object([
+                    "grounding": est(t.grounding), "repetition": est(t.repetition), "copying": est(t.copying),
+                    "loops": .number(Double(t.loops)),
+                ])
             }
             if let u = m.uShape {
-                o["u_shape"] = .object(["curvature": est(u.curvature), "aic_quadratic": .number(u.aicQuadratic),
-                                        "aic_linear": .number(u.aicLinear), "vertex_rho": .number(u.vertex)])
+                o["u_shape"] = .object([
+                    "curvature": est(u.curvature), "aic_quadratic": .number(u.aicQuadratic),
+                    "aic_linear": .number(u.aicLinear), "vertex_rho": .number(u.vertex),
+                ])
             }
             ms.append(.object(o))
         }
         var top: [String: JSON] = ["models": .array(ms)]
         if let s = spearman { top["spearman_accuracy_efficiency"] = .number(s) }
-        top["gaps"] = .array(gaps.map {
-            .object(["model": .string($0.model), "dlnE": .number($0.total), "dlnC": .number($0.completion),
-                     "dlnQ": .number($0.conditional), "minus_dlnT": .number($0.verbosity)])
-        })
+        top["gaps"] = .array(
+            gaps.map {
+                .object([
+                    "model": .string($0.model), "dlnE": .number($0.total), "dlnC": .number($0.completion),
+                    "dlnQ": .number($0.conditional), "minus_dlnT": .number($0.verbosity),
+                ])
+            })
         return .object(top)
     }
 }

@@ -45,8 +45,11 @@ public final class Runner: @unchecked Sendable {
     /// The instances still to run for `model`, after cleaning `path` for resumption (see the type's documentation).
     /// Records are keyed by (model, id), so one file can hold several models' runs: another model's records are
     /// kept and do not count as done.
-    public static func prepareResume(instances: [Record], path: String, model: String) throws(FjordError)
-        -> (pending: [Record], kept: Int, dropped: Int) {
+    public static func prepareResume(
+        instances: [Record], path: String, model: String
+    ) throws(FjordError)
+        -> (pending: [Record], kept: Int, dropped: Int)
+    {
         guard FileManager.default.fileExists(atPath: path) else { return (instances, 0, 0) }
         let bytes = try ByteSource.open(path: path).readAll()
         var tail = 0
@@ -66,7 +69,9 @@ public final class Runner: @unchecked Sendable {
     }
 
     /// Runs `instances` into `path` (appending). Returns what happened; throws on a final server error.
-    public func run(instances all: [Record], path: String, progress: (@Sendable (Summary, Int) -> Void)? = nil) throws(FjordError) -> Summary {
+    public func run(
+        instances all: [Record], path: String, progress: (@Sendable (Summary, Int) -> Void)? = nil
+    ) throws(FjordError) -> Summary {
         let (pending, kept, dropped) = try Runner.prepareResume(instances: all, path: path, model: options.model)
         summary.skipped = kept
         summary.dropped = dropped
@@ -91,7 +96,10 @@ public final class Runner: @unchecked Sendable {
     private func work(_ pending: [Record], fd: Int32, total: Int, progress: (@Sendable (Summary, Int) -> Void)?) {
         while true {
             lock.lock()
-            if fatal != nil || next >= pending.count { lock.unlock(); return }
+            if fatal != nil || next >= pending.count {
+                lock.unlock()
+                return
+            }
             let instance = pending[next]
             next += 1
             lock.unlock()
@@ -116,8 +124,9 @@ public final class Runner: @unchecked Sendable {
     /// One instance, with retries: a result record (with `error` set if every attempt failed retryably).
     func answer(_ instance: Record) throws(FjordError) -> Record {
         let prompt = try instance.promptText()
-        let body = ChatClient.body(model: options.model, prompt: prompt, maxTokens: options.maxTokens,
-                                   temperature: options.temperature, seed: options.seed)
+        let body = ChatClient.body(
+            model: options.model, prompt: prompt, maxTokens: options.maxTokens,
+            temperature: options.temperature, seed: options.seed)
         var rec = instance
         rec.prompt = options.keepPrompt ? prompt : nil
         rec.model = options.model
@@ -135,15 +144,21 @@ public final class Runner: @unchecked Sendable {
                 rec.tokenizer = r.completionTokens == nil ? "whitespace" : "server"
                 rec.latencyMs = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
                 rec.attempts = attempt + 1
-                if rec.finishReason == nil, let t = r.completionTokens, t >= options.maxTokens { rec.finishReason = "length" }
+                if rec.finishReason == nil, let t = r.completionTokens, t >= options.maxTokens {
+                    rec.finishReason = "length"
+                }
                 rec.score()
                 return rec
             case .failure(let f):
                 lastError = f.message
                 guard f.retryable else { throw .io("\(client.url): \(f.message) (not retried)") }
                 if attempt == options.retries { break }
-                lock.lock(); summary.retried += 1; lock.unlock()
-                let wait = f.retryAfter ?? min(options.maxBackoff, options.backoff * Double(1 << min(attempt, 20))) * (0.5 + rng.uniform())
+                lock.lock()
+                summary.retried += 1
+                lock.unlock()
+                let wait =
+                    f.retryAfter ?? min(options.maxBackoff, options.backoff * Double(1 << min(attempt, 20)))
+                    * (0.5 + rng.uniform())
                 Thread.sleep(forTimeInterval: wait)
             }
         }

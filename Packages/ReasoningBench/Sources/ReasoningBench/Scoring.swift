@@ -23,8 +23,9 @@ public enum Scoring {
         let sentence = finalSentence(of: completion)
         let candidates = valuesNamed(in: sentence, category: category)
         let extracted = candidates.count == 1 ? candidates[0] : nil
-        return Verdict(extracted: extracted, candidates: candidates, completed: completed,
-                       correct: completed && extracted == gold)
+        return Verdict(
+            extracted: extracted, candidates: candidates, completed: completed,
+            correct: completed && extracted == gold)
     }
 
     /// The last sentence with a letter in it, after the last `</think>`. Works on the UTF-8 bytes: completions are long.
@@ -37,7 +38,10 @@ public enum Scoring {
             if n >= marker.count {
                 var i = n - marker.count
                 while i >= 0 {
-                    if bytes[i] == 0x3C && bytes[i..<(i + marker.count)].elementsEqual(marker) { from = i + marker.count; break }
+                    if bytes[i] == 0x3C && bytes[i..<(i + marker.count)].elementsEqual(marker) {
+                        from = i + marker.count
+                        break
+                    }
                     i -= 1
                 }
             }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 import Kernel
+
+#if canImport(Glibc)
+    import Glibc
+#else
+    import Darwin
+#endif
 
 /// A language model stand-in with known parameters, so every later stage (scoring, the efficiency decomposition, trace
 /// measures, plots) can be tested end to end and checked to recover what was configured.
@@ -54,14 +55,29 @@ public struct SimulatedModel: Sendable, Equatable {
     /// Four contrasting profiles used by `reproduce`: what the decomposition should tell apart.
     public static let presets: [SimulatedModel] = {
         var careful = SimulatedModel(name: "sim-careful")
-        careful.overhead = 90; careful.coupling = 1.1; careful.base = 5.0; careful.length = 0.5; careful.budget = 16384
+        careful.overhead = 90
+        careful.coupling = 1.1
+        careful.base = 5.0
+        careful.length = 0.5
+        careful.budget = 16384
         var terse = SimulatedModel(name: "sim-terse")
-        terse.overhead = 12; terse.coupling = 0.8; terse.base = 3.0; terse.length = 0.8; terse.difficulty = 0.2
+        terse.overhead = 12
+        terse.coupling = 0.8
+        terse.base = 3.0
+        terse.length = 0.8
+        terse.difficulty = 0.2
         terse.filler = 0.05
         var looper = SimulatedModel(name: "sim-looper")
-        looper.overhead = 45; looper.loop = 0.15; looper.base = 4.5; looper.echo = 0.3
+        looper.overhead = 45
+        looper.loop = 0.15
+        looper.base = 4.5
+        looper.echo = 0.3
         var capped = SimulatedModel(name: "sim-capped")
-        capped.overhead = 70; capped.coupling = 1.25; capped.budget = 3000; capped.base = 4.5; capped.curvature = 1.2
+        capped.overhead = 70
+        capped.coupling = 1.25
+        capped.budget = 3000
+        capped.base = 4.5
+        capped.curvature = 1.2
         return [careful, terse, looper, capped]
     }()
 
@@ -69,8 +85,9 @@ public struct SimulatedModel: Sendable, Equatable {
     public func respond(to puzzle: Puzzle) -> (completion: String, finishReason: String, tokens: Int) {
         var rng = SplitMix64(seed: instanceSeed(seed, puzzle.seed, fnv1a(name)))
         let w = Double(puzzle.parameters.needles)
-        let intended = max(Self.minimumTokens,
-                           Int((overhead * pow(w, coupling) * exp(noise * rng.normal())).rounded()))
+        let intended = max(
+            Self.minimumTokens,
+            Int((overhead * pow(w, coupling) * exp(noise * rng.normal())).rounded()))
         let loops = rng.uniform() < loop
         let correct = rng.uniform() < conditionalAccuracy(puzzle.parameters)
         var answer = puzzle.gold
@@ -106,7 +123,9 @@ public struct SimulatedModel: Sendable, Equatable {
                 let c = st.updates[0]
                 let pass = i / puzzle.statements.count
                 let head = pass == 0 ? "Step \(k + 1)" : "Pass \(pass + 1), step \(k + 1)"
-                text.line("\(head): \(who) matches, so \(who) now \(puzzle.categories[c.slot].update(puzzle.domains[c.slot][c.value])).")
+                text.line(
+                    "\(head): \(who) matches, so \(who) now \(puzzle.categories[c.slot].update(puzzle.domains[c.slot][c.value]))."
+                )
             }
             i += 1
         }
@@ -121,7 +140,10 @@ struct TraceWriter {
     var text = ""
     var count = 0
     let limit: Int
-    init(limit: Int) { self.limit = limit; text.reserveCapacity(limit * 7) }
+    init(limit: Int) {
+        self.limit = limit
+        text.reserveCapacity(limit * 7)
+    }
     var full: Bool { count >= limit }
 
     mutating func line(_ s: String) {

@@ -12,7 +12,10 @@ public enum Solver {
         public var sentence: String { category.answer(person, value) }
     }
 
-    private struct Clause { let category: Category; let value: String }
+    private struct Clause {
+        let category: Category
+        let value: String
+    }
 
     /// Clause text → (category, value), one table per clause kind, built once.
     private static let tables: (initial: [String: Clause], condition: [String: Clause], update: [String: Clause]) = {
@@ -48,14 +51,18 @@ public enum Solver {
             }
             if let dot = line.firstIndex(of: "."), line[..<dot].allSatisfy(\.isNumber), !line[..<dot].isEmpty {
                 let body = line[line.index(after: dot)...]
-                guard body.hasPrefix(" The people ") else { throw fail(n, "a statement must start with \"The people\"") }
+                guard body.hasPrefix(" The people ") else {
+                    throw fail(n, "a statement must start with \"The people\"")
+                }
                 let (conds, upds) = try parseStatement(body.dropFirst(12), line: n)
                 let hit = order.filter { p in conds.allSatisfy { people[p]?[$0.category] == $0.value } }
                 for p in hit { for u in upds { people[p]![u.category] = u.value } }
                 continue
             }
             // An initial-state line: "Name clause and clause."
-            guard line.hasSuffix("."), let space = line.firstIndex(of: " ") else { throw fail(n, "not a statement, an initial state or a question") }
+            guard line.hasSuffix("."), let space = line.firstIndex(of: " ") else {
+                throw fail(n, "not a statement, an initial state or a question")
+            }
             let name = String(line[..<space])
             var state: [Category: String] = [:]
             for piece in line[line.index(after: space)..<line.index(before: line.endIndex)].split(separator: " and ") {
@@ -66,7 +73,9 @@ public enum Solver {
             people[name] = state
         }
         guard let (name, cat) = question else { throw .data("prompt: no question found") }
-        guard let value = people[name]?[cat] else { throw .data("prompt: the question asks about \(name)'s \(cat.name), which no line states") }
+        guard let value = people[name]?[cat] else {
+            throw .data("prompt: the question asks about \(name)'s \(cat.name), which no line states")
+        }
         return Solution(person: name, category: cat, value: value)
     }
 
@@ -86,14 +95,22 @@ public enum Solver {
         var conds: [Clause] = [], upds: [Clause] = []
         for piece in body.split(separator: " and ", omittingEmptySubsequences: false) {
             let s = String(piece)
-            if upds.isEmpty, let c = tables.condition[s] { conds.append(c); continue }
-            if !upds.isEmpty, let u = tables.update[s] { upds.append(u); continue }
+            if upds.isEmpty, let c = tables.condition[s] {
+                conds.append(c)
+                continue
+            }
+            if !upds.isEmpty, let u = tables.update[s] {
+                upds.append(u)
+                continue
+            }
             if upds.isEmpty {
                 // The one piece that holds the last condition, a space, and the first update.
                 var found = false
                 var i = s.startIndex
                 while let sp = s[i...].firstIndex(of: " ") {
-                    if let c = tables.condition[String(s[..<sp])], let u = tables.update[String(s[s.index(after: sp)...])] {
+                    if let c = tables.condition[String(s[..<sp])],
+                        let u = tables.update[String(s[s.index(after: sp)...])]
+                    {
                         conds.append(c)
                         upds.append(u)
                         found = true

@@ -48,14 +48,18 @@ public struct TraceMeasures: Sendable, Equatable {
         repetition = lines == 0 ? 0 : Double(repeated) / Double(lines)
         let promptGrams = Set(TraceMeasures.ngrams(TraceMeasures.tokens(prompt ?? puzzle.prompt())))
         let traceGrams = TraceMeasures.ngrams(traceWords)
-        copying = traceGrams.isEmpty ? 0 : Double(traceGrams.filter { promptGrams.contains($0) }.count) / Double(traceGrams.count)
+        copying =
+            traceGrams.isEmpty
+            ? 0 : Double(traceGrams.filter { promptGrams.contains($0) }.count) / Double(traceGrams.count)
     }
 
     /// Hashes of the words (runs of ASCII letters, digits, hyphens and non-ASCII bytes), optionally lower-cased.
     static func forEachWord(_ u: UnsafeBufferPointer<UInt8>, lowercased: Bool, _ body: (UInt64) -> Void) {
         var h = fnvOffset, inWord = false
         for c in u {
-            let isWord = (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x2D || c >= 0x80
+            let isWord =
+                (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x2D
+                || c >= 0x80
             if isWord {
                 let x = lowercased && c >= 0x41 && c <= 0x5A ? c | 0x20 : c
                 h = (h ^ UInt64(x)) &* fnvPrime
@@ -74,7 +78,11 @@ public struct TraceMeasures: Sendable, Equatable {
         var h = fnvOffset, inToken = false
         for c in u {
             if c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D {
-                if inToken { body(h); h = fnvOffset; inToken = false }
+                if inToken {
+                    body(h)
+                    h = fnvOffset
+                    inToken = false
+                }
             } else {
                 h = (h ^ UInt64(c)) &* fnvPrime
                 inToken = true

@@ -124,18 +124,28 @@ public enum Category: Int, CaseIterable, Sendable, Hashable {
 
 /// The word lists. Every value is one lower-case token (letters and hyphens) so that whole-word matching is exact.
 public enum Vocabulary {
-    public static let colours = ["blue", "red", "yellow", "green", "purple", "pink", "orange", "black", "white", "gray"]
+    public static let colours = [
+        "blue", "red", "yellow", "green", "purple", "pink", "orange", "black", "white", "gray",
+    ]
 
-    public static let foods = ["pizza", "salad", "curry", "sushi", "pancakes", "soup", "burrito", "risotto", "dumplings", "omelette"]
+    public static let foods = [
+        "pizza", "salad", "curry", "sushi", "pancakes", "soup", "burrito", "risotto", "dumplings", "omelette",
+    ]
 
-    public static let films = ["comedy", "drama", "horror", "thriller", "western", "documentary", "musical", "romance",
-                               "fantasy", "mystery", "animated", "war", "noir", "superhero"]
+    public static let films = [
+        "comedy", "drama", "horror", "thriller", "western", "documentary", "musical", "romance",
+        "fantasy", "mystery", "animated", "war", "noir", "superhero",
+    ]
 
-    public static let music = ["jazz", "blues", "rock", "rap", "country", "reggae", "techno", "classical", "folk", "metal",
-                               "soul", "punk", "opera", "disco"]
+    public static let music = [
+        "jazz", "blues", "rock", "rap", "country", "reggae", "techno", "classical", "folk", "metal",
+        "soul", "punk", "opera", "disco",
+    ]
 
-    public static let books = ["fiction", "non-fiction", "biography", "poetry", "fantasy", "history", "cookbook", "travel",
-                               "horror", "science"]
+    public static let books = [
+        "fiction", "non-fiction", "biography", "poetry", "fantasy", "history", "cookbook", "travel",
+        "horror", "science",
+    ]
 
     public static let places = [
         "park", "waterpark", "port", "airport", "camp", "campground", "market", "marketplace", "ridge", "bridge",
@@ -147,11 +157,13 @@ public enum Vocabulary {
         "studio", "workshop", "garage", "shed", "attic", "basement", "kitchen", "livingroom", "bedroom", "bathroom",
         "hallway", "balcony", "terrace", "courtyard", "plaza", "square", "fountain", "monument", "tower", "palace",
         "embassy", "courthouse", "prison", "cemetery", "chapel", "temple", "mosque", "cathedral", "monastery", "abbey",
-        "university", "college", "laboratory", "observatory", "planetarium", "arena", "racetrack", "marina", "pier", "dock",
+        "university", "college", "laboratory", "observatory", "planetarium", "arena", "racetrack", "marina", "pier",
+        "dock",
         "wharf", "shipyard", "boatyard", "quarry", "mine", "oasis", "glacier", "volcano", "swamp", "marsh",
         "lagoon", "reef", "cliff", "dune", "prairie", "savanna", "jungle", "tundra", "plateau", "hill",
         "village", "town", "city", "suburb", "downtown", "harborfront", "boardwalk", "promenade", "carnival", "circus",
-        "fairground", "playground", "skatepark", "bowling-alley", "arcade", "casino", "nightclub", "concert-hall", "opera-house", "ballroom",
+        "fairground", "playground", "skatepark", "bowling-alley", "arcade", "casino", "nightclub", "concert-hall",
+        "opera-house", "ballroom",
         "supermarket", "mall", "boutique", "florist", "butcher", "bazaar", "kiosk", "canteen", "diner", "bistro",
         "tavern", "lodge",
     ]

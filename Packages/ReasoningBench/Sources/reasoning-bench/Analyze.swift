@@ -7,11 +7,11 @@ struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Accuracy by N, d, ρ, the U-shape fit, the efficiency decomposition and trace measures, per model.",
         discussion: """
-        Reads result records of any number of models (unscored records are scored first). Intervals are 95% percentile \
-        bootstraps over instances (--resamples, --fit-resamples for the κ/α regressions). --figures DIR writes per model \
-        heatmaps-<model>.svg, and u-shape.svg and tokens-workload.svg.
-        Example: reasoning-bench analyze results.jsonl --json report.json --figures figs
-        """)
+            Reads result records of any number of models (unscored records are scored first). Intervals are 95% percentile \
+            bootstraps over instances (--resamples, --fit-resamples for the κ/α regressions). --figures DIR writes per model \
+            heatmaps-<model>.svg, and u-shape.svg and tokens-workload.svg.
+            Example: reasoning-bench analyze results.jsonl --json report.json --figures figs
+            """)
 
     @OptionGroup var input: RecordInput
     @Option(help: "Bootstrap resamples for means.") var resamples = 1000

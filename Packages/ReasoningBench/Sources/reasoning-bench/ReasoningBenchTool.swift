@@ -10,12 +10,12 @@ struct ReasoningBenchTool: ParsableCommand {
         commandName: "reasoning-bench",
         abstract: "Generate CogniLoad logic puzzles, run models on them, score and decompose reasoning efficiency.",
         discussion: """
-        Every subcommand reads and writes JSON Lines records (schema in the package README), so they chain:
-          reasoning-bench generate --grid paper --count 10 | reasoning-bench simulate --preset all | reasoning-bench analyze
-          reasoning-bench generate --grid paper -o puzzles.jsonl
-          reasoning-bench run --endpoint http://localhost:8000/v1 --model qwen3-8b puzzles.jsonl -o results.jsonl
-          reasoning-bench analyze results.jsonl --figures figs/
-        """,
+            Every subcommand reads and writes JSON Lines records (schema in the package README), so they chain:
+              reasoning-bench generate --grid paper --count 10 | reasoning-bench simulate --preset all | reasoning-bench analyze
+              reasoning-bench generate --grid paper -o puzzles.jsonl
+              reasoning-bench run --endpoint http://localhost:8000/v1 --model qwen3-8b puzzles.jsonl -o results.jsonl
+              reasoning-bench analyze results.jsonl --figures figs/
+            """,
         version: fjordVersion,
         subcommands: [Generate.self, Solve.self, Simulate.self, Run.self, Score.self, Analyze.self, Reproduce.self])
 }

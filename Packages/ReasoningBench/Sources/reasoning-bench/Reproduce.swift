@@ -6,14 +6,15 @@ import ReasoningBench
 
 struct Reproduce: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The paper grid on four simulated models: generate, solve, simulate, analyze, check the decomposition.",
+        abstract:
+            "The paper grid on four simulated models: generate, solve, simulate, analyze, check the decomposition.",
         discussion: """
-        Generates the CogniLoad grid (140 points × --count), checks that the exact solver scores 100%, answers with the \
-        four simulated presets, analyzes the results and tests whether the decomposition recovers each model's \
-        configured completion rate C, conditional accuracy Q, overhead α and coupling κ inside its 95% interval. \
-        Writes into --out: puzzles.jsonl, results.jsonl, report.txt, report.json, recovery.txt and the SVG figures.
-        Example: reasoning-bench reproduce --count 10 --out out/reasoning
-        """)
+            Generates the CogniLoad grid (140 points × --count), checks that the exact solver scores 100%, answers with the \
+            four simulated presets, analyzes the results and tests whether the decomposition recovers each model's \
+            configured completion rate C, conditional accuracy Q, overhead α and coupling κ inside its 95% interval. \
+            Writes into --out: puzzles.jsonl, results.jsonl, report.txt, report.json, recovery.txt and the SVG figures.
+            Example: reasoning-bench reproduce --count 10 --out out/reasoning
+            """)
 
     @Option(help: "Instances per grid point.") var count = 10
     @Option(help: "Output directory.") var out = "out/reasoning-bench"
@@ -37,7 +38,8 @@ struct Reproduce: ParsableCommand {
             let genSeconds = seconds(since: t0)
             var solved = 0
             for z in puzzles where try Solver.solve(z.prompt()).value == z.gold { solved += 1 }
-            var log = "generated \(puzzles.count) puzzles (paper grid × \(count)) in \(fixed(genSeconds, 2)) s; "
+            var log =
+                "generated \(puzzles.count) puzzles (paper grid × \(count)) in \(fixed(genSeconds, 2)) s; "
                 + "exact solver: \(solved)/\(puzzles.count) correct\n"
             try AtomicFile.write(RecordFile.jsonl(instances), to: out + "/puzzles.jsonl")
 
@@ -74,7 +76,8 @@ struct Reproduce: ParsableCommand {
         var inside = 0, total = 0
         for m in c.models {
             guard let cfg = SimulatedModel.presets.first(where: { $0.name == m.model }),
-                  let rs = groups.first(where: { $0.0 == m.model })?.1 else { continue }
+                let rs = groups.first(where: { $0.0 == m.model })?.1
+            else { continue }
             let pc = rs.map { cfg.completionProbability(workload: $0.workload) }
             let pq = rs.map { cfg.conditionalAccuracy($0.parameters) }
             let expectedC = pc.reduce(0, +) / Double(rs.count)
@@ -91,8 +94,9 @@ struct Reproduce: ParsableCommand {
                 o += row(m.model, name, fixed(truth, 3), interval(e), ok ? "yes" : "NO")
             }
             let olsOK = m.couplingOLS.contains(cfg.coupling)
-            o += row(m.model, "coupling κ (OLS, completed)", fixed(cfg.coupling, 3), interval(m.couplingOLS),
-                     olsOK ? "yes" : "no (censoring bias)")
+            o += row(
+                m.model, "coupling κ (OLS, completed)", fixed(cfg.coupling, 3), interval(m.couplingOLS),
+                olsOK ? "yes" : "no (censoring bias)")
         }
         o += "\(inside)/\(total) configured values inside their intervals (at 95%, about one miss in 20 is expected).\n"
         return o

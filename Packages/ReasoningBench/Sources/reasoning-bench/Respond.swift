@@ -7,10 +7,10 @@ struct Solve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Answer every instance with the exact solver (reads only the prompt text) and score it.",
         discussion: """
-        Writes result records with model "exact-solver"; the summary on stderr must say 100%. A prompt the solver \
-        cannot read exits 65 naming the record and line.
-        Example: reasoning-bench generate --grid paper --count 5 | reasoning-bench solve > solved.jsonl
-        """)
+            Writes result records with model "exact-solver"; the summary on stderr must say 100%. A prompt the solver \
+            cannot read exits 65 naming the record and line.
+            Example: reasoning-bench generate --grid paper --count 5 | reasoning-bench solve > solved.jsonl
+            """)
 
     @OptionGroup var input: RecordInput
     @OptionGroup var output: OutputOptions
@@ -22,7 +22,9 @@ struct Solve: ParsableCommand {
             for i in records.indices {
                 let prompt = try records[i].promptText()
                 let s: Solver.Solution
-                do { s = try Solver.solve(prompt) } catch let e as FjordError { throw FjordError.data("\(records[i].id): \(e.message)") }
+                do { s = try Solver.solve(prompt) } catch let e as FjordError {
+                    throw FjordError.data("\(records[i].id): \(e.message)")
+                }
                 records[i].model = "exact-solver"
                 records[i].completion = s.sentence
                 records[i].finishReason = "stop"
@@ -32,7 +34,9 @@ struct Solve: ParsableCommand {
                 if records[i].correct == true { correct += 1 }
             }
             try writeRecords(records, to: output)
-            printError("reasoning-bench solve: \(correct)/\(records.count) correct (\(fixed(100 * Double(correct) / Double(records.count), 1))%)")
+            printError(
+                "reasoning-bench solve: \(correct)/\(records.count) correct (\(fixed(100 * Double(correct) / Double(records.count), 1))%)"
+            )
         }
     }
 }
@@ -41,12 +45,12 @@ struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Answer every instance with a simulated model of known verbosity, budget and error rate.",
         discussion: """
-        The model writes T = α·W^κ·e^{σz} words (W = needles), stops at the budget B with finish_reason "length", loops \
-        with probability --loop, and answers correctly given completion with probability \
-        1/(1 + exp(−(base − length·ln(N/20) − difficulty·(d−1) + curvature·((ρ−50)/50)²))). Presets (sim-careful, \
-        sim-terse, sim-looper, sim-capped, or all) are the models `reproduce` uses; the options below override a preset.
-        Example: reasoning-bench generate --grid paper --count 5 | reasoning-bench simulate --preset all > results.jsonl
-        """)
+            The model writes T = α·W^κ·e^{σz} words (W = needles), stops at the budget B with finish_reason "length", loops \
+            with probability --loop, and answers correctly given completion with probability \
+            1/(1 + exp(−(base − length·ln(N/20) − difficulty·(d−1) + curvature·((ρ−50)/50)²))). Presets (sim-careful, \
+            sim-terse, sim-looper, sim-capped, or all) are the models `reproduce` uses; the options below override a preset.
+            Example: reasoning-bench generate --grid paper --count 5 | reasoning-bench simulate --preset all > results.jsonl
+            """)
 
     @OptionGroup var input: RecordInput
     @Option(help: "Preset: \(SimulatedModel.presets.map(\.name).joined(separator: ", ")) or all.") var preset: String?
@@ -72,16 +76,28 @@ struct Simulate: ParsableCommand {
         case "all": ms = SimulatedModel.presets
         case let p?:
             guard let m = SimulatedModel.presets.first(where: { $0.name == p }) else {
-                throw .usage("--preset must be one of \(SimulatedModel.presets.map(\.name).joined(separator: ", ")), all")
+                throw .usage(
+                    "--preset must be one of \(SimulatedModel.presets.map(\.name).joined(separator: ", ")), all")
             }
             ms = [m]
         }
         for i in ms.indices {
             if let name, preset != "all" { ms[i].name = name }
-            if let overhead { guard overhead > 0 else { throw .usage("--overhead must be > 0") }; ms[i].overhead = overhead }
+            if let overhead {
+                guard overhead > 0 else { throw .usage("--overhead must be > 0") }
+                ms[i].overhead = overhead
+            }
             if let coupling { ms[i].coupling = coupling }
-            if let noise { guard noise > 0 else { throw .usage("--noise must be > 0") }; ms[i].noise = noise }
-            if let budget { guard budget >= SimulatedModel.minimumTokens else { throw .usage("--budget must be ≥ \(SimulatedModel.minimumTokens)") }; ms[i].budget = budget }
+            if let noise {
+                guard noise > 0 else { throw .usage("--noise must be > 0") }
+                ms[i].noise = noise
+            }
+            if let budget {
+                guard budget >= SimulatedModel.minimumTokens else {
+                    throw .usage("--budget must be ≥ \(SimulatedModel.minimumTokens)")
+                }
+                ms[i].budget = budget
+            }
             for (v, n) in [(loop, "--loop"), (echo, "--echo"), (filler, "--filler")] {
                 if let v, !(0...1).contains(v) { throw .usage("\(n) must be a probability in 0…1") }
             }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import FjordCLI
+import Foundation
 import Kernel
 import ReasoningBench
 
@@ -8,18 +8,20 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Send every instance to an OpenAI-compatible chat-completions server; append result records.",
         discussion: """
-        Works with vLLM, llama.cpp's server, Ollama and hosted APIs (key from --api-key-env, default OPENAI_API_KEY). \
-        The output file is appended to as answers arrive, so an interrupted run keeps what it got; run the same command \
-        again to resume: complete records are kept, failed ones and a cut-off last line are dropped and redone, and no \
-        instance is duplicated or lost. Timeouts, dropped connections, 408/425/429 and 5xx are retried with exponential \
-        backoff (or Retry-After); other HTTP errors stop the run (exit 74).
-        Example: reasoning-bench run --endpoint http://localhost:8000/v1 --model Qwen/Qwen3-8B puzzles.jsonl -o results.jsonl
-        """)
+            Works with vLLM, llama.cpp's server, Ollama and hosted APIs (key from --api-key-env, default OPENAI_API_KEY). \
+            The output file is appended to as answers arrive, so an interrupted run keeps what it got; run the same command \
+            again to resume: complete records are kept, failed ones and a cut-off last line are dropped and redone, and no \
+            instance is duplicated or lost. Timeouts, dropped connections, 408/425/429 and 5xx are retried with exponential \
+            backoff (or Retry-After); other HTTP errors stop the run (exit 74).
+            Example: reasoning-bench run --endpoint http://localhost:8000/v1 --model Qwen/Qwen3-8B puzzles.jsonl -o results.jsonl
+            """)
 
     @OptionGroup var input: RecordInput
     @Option(help: "API base URL (…/v1) or the full chat-completions URL.") var endpoint: String
     @Option(help: "Model name sent to the server and written in the records.") var model: String
-    @Option(name: .shortAndLong, help: ArgumentHelp("Results file (appended to; required for resuming).", valueName: "FILE"))
+    @Option(
+        name: .shortAndLong, help: ArgumentHelp("Results file (appended to; required for resuming).", valueName: "FILE")
+    )
     var output: String
     @Option(help: "Requests in flight.") var concurrency = 4
     @Option(help: "Retries per instance after the first attempt.") var retries = 5
@@ -47,7 +49,9 @@ struct Run: ParsableCommand {
             var instances = try input.read()
             if let limit { instances = Array(instances.prefix(limit)) }
             var seen = Set<String>()
-            for r in instances where !seen.insert(r.id).inserted { throw FjordError.data("\(input.input): instance id \(r.id) appears twice") }
+            for r in instances where !seen.insert(r.id).inserted {
+                throw FjordError.data("\(input.input): instance id \(r.id) appears twice")
+            }
             let key = ProcessInfo.processInfo.environment[apiKeyEnv]
             let client = try ChatClient(endpoint: endpoint, apiKey: key, timeout: timeout)
             var o = Runner.Options(model: model)
@@ -60,11 +64,19 @@ struct Run: ParsableCommand {
             o.keepPrompt = keepPrompt
             let show = !quiet && isatty(2) == 1
             let s = try Runner(client: client, options: o).run(instances: instances, path: output) { s, total in
-                if show { writeStderr("\r\(s.skipped + s.done + s.failed)/\(total) answered, \(s.failed) failed, \(s.retried) retries") }
+                if show {
+                    writeStderr(
+                        "\r\(s.skipped + s.done + s.failed)/\(total) answered, \(s.failed) failed, \(s.retried) retries"
+                    )
+                }
             }
             if show { writeStderr("\n") }
-            printError("reasoning-bench run: \(s.done) answered, \(s.failed) failed after \(retries) retries, \(s.skipped) kept from an earlier run, \(s.dropped) earlier records redone, \(s.retried) retries")
-            if s.failed > 0 { throw FjordError.io("\(s.failed) instances failed; run the same command again to retry them") }
+            printError(
+                "reasoning-bench run: \(s.done) answered, \(s.failed) failed after \(retries) retries, \(s.skipped) kept from an earlier run, \(s.dropped) earlier records redone, \(s.retried) retries"
+            )
+            if s.failed > 0 {
+                throw FjordError.io("\(s.failed) instances failed; run the same command again to retry them")
+            }
         }
     }
 }

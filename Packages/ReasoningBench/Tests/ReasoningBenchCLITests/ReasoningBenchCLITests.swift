@@ -7,25 +7,29 @@ import Testing
     static let server = Shell.repoRoot + "/Packages/ReasoningBench/Tests/fixtures/fake-chat-server.py"
 
     @Test func pipeGenerateSimulateAnalyze() throws {
-        let r = try Shell.run("""
-        set -o pipefail
-        reasoning-bench generate --N 20,50 --d 1,5 --rho 10,50,90 --count 10 | reasoning-bench simulate --preset all | reasoning-bench analyze --resamples 50 --fit-resamples 20 --json report.json --figures figs
-        ls figs | sort | tr '\\n' ' '
-        """)
+        let r = try Shell.run(
+            """
+            set -o pipefail
+            reasoning-bench generate --N 20,50 --d 1,5 --rho 10,50,90 --count 10 | reasoning-bench simulate --preset all | reasoning-bench analyze --resamples 50 --fit-resamples 20 --json report.json --figures figs
+            ls figs | sort | tr '\\n' ' '
+            """)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.text.contains("model sim-careful: 120 answered"))
         #expect(r.text.contains("Spearman correlation"))
-        #expect(r.text.contains("heatmaps-sim-careful.svg") && r.text.contains("tokens-workload.svg") && r.text.contains("u-shape.svg"))
+        #expect(
+            r.text.contains("heatmaps-sim-careful.svg") && r.text.contains("tokens-workload.svg")
+                && r.text.contains("u-shape.svg"))
     }
 
     @Test func solveIsExactAndGenerateIsDeterministic() throws {
-        let r = try Shell.run("""
-        set -o pipefail
-        reasoning-bench generate --grid paper --count 2 --seed 9 > a.jsonl
-        reasoning-bench generate --grid paper --count 2 --seed 9 > b.jsonl
-        cmp a.jsonl b.jsonl && echo identical
-        reasoning-bench solve a.jsonl | reasoning-bench score > /dev/null
-        """)
+        let r = try Shell.run(
+            """
+            set -o pipefail
+            reasoning-bench generate --grid paper --count 2 --seed 9 > a.jsonl
+            reasoning-bench generate --grid paper --count 2 --seed 9 > b.jsonl
+            cmp a.jsonl b.jsonl && echo identical
+            reasoning-bench solve a.jsonl | reasoning-bench score > /dev/null
+            """)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.text.contains("identical"))
         #expect(r.stderr.contains("280/280 correct (100.0%)"))
@@ -33,52 +37,59 @@ import Testing
     }
 
     @Test func badInputIsReportedWithLineNumbersAndRanges() throws {
-        try Shell.expectFailures([
-            ("reasoning-bench generate --d 11", 64, "d = 11 is out of range: allowed 1…10"),
-            ("reasoning-bench generate --rho 120", 64, "allowed 0…100"),
-            ("reasoning-bench generate --N 0", 64, "N = 0 is out of range: allowed 1…100000"),
-            ("reasoning-bench generate --N 2.5", 64, "--N values must be integers"),
-            ("reasoning-bench generate --count 1 > a.jsonl; (head -1 a.jsonl; echo '{\"id\": 3}'; echo 'not json') | reasoning-bench score",
-             65, "stdin line 2: missing or mistyped field \"id\""),
-            ("reasoning-bench generate --count 1 > a.jsonl; (cat a.jsonl; echo; echo '{\"id\":') | reasoning-bench analyze", 65, "stdin line 3: byte 6: malformed JSON"),
-            ("printf '' | reasoning-bench analyze", 66, "stdin: no records"),
-            ("reasoning-bench analyze missing.jsonl", 66, "missing.jsonl: cannot open"),
-            ("reasoning-bench generate --count 1 | reasoning-bench analyze", 65, "no record has a completion"),
-            ("reasoning-bench simulate --preset nobody < /dev/null", 64, "--preset must be one of"),
-        ], prefix: "reasoning-bench ")
+        try Shell.expectFailures(
+            [
+                ("reasoning-bench generate --d 11", 64, "d = 11 is out of range: allowed 1…10"),
+                ("reasoning-bench generate --rho 120", 64, "allowed 0…100"),
+                ("reasoning-bench generate --N 0", 64, "N = 0 is out of range: allowed 1…100000"),
+                ("reasoning-bench generate --N 2.5", 64, "--N values must be integers"),
+                (
+                    "reasoning-bench generate --count 1 > a.jsonl; (head -1 a.jsonl; echo '{\"id\": 3}'; echo 'not json') | reasoning-bench score",
+                    65, "stdin line 2: missing or mistyped field \"id\""
+                ),
+                (
+                    "reasoning-bench generate --count 1 > a.jsonl; (cat a.jsonl; echo; echo '{\"id\":') | reasoning-bench analyze",
+                    65, "stdin line 3: byte 6: malformed JSON"
+                ),
+                ("printf '' | reasoning-bench analyze", 66, "stdin: no records"),
+                ("reasoning-bench analyze missing.jsonl", 66, "missing.jsonl: cannot open"),
+                ("reasoning-bench generate --count 1 | reasoning-bench analyze", 65, "no record has a completion"),
+                ("reasoning-bench simulate --preset nobody < /dev/null", 64, "--preset must be one of"),
+            ], prefix: "reasoning-bench ")
     }
 
     /// The runner against a server that rate-limits, fails, drops connections and stalls past the timeout on the
     /// first request of each prompt: every instance ends with exactly one record. Then a resume from a file cut in
     /// the middle of a line, with a failed record in it, neither duplicates nor loses an instance.
     @Test(.timeLimit(.minutes(2))) func runnerSurvivesFaultsAndResumesWithoutDuplicates() throws {
-        let r = try Shell.run("""
-        set -e
-        python3 '\(Self.server)' --slow 3 --log server.log > port.txt & server=$!
-        trap 'kill -9 $server 2>/dev/null' EXIT
-        for i in $(seq 50); do [ -s port.txt ] && break; sleep 0.1; done
-        url=http://127.0.0.1:$(cat port.txt)/v1
-        reasoning-bench generate --N 20 --d 3 --rho 25,75 --count 12 --no-prompt > puzzles.jsonl
-        reasoning-bench run --endpoint $url --model fake --timeout 1 --backoff 0.05 --retries 6 --concurrency 6 puzzles.jsonl -o results.jsonl
-        echo "full: $(wc -l < results.jsonl) lines, $(python3 -c "import json;print(len({json.loads(l)['id'] for l in open('results.jsonl')}))") ids"
-        echo "faults: $(grep -c -v ' ok$' server.log)"
-        # A crash: keep 10 complete records, mark one failed, and cut the next line in half.
-        head -9 results.jsonl > partial.jsonl
-        sed -n 10p results.jsonl | python3 -c "import json,sys; r=json.loads(sys.stdin.read()); r.pop('completion'); r['error']='HTTP 500'; print(json.dumps(r))" >> partial.jsonl
-        sed -n 11p results.jsonl | head -c 40 >> partial.jsonl
-        reasoning-bench run --endpoint $url --model fake --timeout 1 --backoff 0.05 --retries 6 puzzles.jsonl -o partial.jsonl
-        python3 - <<'PY'
-        import json
-        ids = [json.loads(l)['id'] for l in open('partial.jsonl')]
-        want = {json.loads(l)['id'] for l in open('puzzles.jsonl')}
-        assert len(ids) == len(set(ids)) == len(want) == 24 and set(ids) == want, (len(ids), len(set(ids)))
-        assert all('completion' in json.loads(l) and 'error' not in json.loads(l) for l in open('partial.jsonl'))
-        print('resume: exactly once')
-        PY
-        # A second model into the same file: its own 24 records; the first model's stay as they are.
-        reasoning-bench run --endpoint $url --model fake2 --timeout 1 --backoff 0.05 --retries 6 puzzles.jsonl -o partial.jsonl
-        python3 -c "import json,collections; c=collections.Counter((json.loads(l)['model'], json.loads(l)['id']) for l in open('partial.jsonl')); m=collections.Counter(k[0] for k in c); assert max(c.values()) == 1 and m == {'fake': 24, 'fake2': 24}, m; print('two models: 24 each')"
-        """)
+        let r = try Shell.run(
+            """
+            set -e
+            python3 '\(Self.server)' --slow 3 --log server.log > port.txt & server=$!
+            trap 'kill -9 $server 2>/dev/null' EXIT
+            for i in $(seq 50); do [ -s port.txt ] && break; sleep 0.1; done
+            url=http://127.0.0.1:$(cat port.txt)/v1
+            reasoning-bench generate --N 20 --d 3 --rho 25,75 --count 12 --no-prompt > puzzles.jsonl
+            reasoning-bench run --endpoint $url --model fake --timeout 1 --backoff 0.05 --retries 6 --concurrency 6 puzzles.jsonl -o results.jsonl
+            echo "full: $(wc -l < results.jsonl) lines, $(python3 -c "import json;print(len({json.loads(l)['id'] for l in open('results.jsonl')}))") ids"
+            echo "faults: $(grep -c -v ' ok$' server.log)"
+            # A crash: keep 10 complete records, mark one failed, and cut the next line in half.
+            head -9 results.jsonl > partial.jsonl
+            sed -n 10p results.jsonl | python3 -c "import json,sys; r=json.loads(sys.stdin.read()); r.pop('completion'); r['error']='HTTP 500'; print(json.dumps(r))" >> partial.jsonl
+            sed -n 11p results.jsonl | head -c 40 >> partial.jsonl
+            reasoning-bench run --endpoint $url --model fake --timeout 1 --backoff 0.05 --retries 6 puzzles.jsonl -o partial.jsonl
+            python3 - <<'PY'
+            import json
+            ids = [json.loads(l)['id'] for l in open('partial.jsonl')]
+            want = {json.loads(l)['id'] for l in open('puzzles.jsonl')}
+            assert len(ids) == len(set(ids)) == len(want) == 24 and set(ids) == want, (len(ids), len(set(ids)))
+            assert all('completion' in json.loads(l) and 'error' not in json.loads(l) for l in open('partial.jsonl'))
+            print('resume: exactly once')
+            PY
+            # A second model into the same file: its own 24 records; the first model's stay as they are.
+            reasoning-bench run --endpoint $url --model fake2 --timeout 1 --backoff 0.05 --retries 6 puzzles.jsonl -o partial.jsonl
+            python3 -c "import json,collections; c=collections.Counter((json.loads(l)['model'], json.loads(l)['id']) for l in open('partial.jsonl')); m=collections.Counter(k[0] for k in c); assert max(c.values()) == 1 and m == {'fake': 24, 'fake2': 24}, m; print('two models: 24 each')"
+            """)
         #expect(r.status == 0, "\(r.text)\n\(r.stderr)")
         #expect(r.text.contains("full: 24 lines, 24 ids"))
         #expect(!r.text.contains("faults: 0"))
@@ -87,20 +98,22 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(1))) func runnerStopsOnAFinalHTTPError() throws {
-        let r = try Shell.run("""
-        python3 '\(Self.server)' --status 401 > port.txt & server=$!
-        trap 'kill -9 $server 2>/dev/null' EXIT
-        for i in $(seq 50); do [ -s port.txt ] && break; sleep 0.1; done
-        reasoning-bench generate --count 3 > p.jsonl
-        reasoning-bench run --endpoint http://127.0.0.1:$(cat port.txt)/v1 --model m p.jsonl -o r.jsonl
-        echo "status $?"
-        """)
+        let r = try Shell.run(
+            """
+            python3 '\(Self.server)' --status 401 > port.txt & server=$!
+            trap 'kill -9 $server 2>/dev/null' EXIT
+            for i in $(seq 50); do [ -s port.txt ] && break; sleep 0.1; done
+            reasoning-bench generate --count 3 > p.jsonl
+            reasoning-bench run --endpoint http://127.0.0.1:$(cat port.txt)/v1 --model m p.jsonl -o r.jsonl
+            echo "status $?"
+            """)
         #expect(r.text.contains("status 74"), "\(r.stderr)")
         #expect(r.stderr.contains("HTTP 401") && r.stderr.contains("not retried"))
     }
 
     @Test func reproduceRecoversTheSimulatedParameters() throws {
-        let r = try Shell.run("reasoning-bench reproduce --count 3 --fit-resamples 40 --out rep && cat rep/recovery.txt")
+        let r = try Shell.run(
+            "reasoning-bench reproduce --count 3 --fit-resamples 40 --out rep && cat rep/recovery.txt")
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.text.contains("exact solver: 420/420 correct"))
         let misses = r.text.split(separator: "\n").filter { $0.hasSuffix("NO") }.count

@@ -1,25 +1,31 @@
 import Kernel
 import Testing
+
 @testable import ReasoningBench
 
 /// The generator against its own description: counts, semantics, determinism, and the exact solver on its text.
 @Suite struct GeneratorTests {
     static let sample: [PuzzleParameters] = [
-        valid { () throws(FjordError) in try PuzzleParameters(N: 20, d: 1, rho: 5) }, valid { () throws(FjordError) in try PuzzleParameters(N: 50, d: 3, rho: 50) },
-        valid { () throws(FjordError) in try PuzzleParameters(N: 100, d: 7, rho: 95) }, valid { () throws(FjordError) in try PuzzleParameters(N: 250, d: 10, rho: 25) },
-        valid { () throws(FjordError) in try PuzzleParameters(N: 1, d: 10, rho: 0) }, valid { () throws(FjordError) in try PuzzleParameters(N: 30, d: 2, rho: 100) },
+        valid { () throws(FjordError) in try PuzzleParameters(N: 20, d: 1, rho: 5) },
+        valid { () throws(FjordError) in try PuzzleParameters(N: 50, d: 3, rho: 50) },
+        valid { () throws(FjordError) in try PuzzleParameters(N: 100, d: 7, rho: 95) },
+        valid { () throws(FjordError) in try PuzzleParameters(N: 250, d: 10, rho: 25) },
+        valid { () throws(FjordError) in try PuzzleParameters(N: 1, d: 10, rho: 0) },
+        valid { () throws(FjordError) in try PuzzleParameters(N: 30, d: 2, rho: 100) },
     ]
 
     @Test func needleCountRoundsHalfAwayFromZero() throws {
-        #expect(try PuzzleParameters(N: 50, d: 1, rho: 5).needles == 3)     // 2.5 → 3 (Python's port: 2)
+        #expect(try PuzzleParameters(N: 50, d: 1, rho: 5).needles == 3)  // 2.5 → 3 (Python's port: 2)
         #expect(try PuzzleParameters(N: 250, d: 1, rho: 25).needles == 63)  // 62.5 → 63
-        #expect(try PuzzleParameters(N: 20, d: 1, rho: 0).needles == 1)     // at least one
+        #expect(try PuzzleParameters(N: 20, d: 1, rho: 0).needles == 1)  // at least one
         #expect(try PuzzleParameters(N: 20, d: 1, rho: 100).needles == 20)
         #expect(PuzzleParameters.paperGrid.count == 140)
     }
 
     @Test func parametersOutOfRangeAreRejectedWithTheRange() {
-        #expect(throws: FjordError.usage("d = 11 is out of range: allowed 1…10")) { try PuzzleParameters(N: 10, d: 11, rho: 5) }
+        #expect(throws: FjordError.usage("d = 11 is out of range: allowed 1…10")) {
+            try PuzzleParameters(N: 10, d: 11, rho: 5)
+        }
         #expect(throws: FjordError.self) { try PuzzleParameters(N: 0, d: 1, rho: 5) }
         #expect(throws: FjordError.self) { try PuzzleParameters(N: 10, d: 1, rho: 100.5) }
         #expect(throws: FjordError.self) { try PuzzleParameters(N: 10, d: 1, rho: .nan) }
@@ -62,7 +68,9 @@ import Testing
                     #expect(matched[s.target])
                     #expect(matched[p.poi] == s.isNeedle)
                     for q in 0..<n where matched[q] { for u in s.updates { st[q * d + u.slot] = UInt8(u.value) } }
-                    for q in 0..<n where q != p.poi { #expect(st[(q * d)..<(q * d + d)] != st[(p.poi * d)..<(p.poi * d + d)]) }
+                    for q in 0..<n where q != p.poi {
+                        #expect(st[(q * d)..<(q * d + d)] != st[(p.poi * d)..<(p.poi * d + d)])
+                    }
                 }
                 #expect(p.domains[p.questionSlot][Int(st[p.poi * d + p.questionSlot])] == p.gold)
             }
@@ -88,8 +96,9 @@ import Testing
                 let s = try Solver.solve(p.prompt())
                 total += 1
                 if s.value == p.gold && s.person == p.people[p.poi] && s.category == p.askedCategory { solved += 1 }
-                let v = Scoring.score(completion: "Reasoning...\n" + s.sentence, finishReason: "stop",
-                                      category: p.askedCategory, gold: p.gold)
+                let v = Scoring.score(
+                    completion: "Reasoning...\n" + s.sentence, finishReason: "stop",
+                    category: p.askedCategory, gold: p.gold)
                 #expect(v.correct)
             }
         }
@@ -107,7 +116,9 @@ import Testing
     }
 
     @Test func solverReportsTheLineItCannotRead() {
-        let bad = Puzzle.instruction + "\n\nAna is located at the park.\n\n1. The people located in the park fly away\n\nWhere is Ana?"
+        let bad =
+            Puzzle.instruction
+            + "\n\nAna is located at the park.\n\n1. The people located in the park fly away\n\nWhere is Ana?"
         #expect(throws: FjordError.data("prompt line 5: cannot read the clause \"located in the park fly away\"")) {
             try Solver.solve(bad)
         }

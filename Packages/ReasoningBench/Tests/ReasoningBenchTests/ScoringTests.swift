@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ReasoningBench
 
 /// Answer extraction: final sentence, whole words, the substring traps of the vocabulary, truncation.
@@ -19,7 +20,8 @@ import Testing
     }
 
     @Test func onlyTheFinalSentenceCountsAndTwoValuesAreAmbiguous() {
-        let v = verdict("Ana moved to the park. Then the beach.\nSo Ana went from the park to the beach.", .location, "beach")
+        let v = verdict(
+            "Ana moved to the park. Then the beach.\nSo Ana went from the park to the beach.", .location, "beach")
         #expect(v.ambiguous && !v.correct && v.candidates == ["park", "beach"])
         #expect(verdict("Earlier she was at the park.\nAna is located at the beach.", .location, "beach").correct)
         #expect(!verdict("Ana is located at the beach.\nI am not sure though", .location, "beach").correct)

@@ -1,7 +1,8 @@
-import Kernel
 import Exchange
+import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A little is enough (Baruch, Baruch, Goldberg, NeurIPS 2019): per coordinate μ_j − z σ_j over the honest rows
@@ -30,17 +31,22 @@ public struct ALIEAttack: ByzantineAttack {
         guard h >= 2 else { throw .data("alie: needs at least 2 honest rows for a standard deviation") }
         let zz = z ?? ALIEAttack.zmax(n: h + f, f: f, variant: variant)
         var out = Tensor(uninitializedShape: [d])
-        honest.withUnsafeBufferPointer { x in out.withUnsafeMutableBufferPointer { o in
-            for k in 0..<d {
-                var m = 0.0
-                for i in 0..<h { m += Double(x[i * d + k]) }
-                m /= Double(h)
-                var v = 0.0
-                for i in 0..<h { let e = Double(x[i * d + k]) - m; v += e * e }
-                let sd = (v / Double(h - 1)).squareRoot()
-                o[k] = Float(plus ? m + zz * sd : m - zz * sd)
+        honest.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { o in
+                for k in 0..<d {
+                    var m = 0.0
+                    for i in 0..<h { m += Double(x[i * d + k]) }
+                    m /= Double(h)
+                    var v = 0.0
+                    for i in 0..<h {
+                        let e = Double(x[i * d + k]) - m
+                        v += e * e
+                    }
+                    let sd = (v / Double(h - 1)).squareRoot()
+                    o[k] = Float(plus ? m + zz * sd : m - zz * sd)
+                }
             }
-        } }
+        }
         return tile(out, f)
     }
 }

@@ -1,16 +1,19 @@
-import Kernel
 import Exchange
+import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// f copies of one vector.
 func tile(_ v: Tensor, _ f: Int) -> Tensor {
     let d = v.count
     var out = Tensor(uninitializedShape: [f, d])
-    out.withUnsafeMutableBufferPointer { o in v.withUnsafeBufferPointer { p in
-        for k in 0..<f { (o.baseAddress! + k * d).update(from: p.baseAddress!, count: d) }
-    } }
+    out.withUnsafeMutableBufferPointer { o in
+        v.withUnsafeBufferPointer { p in
+            for k in 0..<f { (o.baseAddress! + k * d).update(from: p.baseAddress!, count: d) }
+        }
+    }
     return out
 }
 

@@ -27,7 +27,9 @@ public enum AttackKind: String, CaseIterable, Sendable {
     }
 
     /// The attack (nil for `none`); `target` is the rule a tailored attack optimises against, built with `rules`.
-    public func make(epsilon: Double, sigma: Double, f: Int, target: RuleKind, rules: RuleSettings) -> (any ByzantineAttack)? {
+    public func make(
+        epsilon: Double, sigma: Double, f: Int, target: RuleKind, rules: RuleSettings
+    ) -> (any ByzantineAttack)? {
         switch self {
         case .none: return nil
         case .signFlip: return SignFlipAttack()

@@ -1,9 +1,10 @@
 import CRobust
-import Synchronization
-import Kernel
 import Exchange
+import Kernel
+import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Bucketing (Karimireddy, He & Jaggi, "Byzantine-robust learning on heterogeneous datasets via bucketing", ICLR 2022)

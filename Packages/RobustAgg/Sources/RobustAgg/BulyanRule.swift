@@ -1,9 +1,10 @@
 import CRobust
-import Synchronization
-import Kernel
 import Exchange
+import Kernel
+import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Bulyan (El Mhamdi, Guerraoui, Rouault, ICML 2018): select θ = n − 2f rows by repeating a selection rule
@@ -19,7 +20,9 @@ public struct BulyanRule: AggregationRule {
         self.selection = selection
         self.final = final
     }
-    public var name: String { selection == "krum" && final == "closest-to-median" ? "bulyan" : "bulyan(\(selection),\(final))" }
+    public var name: String {
+        selection == "krum" && final == "closest-to-median" ? "bulyan" : "bulyan(\(selection),\(final))"
+    }
 
     func rule(_ s: String, f: Int) throws(FjordError) -> any AggregationRule {
         switch s {
@@ -58,9 +61,13 @@ public struct BulyanRule: AggregationRule {
         case "closest-to-median":
             var out = Tensor(uninitializedShape: [d])
             var scratch = [Float](repeating: 0, count: fjr_closest_to_median_scratch(theta))
-            s.withUnsafeBufferPointer { v in out.withUnsafeMutableBufferPointer { o in scratch.withUnsafeMutableBufferPointer {
-                fjr_closest_to_median_mean(v.baseAddress, theta, d, beta, o.baseAddress, $0.baseAddress)
-            } } }
+            s.withUnsafeBufferPointer { v in
+                out.withUnsafeMutableBufferPointer { o in
+                    scratch.withUnsafeMutableBufferPointer {
+                        fjr_closest_to_median_mean(v.baseAddress, theta, d, beta, o.baseAddress, $0.baseAddress)
+                    }
+                }
+            }
             return out
         default:
             var r = try rule(final, f: f)

@@ -1,9 +1,10 @@
 import CRobust
-import Synchronization
-import Kernel
 import Exchange
+import Kernel
+import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Centered clipping (Karimireddy, He, Jaggi, ICML 2021): from v₀ = the previous aggregate (0 at first),
@@ -25,14 +26,19 @@ public struct CenteredClippingRule: AggregationRule {
         if v.count != d { v = Tensor(zeros: [d]) }
         for _ in 0..<iterations {
             var delta = [Double](repeating: 0, count: d)
-            stack.withUnsafeBufferPointer { x in v.withUnsafeBufferPointer { vp in
-                for i in 0..<n {
-                    var nrm = 0.0
-                    for k in 0..<d { let e = Double(x[i * d + k] - vp[k]); nrm += e * e }
-                    let c = min(1, tau / max(nrm.squareRoot(), 1e-30))
-                    for k in 0..<d { delta[k] += Double(x[i * d + k] - vp[k]) * c }
+            stack.withUnsafeBufferPointer { x in
+                v.withUnsafeBufferPointer { vp in
+                    for i in 0..<n {
+                        var nrm = 0.0
+                        for k in 0..<d {
+                            let e = Double(x[i * d + k] - vp[k])
+                            nrm += e * e
+                        }
+                        let c = min(1, tau / max(nrm.squareRoot(), 1e-30))
+                        for k in 0..<d { delta[k] += Double(x[i * d + k] - vp[k]) * c }
+                    }
                 }
-            } }
+            }
             v.withUnsafeMutableBufferPointer { vp in for k in 0..<d { vp[k] += Float(delta[k] / Double(n)) } }
         }
         previous = v

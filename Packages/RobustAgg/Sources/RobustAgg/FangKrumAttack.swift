@@ -1,7 +1,8 @@
-import Kernel
 import Exchange
+import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Fang et al. (USENIX Security 2020) against Krum: mal = w̄ − λ·sign(w̄), with λ halved from the paper's
@@ -31,7 +32,8 @@ public struct FangKrumAttack: ByzantineAttack {
             }
             maxToMean = max(maxToMean, s2.squareRoot())
         }
-        var lambda = minSum / (Double(max(n - 2 * f - 1, 1)) * Double(d).squareRoot()) + maxToMean / Double(d).squareRoot()
+        var lambda =
+            minSum / (Double(max(n - 2 * f - 1, 1)) * Double(d).squareRoot()) + maxToMean / Double(d).squareRoot()
         var mal = mean
         while lambda >= 1e-5 {
             mal = Tensor(shape: [d], values: zip(mean.scalars, dev).map { $0 - Float(lambda) * $1 })

@@ -1,7 +1,8 @@
-import Kernel
 import Exchange
+import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Fang et al. against trimmed mean / median: per coordinate with the honest mean's sign s, Byzantine values drawn
@@ -17,13 +18,18 @@ public struct FangTrimmedMeanAttack: ByzantineAttack {
         out.withUnsafeMutableBufferPointer { o in
             for k in 0..<d {
                 var mx = -Float.infinity, mn = Float.infinity, s: Float = 0
-                for i in 0..<h { let v = x[i * d + k]; mx = max(mx, v); mn = min(mn, v); s += v }
+                for i in 0..<h {
+                    let v = x[i * d + k]
+                    mx = max(mx, v)
+                    mn = min(mn, v)
+                    s += v
+                }
                 for r in 0..<f {
                     let u = rng.uniform()
-                    if s < 0 {        // push up: beyond the largest honest value
+                    if s < 0 {  // push up: beyond the largest honest value
                         let lo = mx, hi = mx > 0 ? 2 * mx : mx / 2
                         o[r * d + k] = lo + u * (hi - lo)
-                    } else {          // push down: below the smallest
+                    } else {  // push down: below the smallest
                         let hi = mn, lo = mn < 0 ? 2 * mn : mn / 2
                         o[r * d + k] = lo + u * (hi - lo)
                     }

@@ -1,7 +1,8 @@
-import Kernel
 import Exchange
+import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Gaussian noise: each Byzantine row ~ N(0, σ² I) (MixTailor uses σ = 200).

@@ -1,6 +1,6 @@
 import CRobust
-import Kernel
 import Exchange
+import Kernel
 
 /// Geometric median by smoothed Weiszfeld (Pillutla, Kakade, Harchaoui 2022, "RFA"):
 ///
@@ -36,19 +36,31 @@ public struct GeometricMedianRule: AggregationRule {
         // per chunk: n distances, then the change and the norm; summed over chunks in chunk order
         var partial = [Double](repeating: 0, count: chunks * (n + 2))
         func pass(first: Bool) {
-            stack.withUnsafeBufferPointer { x in previous.withUnsafeBufferPointer { p in z.withUnsafeMutableBufferPointer { zp in
-                weights.withUnsafeBufferPointer { w in partial.withUnsafeMutableBufferPointer { part in
-                    let (src, prev, a) = (UnsafeSendablePointer(readOnly: x.baseAddress!), UnsafeSendablePointer(readOnly: p.baseAddress!),
-                                          UnsafeSendablePointer(readOnly: w.baseAddress!))
-                    let (dst, out) = (UnsafeSendablePointer(zp.baseAddress!), UnsafeSendablePointer(part.baseAddress!))
-                    forEachChunk(count: d, width: chunk, threads: threads) { k, cols in
-                        let o = out.pointer + k * (n + 2)
-                        fjr_weiszfeld_pass(src.pointer + cols.lowerBound, n, d, cols.count, a.pointer,
-                                           first ? nil : prev.pointer + cols.lowerBound, dst.pointer + cols.lowerBound,
-                                           o, o + n, o + n + 1)
+            stack.withUnsafeBufferPointer { x in
+                previous.withUnsafeBufferPointer { p in
+                    z.withUnsafeMutableBufferPointer { zp in
+                        weights.withUnsafeBufferPointer { w in
+                            partial.withUnsafeMutableBufferPointer { part in
+                                let (src, prev, a) = (
+                                    UnsafeSendablePointer(readOnly: x.baseAddress!),
+                                    UnsafeSendablePointer(readOnly: p.baseAddress!),
+                                    UnsafeSendablePointer(readOnly: w.baseAddress!)
+                                )
+                                let (dst, out) = (
+                                    UnsafeSendablePointer(zp.baseAddress!), UnsafeSendablePointer(part.baseAddress!)
+                                )
+                                forEachChunk(count: d, width: chunk, threads: threads) { k, cols in
+                                    let o = out.pointer + k * (n + 2)
+                                    fjr_weiszfeld_pass(
+                                        src.pointer + cols.lowerBound, n, d, cols.count, a.pointer,
+                                        first ? nil : prev.pointer + cols.lowerBound, dst.pointer + cols.lowerBound,
+                                        o, o + n, o + n + 1)
+                                }
+                            }
+                        }
                     }
-                } }
-            } } }
+                }
+            }
             for i in 0..<n { dist[i] = (0..<chunks).reduce(0.0) { $0 + partial[$1 * (n + 2) + i] }.squareRoot() }
             change2 = (0..<chunks).reduce(0.0) { $0 + partial[$1 * (n + 2) + n] }
             norm2 = (0..<chunks).reduce(0.0) { $0 + partial[$1 * (n + 2) + n + 1] }

@@ -1,7 +1,8 @@
-import Kernel
 import Exchange
+import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Inner-product manipulation (Xie, Koyejo, Gupta, UAI 2019): −ε·mean_H. With `mixtailor`, MixTailor's

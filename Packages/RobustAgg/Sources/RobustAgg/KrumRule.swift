@@ -1,9 +1,10 @@
 import CRobust
-import Synchronization
-import Kernel
 import Exchange
+import Kernel
+import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Krum and Multi-Krum (Blanchard et al., NeurIPS 2017): score(i) = Σ of the distances from x_i to its k nearest

@@ -1,7 +1,8 @@
-import Kernel
 import Exchange
+import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Mimic: every Byzantine copies honest worker 0's gradient.

@@ -1,5 +1,5 @@
-import Kernel
 import Exchange
+import Kernel
 
 /// MixTailor (Ramezani-Kebrya, Tabrizian, Faghri, Popovski; TMLR 2022): each step draws one rule from a pool,
 /// uniformly (or with given probabilities), with the step's shared randomness, so an attacker that knows the
@@ -40,7 +40,11 @@ public struct MixTailorRule: AggregationRule {
         if let p = probabilities {
             let u = rng.uniformDouble() * eligible.reduce(0) { $0 + p[$1] }
             var acc = 0.0
-            k = eligible.first { acc += p[$0]; return u < acc } ?? eligible.last!
+            k =
+                eligible.first {
+                    acc += p[$0]
+                    return u < acc
+                } ?? eligible.last!
         } else {
             k = eligible[rng.int(below: eligible.count)]
         }

@@ -1,9 +1,10 @@
 import CRobust
-import Synchronization
-import Kernel
 import Exchange
+import Kernel
+import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Nearest-neighbour mixing (Allouah et al., AISTATS 2023) as a pre-rule: each row becomes the mean of its
@@ -23,7 +24,9 @@ public struct NNMRule: AggregationRule {
         let dist = squaredDistances(stack)
         var mixed = Tensor(uninitializedShape: [n, d])
         for i in 0..<n {
-            let near = (0..<n).sorted { dist[i * n + $0] != dist[i * n + $1] ? dist[i * n + $0] < dist[i * n + $1] : $0 < $1 }.prefix(n - f)
+            let near = (0..<n).sorted {
+                dist[i * n + $0] != dist[i * n + $1] ? dist[i * n + $0] < dist[i * n + $1] : $0 < $1
+            }.prefix(n - f)
             setRow(&mixed, i, to: meanOfRows(stack, Array(near)))
         }
         return try inner.aggregate(mixed, rng: &rng)

@@ -1,7 +1,8 @@
-import Kernel
 import Exchange
+import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The adaptive attack as MixTailor's code composes it (`Adaptive` in dbqf/attacks/attacks.py): for each pool

@@ -1,9 +1,10 @@
 import CRobust
-import Synchronization
-import Kernel
 import Exchange
+import Kernel
+import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A rule defined only from some number of rows on (its bound; `aggregate` refuses fewer with exit 64).

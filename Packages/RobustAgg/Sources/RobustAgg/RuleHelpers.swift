@@ -1,9 +1,10 @@
 import CRobust
-import Synchronization
-import Kernel
 import Exchange
+import Kernel
+import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Mean of sorted ranks lo..<hi per coordinate, through the C column-selection kernel.
@@ -19,7 +20,9 @@ func rankMean(_ x: Tensor, _ lo: Int, _ hi: Int, rule: String, threads: Int = 1)
             forEachChunk(count: d, width: share, threads: threads) { _, cols in
                 var scratch = [Float](repeating: 0, count: fjr_rank_mean_scratch(n))
                 let flag = scratch.withUnsafeMutableBufferPointer {
-                    fjr_rank_mean(src.pointer + cols.lowerBound, n, d, cols.count, lo, hi, dst.pointer + cols.lowerBound, $0.baseAddress)
+                    fjr_rank_mean(
+                        src.pointer + cols.lowerBound, n, d, cols.count, lo, hi, dst.pointer + cols.lowerBound,
+                        $0.baseAddress)
                 }
                 if flag != 0 { bad.withLock { $0 = true } }
             }
@@ -32,13 +35,21 @@ func rankMean(_ x: Tensor, _ lo: Int, _ hi: Int, rule: String, threads: Int = 1)
 /// Index of the row nearest (ℓ2) to a vector (ties: lowest index).
 func nearestRow(_ x: Tensor, _ target: Tensor) -> Int {
     let n = x.shape[0], d = x.shape[1]
-    return x.withUnsafeBufferPointer { v in target.withUnsafeBufferPointer { t in
-        var best = 0, bestD = Double.infinity
-        for i in 0..<n {
-            var s = 0.0
-            for k in 0..<d { let e = Double(v[i * d + k] - t[k]); s += e * e }
-            if s < bestD { bestD = s; best = i }
+    return x.withUnsafeBufferPointer { v in
+        target.withUnsafeBufferPointer { t in
+            var best = 0, bestD = Double.infinity
+            for i in 0..<n {
+                var s = 0.0
+                for k in 0..<d {
+                    let e = Double(v[i * d + k] - t[k])
+                    s += e * e
+                }
+                if s < bestD {
+                    bestD = s
+                    best = i
+                }
+            }
+            return best
         }
-        return best
-    } }
+    }
 }

@@ -1,7 +1,8 @@
-import Kernel
 import Exchange
+import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Sign flip: every Byzantine sends −mean_H (byzfl's SignFlipping).

@@ -1,9 +1,10 @@
 import CRobust
-import Synchronization
-import Kernel
 import Exchange
+import Kernel
+import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// signSGD with majority vote (Bernstein, Zhao, Azizzadenesheli, Anandkumar; ICLR 2019): per coordinate

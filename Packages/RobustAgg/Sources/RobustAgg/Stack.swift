@@ -28,7 +28,8 @@ func refuseNonFinite(_ x: Tensor, rule: String, unlessFinite derived: [Double]) 
 func refuseNonFinite(_ x: Tensor, rule: String) throws(FjordError) {
     let bad = nonFiniteCount(x)
     guard bad == 0 else {
-        throw .data("\(rule): the stack holds \(bad) NaN or infinite values (a worker sent garbage; drop or clip it first)")
+        throw .data(
+            "\(rule): the stack holds \(bad) NaN or infinite values (a worker sent garbage; drop or clip it first)")
     }
 }
 
@@ -45,7 +46,9 @@ func refuseNonFinite(_ x: Tensor, rule: String) throws(FjordError) {
 func squaredDistances(_ x: Tensor) -> [Double] {
     let n = x.shape[0], d = x.shape[1]
     var g = [Float](repeating: 0, count: n * n)
-    x.withUnsafeBufferPointer { p in g.withUnsafeMutableBufferPointer { BLAS.gram(p.baseAddress!, rows: n, cols: d, into: $0.baseAddress!) } }
+    x.withUnsafeBufferPointer { p in
+        g.withUnsafeMutableBufferPointer { BLAS.gram(p.baseAddress!, rows: n, cols: d, into: $0.baseAddress!) }
+    }
     var out = [Double](repeating: 0, count: n * n)
     var imprecise: [(Int, Int)] = []
     var finite = true
@@ -89,7 +92,11 @@ func lpDistances(_ x: Tensor, p: Double) -> [Double] {
                     for k in 0..<d {
                         let a = Double(abs(v[i * d + k] - v[j * d + k]))
                         var r = 1.0, b = a, e = ip
-                        while e > 0 { if e & 1 == 1 { r *= b }; b *= b; e >>= 1 }
+                        while e > 0 {
+                            if e & 1 == 1 { r *= b }
+                            b *= b
+                            e >>= 1
+                        }
                         s += r
                     }
                 } else {
@@ -105,5 +112,5 @@ func lpDistances(_ x: Tensor, p: Double) -> [Double] {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

@@ -1,5 +1,5 @@
-import Kernel
 import Exchange
+import Kernel
 
 /// Rules that search every subset S of n − f rows for the most tightly packed one and average it:
 ///
@@ -29,7 +29,8 @@ public struct SubsetRule: AggregationRule {
         guard f >= 0 && 2 * f < n else { throw .usage("\(name): needs 2f < n, got n = \(n), f = \(f)") }
         let count = binomial(n, f)
         guard count <= 10_000_000 else {
-            throw .usage("\(name): C(n, f) = C(\(n), \(f)) subsets to search (more than 10⁷); use a smaller f or another rule")
+            throw .usage(
+                "\(name): C(n, f) = C(\(n), \(f)) subsets to search (more than 10⁷); use a smaller f or another rule")
         }
         let dist = squaredDistances(stack)
         try refuseNonFinite(stack, rule: name, unlessFinite: dist)
@@ -39,7 +40,10 @@ public struct SubsetRule: AggregationRule {
         var block = [Double](repeating: 0, count: k * k)
         while true {
             let score = criterion == .diameter ? diameter(subset, dist, n) : largestEigenvalue(subset, dist, n, &block)
-            if score < bestScore { bestScore = score; best = subset }
+            if score < bestScore {
+                bestScore = score
+                best = subset
+            }
             // the next combination in lexicographic order, as itertools.combinations(range(n), k)
             var i = k - 1
             while i >= 0 && subset[i] == n - k + i { i -= 1 }
@@ -70,7 +74,9 @@ public struct SubsetRule: AggregationRule {
             }
             all += rowMean[a] / Double(k)
         }
-        for a in 0..<k { for b in 0..<k { block[a * k + b] = -0.5 * (block[a * k + b] - rowMean[a] - rowMean[b] + all) } }
+        for a in 0..<k {
+            for b in 0..<k { block[a * k + b] = -0.5 * (block[a * k + b] - rowMean[a] - rowMean[b] + all) }
+        }
         return (symmetricEigenvalues(block, n: k).last ?? 0) / Double(k)
     }
 }

@@ -1,7 +1,8 @@
-import Kernel
 import Exchange
+import Kernel
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The tailored (adaptive) attacker of MixTailor: picks ε from a grid to minimise ⟨A(H ∪ f·ipm_ε), mean_H⟩ for
@@ -17,7 +18,9 @@ public struct TailoredAttack: ByzantineAttack {
         self.grid = grid
         self.mixtailorScale = mixtailorScale
     }
-    public var name: String { targets.count == 1 ? "tailored(\(targets[0].name))" : "tailored(pool of \(targets.count))" }
+    public var name: String {
+        targets.count == 1 ? "tailored(\(targets[0].name))" : "tailored(pool of \(targets.count))"
+    }
 
     public mutating func rows(honest: Tensor, f: Int, rng: inout RNG) throws(FjordError) -> Tensor {
         let h = honest.shape[0]

@@ -8,25 +8,27 @@ struct Reproduce: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The MixTailor table in miniature: final test accuracy for every rule × attack, iid and non-iid.",
         discussion: """
-        Digits, MLP 64-32-10, n = 12 workers of which f = 2 Byzantine, SGD (lr 0.05, momentum 0.9), batch 32 per \
-        worker. IPM is MixTailor's ε-reverse (each Byzantine sends −(ε/f)·Σ honest). "tailored" picks ε each step \
-        against the row's own rule (against the pool for MixTailor); "pool" against Krum, median, geomed and Bulyan \
-        together; "pool (code)" composes it as MixTailor's code does (one ε per family, summed, sign-flipped).
+            Digits, MLP 64-32-10, n = 12 workers of which f = 2 Byzantine, SGD (lr 0.05, momentum 0.9), batch 32 per \
+            worker. IPM is MixTailor's ε-reverse (each Byzantine sends −(ε/f)·Σ honest). "tailored" picks ε each step \
+            against the row's own rule (against the pool for MixTailor); "pool" against Krum, median, geomed and Bulyan \
+            together; "pool (code)" composes it as MixTailor's code does (one ε per family, summed, sign-flipped).
 
-        Tables: iid; non-iid (one class per worker); non-iid with bucketing (s = 2) for the median-type rules; iid \
-        with batch 2 per worker (noisy gradients, 3 seeds), where tailored attacks break Krum, Bulyan and the \
-        median; f = 5 of 12 for median and geomed (the paper's CoMed run). Tables on stdout; accuracy-over-steps \
-        SVGs into --out.
+            Tables: iid; non-iid (one class per worker); non-iid with bucketing (s = 2) for the median-type rules; iid \
+            with batch 2 per worker (noisy gradients, 3 seeds), where tailored attacks break Krum, Bulyan and the \
+            median; f = 5 of 12 for median and geomed (the paper's CoMed run). Tables on stdout; accuracy-over-steps \
+            SVGs into --out.
 
-        Example: robust-agg reproduce --out figures/
-        """)
-
+            Example: robust-agg reproduce --out figures/
+            """)
 
     @Option(help: ArgumentHelp("Folder for the SVG figures.", valueName: "DIR")) var out = "."
     @Option(help: "Training steps per run.") var steps = 150
     @Option(help: "Seed.") var seed: UInt64 = 0
     @Flag(help: "A small grid (for tests).") var quick = false
-    @Flag(help: "Every attack column and seven rules in the first tables (over 20 minutes on 2 cores; the default grid takes about 3.5).") var full = false
+    @Flag(
+        help:
+            "Every attack column and seven rules in the first tables (over 20 minutes on 2 cores; the default grid takes about 3.5)."
+    ) var full = false
 
     func run() throws {
         try runTool("robust-agg reproduce") {
@@ -37,34 +39,57 @@ struct Reproduce: ParsableCommand {
             let mm = tr0.featureMoments()
             let (tr, te) = (tr0.standardized(mean: mm.mean, std: mm.std), te0.standardized(mean: mm.mean, std: mm.std))
             let n = 12, f = 2
-            let rules = quick ? ["mean", "krum", "mixtailor"]
-                : full ? ["mean", "median", "trimmed-mean", "krum", "geomed", "bulyan", "mixtailor"]
-                : ["mean", "median", "krum", "bulyan", "mixtailor"]
-            let attacks: [(String, String, Double)] = quick
+            let rules =
+                quick
+                ? ["mean", "krum", "mixtailor"]
+                : full
+                    ? ["mean", "median", "trimmed-mean", "krum", "geomed", "bulyan", "mixtailor"]
+                    : ["mean", "median", "krum", "bulyan", "mixtailor"]
+            let attacks: [(String, String, Double)] =
+                quick
                 ? [("none", "none", 0), ("ε-rev 10", "ipm-mixtailor", 10), ("tailored", "tailored", 0)]
-                : full ? [("none", "none", 0), ("sign flip", "sign-flip", 0), ("gauss 200", "gaussian", 0), ("ε-rev 0.1", "ipm-mixtailor", 0.1),
-                          ("ε-rev 10", "ipm-mixtailor", 10), ("ALIE", "alie", 0), ("Fang-Krum", "fang-krum", 0),
-                          ("Fang-TM", "fang-trmean", 0), ("tailored", "tailored", 0), ("pool", "tailored-pool", 0)]
-                : [("none", "none", 0), ("gauss 200", "gaussian", 0), ("ε-rev 0.1", "ipm-mixtailor", 0.1), ("ε-rev 10", "ipm-mixtailor", 10),
-                   ("ALIE", "alie", 0), ("Fang-Krum", "fang-krum", 0), ("Fang-TM", "fang-trmean", 0), ("tailored", "tailored", 0)]
+                : full
+                    ? [
+                        ("none", "none", 0), ("sign flip", "sign-flip", 0), ("gauss 200", "gaussian", 0),
+                        ("ε-rev 0.1", "ipm-mixtailor", 0.1),
+                        ("ε-rev 10", "ipm-mixtailor", 10), ("ALIE", "alie", 0), ("Fang-Krum", "fang-krum", 0),
+                        ("Fang-TM", "fang-trmean", 0), ("tailored", "tailored", 0), ("pool", "tailored-pool", 0),
+                    ]
+                    : [
+                        ("none", "none", 0), ("gauss 200", "gaussian", 0), ("ε-rev 0.1", "ipm-mixtailor", 0.1),
+                        ("ε-rev 10", "ipm-mixtailor", 10),
+                        ("ALIE", "alie", 0), ("Fang-Krum", "fang-krum", 0), ("Fang-TM", "fang-trmean", 0),
+                        ("tailored", "tailored", 0),
+                    ]
             var curves: [(String, [Double], [Double])] = [], noisyCurves: [(String, [Double], [Double])] = []
-            let noisyAttacks: [(String, String, Double)] = [("none", "none", 0), ("ε-rev 0.1", "ipm-mixtailor", 0.1), ("ε-rev 10", "ipm-mixtailor", 10),
-                                                            ("ALIE", "alie", 0), ("tailored", "tailored", 0), ("pool", "tailored-pool", 0),
-                                                            ("pool (code)", "adaptive-paper", 0)]
+            let noisyAttacks: [(String, String, Double)] = [
+                ("none", "none", 0), ("ε-rev 0.1", "ipm-mixtailor", 0.1), ("ε-rev 10", "ipm-mixtailor", 10),
+                ("ALIE", "alie", 0), ("tailored", "tailored", 0), ("pool", "tailored-pool", 0),
+                ("pool (code)", "adaptive-paper", 0),
+            ]
             var parts: [Part] = [
                 Part(title: "iid", partition: .iid, f: f, rules: rules, attacks: attacks),
-                Part(title: "non-iid (one class per worker)", partition: .oneClassPerWorker, f: f, rules: rules, attacks: attacks),
+                Part(
+                    title: "non-iid (one class per worker)", partition: .oneClassPerWorker, f: f, rules: rules,
+                    attacks: attacks),
                 // Bucketing leaves ⌈12/2⌉ = 6 rows: too few for Krum and Bulyan at f = 2, so MixTailor draws
                 // among its medians and geometric medians.
-                Part(title: "non-iid, bucketing s = 2 (Karimireddy et al. 2022)", partition: .oneClassPerWorker, f: f, resample: 2,
-                     rules: full ? ["median", "trimmed-mean", "geomed", "mixtailor"] : ["median", "geomed", "mixtailor"], attacks: attacks),
+                Part(
+                    title: "non-iid, bucketing s = 2 (Karimireddy et al. 2022)", partition: .oneClassPerWorker, f: f,
+                    resample: 2,
+                    rules: full
+                        ? ["median", "trimmed-mean", "geomed", "mixtailor"] : ["median", "geomed", "mixtailor"],
+                    attacks: attacks),
                 // Two rows per worker: gradient noise dwarfs the mean gradient, the regime where moving each coordinate by
                 // an order statistic or choosing the wrong worker is enough. Three seeds: mean (min–max).
-                Part(title: "iid, batch 2 per worker (noisy gradients), 3 seeds", partition: .iid, f: f, batch: 2, seeds: 3,
-                     rules: ["median", "krum", "bulyan", "geomed", "mda", "smea", "mixtailor"], attacks: noisyAttacks),
+                Part(
+                    title: "iid, batch 2 per worker (noisy gradients), 3 seeds", partition: .iid, f: f, batch: 2,
+                    seeds: 3,
+                    rules: ["median", "krum", "bulyan", "geomed", "mda", "smea", "mixtailor"], attacks: noisyAttacks),
                 // The paper's mnist_reverse_comed setting: 5 of 12 Byzantine, where only median-type rules are defined.
-                Part(title: "iid, f = 5 (the paper's CoMed run)", partition: .iid, f: 5, rules: ["median", "geomed"],
-                     attacks: [("none", "none", 0), ("ε-rev 10", "ipm-mixtailor", 10), ("tailored", "tailored", 0)]),
+                Part(
+                    title: "iid, f = 5 (the paper's CoMed run)", partition: .iid, f: 5, rules: ["median", "geomed"],
+                    attacks: [("none", "none", 0), ("ε-rev 10", "ipm-mixtailor", 10), ("tailored", "tailored", 0)]),
             ]
             if quick { parts = [parts[0]] }
             for part in parts {
@@ -78,18 +103,32 @@ struct Reproduce: ParsableCommand {
                         var accuracies: [Double] = []
                         for k in 0..<part.seeds {
                             // a run the attack drives to NaN is reported as diverged (chance accuracy), not as a failure
-                            guard let r = try? runOne(rule: rule, attack: target, eps: eps, part: part, seed: seed + UInt64(k),
-                                                      train: tr, test: te, n: n) else { break }
+                            guard
+                                let r = try? runOne(
+                                    rule: rule, attack: target, eps: eps, part: part, seed: seed + UInt64(k),
+                                    train: tr, test: te, n: n)
+                            else { break }
                             accuracies.append(r.final!.testAccuracy!)
-                            let curve = ("\(rule) / \(label)", r.history.map { Double($0.step) }, r.history.map { $0.testAccuracy ?? .nan })
+                            let curve = (
+                                "\(rule) / \(label)", r.history.map { Double($0.step) },
+                                r.history.map { $0.testAccuracy ?? .nan }
+                            )
                             if part.partition == .iid, part.f == 2, part.batch == 32,
-                               [("krum", "tailored"), ("median", "tailored"), ("mixtailor", "tailored"), ("mean", "ε-rev 10"), ("krum", "none")]
-                                .contains(where: { $0 == (rule, label) }) {
+                                [
+                                    ("krum", "tailored"), ("median", "tailored"), ("mixtailor", "tailored"),
+                                    ("mean", "ε-rev 10"), ("krum", "none"),
+                                ]
+                                .contains(where: { $0 == (rule, label) })
+                            {
                                 curves.append(curve)
                             }
                             if part.batch == 2, k == 0,
-                               [("krum", "tailored"), ("bulyan", "tailored"), ("median", "tailored"), ("geomed", "tailored"), ("mixtailor", "none"), ("mixtailor", "pool")]
-                                .contains(where: { $0 == (rule, label) }) {
+                                [
+                                    ("krum", "tailored"), ("bulyan", "tailored"), ("median", "tailored"),
+                                    ("geomed", "tailored"), ("mixtailor", "none"), ("mixtailor", "pool"),
+                                ]
+                                .contains(where: { $0 == (rule, label) })
+                            {
                                 noisyCurves.append(curve)
                             }
                         }
@@ -98,8 +137,13 @@ struct Reproduce: ParsableCommand {
                     try sink.write(padded(rule, 14) + cells.joined() + "\n")
                 }
             }
-            for (name, title, series) in [("accuracy-steps.svg", "Digits, 12 workers, 2 Byzantine: test accuracy", curves),
-                                          ("accuracy-steps-noisy.svg", "Batch 2 per worker (noisy), 2 of 12 Byzantine: test accuracy", noisyCurves)]
+            for (name, title, series) in [
+                ("accuracy-steps.svg", "Digits, 12 workers, 2 Byzantine: test accuracy", curves),
+                (
+                    "accuracy-steps-noisy.svg", "Batch 2 per worker (noisy), 2 of 12 Byzantine: test accuracy",
+                    noisyCurves
+                ),
+            ]
             where !series.isEmpty {
                 var plot = SVGPlot(title: title, xLabel: "step", yLabel: "test accuracy")
                 for (label, x, y) in series { plot.series.append(.init(label: label, x: x, y: y)) }
@@ -127,13 +171,16 @@ struct Reproduce: ParsableCommand {
         return String(format: "%.2f (%.2f–%.2f)", mean, a.min()!, a.max()!)
     }
 
-    func runOne(rule: String, attack: String, eps: Double, part: Part, seed: UInt64, train: Dataset, test: Dataset,
-                n: Int) throws -> TrainingReport {
+    func runOne(
+        rule: String, attack: String, eps: Double, part: Part, seed: UInt64, train: Dataset, test: Dataset,
+        n: Int
+    ) throws -> TrainingReport {
         let f = part.f
         var ro = RuleSettings(f: f)
         ro.resample = part.resample
-        var setup = TrainingSetup(model: { Sequential.mlp([64, 32, 10], seed: 1) },
-                                  optimizer: { SGD(.constant(0.05), momentum: 0.9) })
+        var setup = TrainingSetup(
+            model: { Sequential.mlp([64, 32, 10], seed: 1) },
+            optimizer: { SGD(.constant(0.05), momentum: 0.9) })
         let kind = try ruleKind(rule)
         setup.makeRule = { kind.make(ro) }
         if let a = try attackKind(attack).make(epsilon: eps, sigma: 200, f: f, target: kind, rules: ro) {

@@ -12,11 +12,11 @@ struct RobustAggTool: ParsableCommand {
         commandName: "robust-agg",
         abstract: "Aggregate worker gradients robustly, attack them, train under attack, reproduce MixTailor.",
         discussion: """
-        Examples:
-          tensor rand --shape 10,1000 | robust-agg attack --kind ipm --eps 10 -f 2 | robust-agg aggregate --rule mixtailor -f 2
-          robust-agg train --data digits --workers 12 -f 2 --rule krum --attack tailored
-        A stack is one (n, d) array: row i is worker i's gradient. Rules output a (d,) vector.
-        """,
+            Examples:
+              tensor rand --shape 10,1000 | robust-agg attack --kind ipm --eps 10 -f 2 | robust-agg aggregate --rule mixtailor -f 2
+              robust-agg train --data digits --workers 12 -f 2 --rule krum --attack tailored
+            A stack is one (n, d) array: row i is worker i's gradient. Rules output a (d,) vector.
+            """,
         version: fjordVersion,
         subcommands: [Aggregate.self, Attack.self, Train.self, Reproduce.self])
 }
@@ -25,13 +25,13 @@ struct Aggregate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Aggregate each (n, d) stack of a stream into one (d,) vector.",
         discussion: """
-        Rules and their bounds: krum/multi-krum need n > 2f+2; bulyan n ≥ 4f+3; trimmed-mean 2b < n; mda/smea \
-        2f < n and at most 10⁷ subsets C(n, f). Violations \
-        exit 64 naming the bound; NaN/Inf rows exit 65. MixTailor draws its rule with --seed (stack k uses draw k) \
-        and reports the draw on stderr with --verbose.
+            Rules and their bounds: krum/multi-krum need n > 2f+2; bulyan n ≥ 4f+3; trimmed-mean 2b < n; mda/smea \
+            2f < n and at most 10⁷ subsets C(n, f). Violations \
+            exit 64 naming the bound; NaN/Inf rows exit 65. MixTailor draws its rule with --seed (stack k uses draw k) \
+            and reports the draw on stderr with --verbose.
 
-        Example: robust-agg aggregate --rule krum -f 2 stack.npy
-        """)
+            Example: robust-agg aggregate --rule krum -f 2 stack.npy
+            """)
 
     @OptionGroup var input: InputOptions
     @OptionGroup var ruleOptions: RuleOptions
@@ -52,7 +52,9 @@ struct Aggregate: ParsableCommand {
                     let out = try rule.aggregate(a.tensor(), rng: &rng)
                     if verbose {
                         var used = rule.name
-                        if let mt = rule as? MixTailorRule, let k = mt.draws.last { used += " drew #\(k): \(mt.pool[k].name)" }
+                        if let mt = rule as? MixTailorRule, let k = mt.draws.last {
+                            used += " drew #\(k): \(mt.pool[k].name)"
+                        }
                         printError("robust-agg aggregate: stack \(i) \(a.shape): \(used)")
                     }
                     try w.write(out)
@@ -66,13 +68,13 @@ struct Attack: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Append f Byzantine rows, computed from the honest (h, d) stack, giving an (h+f, d) stack.",
         discussion: """
-        Kinds: sign-flip (−mean), gaussian (N(0,σ²)), ipm (−ε·mean; ipm-mixtailor: −(ε/f)·Σ), alie (μ − zσ with the \
-        paper's z; alie-variant the epfml/blades z), mimic, fang-krum, fang-trmean, tailored (ε chosen against \
-        --target-rule), tailored-pool (one ε against MixTailor's families together), adaptive-paper (the pool attack as \
-        MixTailor's code composes it: one ε per family, summed and sign-flipped, which sends a scaled honest mean).
+            Kinds: sign-flip (−mean), gaussian (N(0,σ²)), ipm (−ε·mean; ipm-mixtailor: −(ε/f)·Σ), alie (μ − zσ with the \
+            paper's z; alie-variant the epfml/blades z), mimic, fang-krum, fang-trmean, tailored (ε chosen against \
+            --target-rule), tailored-pool (one ε against MixTailor's families together), adaptive-paper (the pool attack as \
+            MixTailor's code composes it: one ε per family, summed and sign-flipped, which sends a scaled honest mean).
 
-        Example: tensor rand --shape 10,1000 | robust-agg attack --kind alie -f 2 | robust-agg aggregate --rule median
-        """)
+            Example: tensor rand --shape 10,1000 | robust-agg attack --kind alie -f 2 | robust-agg aggregate --rule median
+            """)
 
     @OptionGroup var input: InputOptions
     @Option(help: "Attack kind.") var kind = AttackKind.ipm
@@ -86,15 +88,22 @@ struct Attack: ParsableCommand {
     func run() throws {
         try runTool("robust-agg attack") {
             guard f >= 1 else { throw FjordError.usage("-f must be ≥ 1") }
-            guard var attack = kind.make(epsilon: eps, sigma: sigma, f: f, target: targetRule, rules: RuleSettings(f: f)),
-                  attack.replacesRows else {
-                throw FjordError.usage("--kind \(kind.rawValue) has no gradient rows (label-flip acts on training data: use robust-agg train)")
+            guard
+                var attack = kind.make(epsilon: eps, sigma: sigma, f: f, target: targetRule, rules: RuleSettings(f: f)),
+                attack.replacesRows
+            else {
+                throw FjordError.usage(
+                    "--kind \(kind.rawValue) has no gradient rows (label-flip acts on training data: use robust-agg train)"
+                )
             }
             try output.write { sink in
                 let w = NpyWriter(sink)
                 try input.forEach { i, a in
                     let h = a.tensor()
-                    guard h.rank == 2, h.shape[0] >= 1 else { throw FjordError.data("\(input.name): array \(i): expected an (h, d) honest stack, got \(a.shape)") }
+                    guard h.rank == 2, h.shape[0] >= 1 else {
+                        throw FjordError.data(
+                            "\(input.name): array \(i): expected an (h, d) honest stack, got \(a.shape)")
+                    }
                     var rng = RNG(seed: seed).substream(UInt64(i))
                     let bad = try attack.rows(honest: h, f: f, rng: &rng)
                     try w.write(Tensor(shape: [h.shape[0] + f, h.shape[1]], values: h.scalars + bad.scalars))

@@ -1,7 +1,8 @@
+import CRobust
 import Kernel
 import Learn
 import Testing
-import CRobust
+
 @testable import RobustAgg
 
 func stack(_ rows: [[Float]]) -> Tensor { Tensor(shape: [rows.count, rows[0].count], values: rows.flatMap { $0 }) }
@@ -47,7 +48,9 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
                     let col = (0..<n).map { v[$0 * d + k] }.sorted()
                     let m = n % 2 == 1 ? col[n / 2] : (col[n / 2 - 1] + col[n / 2]) / 2
                     let t = col[b..<(n - b)].reduce(0, +) / Float(n - 2 * b)
-                    #expect(abs(med[k] - m) <= 1e-6 * max(1, abs(m)) && abs(tm[k] - t) <= 1e-5 * max(1, abs(t)), "n \(n) d \(d) k \(k)")
+                    #expect(
+                        abs(med[k] - m) <= 1e-6 * max(1, abs(m)) && abs(tm[k] - t) <= 1e-5 * max(1, abs(t)),
+                        "n \(n) d \(d) k \(k)")
                     if abs(med[k] - m) > 1e-6 * max(1, abs(m)) { return }
                 }
             }
@@ -65,7 +68,9 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
             for k in v.indices where k % d < d / 3 { v[k] = (v[k] * 4).rounded() / 4 }
             for k in stride(from: 0, to: v.count, by: 7) where k % d < d / 3 { v[k] = k % 2 == 0 ? 0 : -0.0 }
             let x = Tensor(shape: [n, d], values: v)
-            for rule in [MedianRule(), MedianRule(lower: true)] as [any AggregationRule] + [TrimmedMeanRule(trim: n / 4)] {
+            for rule in [MedianRule(), MedianRule(lower: true)] as [any AggregationRule] + [
+                TrimmedMeanRule(trim: n / 4)
+            ] {
                 let fast = try agg(rule, x)
                 fjr_use_registers(0)
                 let portable = try agg(rule, x)
@@ -81,9 +86,14 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
     @Test func threadCountDoesNotChangeTheBits() throws {
         var g = RNG(seed: 8)
         let x = g.tensor([5, (1 << 18) + 1000])
-        for make in [{ MedianRule(threads: $0) }, { TrimmedMeanRule(trim: 1, threads: $0) }, { GeometricMedianRule(threads: $0) }] as [(Int) -> any AggregationRule] {
+        for make in [
+            { MedianRule(threads: $0) }, { TrimmedMeanRule(trim: 1, threads: $0) },
+            { GeometricMedianRule(threads: $0) },
+        ] as [(Int) -> any AggregationRule] {
             let one = try agg(make(1), x).map(\.bitPattern)
-            for t in [2, 3, 8] { #expect(try agg(make(t), x).map(\.bitPattern) == one, "\(make(t).name) with \(t) threads") }
+            for t in [2, 3, 8] {
+                #expect(try agg(make(t), x).map(\.bitPattern) == one, "\(make(t).name) with \(t) threads")
+            }
         }
     }
 
@@ -109,7 +119,9 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
         let v = x.scalars
         let scores = try KrumRule(f: 2).scores(x)
         for i in 0..<9 {
-            let dists = (0..<9).filter { $0 != i }.map { j in (0..<7).reduce(0.0) { $0 + Double((v[i * 7 + $1] - v[j * 7 + $1]) * (v[i * 7 + $1] - v[j * 7 + $1])) } }.sorted()
+            let dists = (0..<9).filter { $0 != i }.map { j in
+                (0..<7).reduce(0.0) { $0 + Double((v[i * 7 + $1] - v[j * 7 + $1]) * (v[i * 7 + $1] - v[j * 7 + $1])) }
+            }.sorted()
             #expect(abs(scores[i] - dists[0..<5].reduce(0, +)) < 1e-4)
         }
         let byzfl = try KrumRule(f: 2, neighbours: .byzfl).scores(x)
@@ -128,7 +140,10 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
         let scores = try KrumRule(f: 2).scores(x)
         for i in 0..<n {
             let dists = (0..<n).filter { $0 != i }.map { j in
-                (0..<d).reduce(0.0) { let e = Double(v[i * d + $1]) - Double(v[j * d + $1]); return $0 + e * e }
+                (0..<d).reduce(0.0) {
+                    let e = Double(v[i * d + $1]) - Double(v[j * d + $1])
+                    return $0 + e * e
+                }
             }.sorted()
             let exact = dists[0..<5].reduce(0, +)
             #expect(abs(scores[i] - exact) <= 1e-9 * exact, "row \(i): \(scores[i]) vs \(exact)")
@@ -153,7 +168,11 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
         }
         #expect(grad.map { $0 * $0 }.reduce(0, +).squareRoot() < 1e-2, "‖∇‖ = \(grad)")
         // on a line with an odd count it is the middle point
-        #expect(try agg(GeometricMedianRule(nu: 1e-9, tolerance: 1e-12, maxIterations: 5000), stack([[0], [1], [2], [10], [100]])).map { abs($0 - 2) < 1e-2 } == [true])
+        #expect(
+            try agg(
+                GeometricMedianRule(nu: 1e-9, tolerance: 1e-12, maxIterations: 5000),
+                stack([[0], [1], [2], [10], [100]])
+            ).map { abs($0 - 2) < 1e-2 } == [true])
     }
 
     @Test func bulyanBoundsAndRobustness() throws {
@@ -189,7 +208,9 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
             let two = try agg(SubsetRule(f: 1, criterion: c), stack([[0, 0], [3, 0], [0, 3], [30, 30]]))
             #expect(two == [1, 1])
             #expect(throws: FjordError.self) { try agg(SubsetRule(f: 2, criterion: c), stack([[0], [1], [2], [3]])) }
-            #expect(throws: FjordError.self) { try agg(SubsetRule(f: 1, criterion: c), stack([[0], [.nan], [2], [3]])) }
+            #expect(throws: FjordError.self) {
+                try agg(SubsetRule(f: 1, criterion: c), stack([[0], [.nan], [2], [3]]))
+            }
         }
         // every subset of three has the same diameter here: the first, {0, 1, 2}, is kept
         #expect(try agg(SubsetRule(f: 1, criterion: .diameter), stack([[0], [0], [6], [6]])) == [2])
@@ -229,7 +250,8 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
                 let x = Tensor(shape: [n, d], values: v)
                 for registers: Int32 in [1, 0] {
                     fjr_use_registers(registers)
-                    for rule in [MedianRule(), TrimmedMeanRule(trim: 1), GeometricMedianRule()] as [any AggregationRule] {
+                    for rule in [MedianRule(), TrimmedMeanRule(trim: 1), GeometricMedianRule()] as [any AggregationRule]
+                    {
                         #expect(throws: FjordError.self, "n \(n) k \(k) \(bad) \(rule.name)") { try agg(rule, x) }
                     }
                 }
@@ -237,7 +259,12 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
             }
         }
         // finite values whose squares overflow a float are not mistaken for garbage
-        let huge = try agg(GeometricMedianRule(), stack([[Float](repeating: 3e20, count: 9), [Float](repeating: -3e20, count: 9), [Float](repeating: 1e20, count: 9)]))
+        let huge = try agg(
+            GeometricMedianRule(),
+            stack([
+                [Float](repeating: 3e20, count: 9), [Float](repeating: -3e20, count: 9),
+                [Float](repeating: 1e20, count: 9),
+            ]))
         #expect(huge.allSatisfy { abs($0 - 1e20) < 1e16 }, "\(huge)")
     }
 
@@ -280,7 +307,9 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
 
     /// research/robust-agg.md's worked values (statistics.NormalDist), paper / variant.
     @Test func alieZ() {
-        let cases: [(Int, Int, Double, Double)] = [(12, 2, 0.2104, 0.0), (25, 5, 0.4677, 0.2533), (20, 4, 0.3853, 0.1573), (50, 24, 1.7507, 1.4261)]
+        let cases: [(Int, Int, Double, Double)] = [
+            (12, 2, 0.2104, 0.0), (25, 5, 0.4677, 0.2533), (20, 4, 0.3853, 0.1573), (50, 24, 1.7507, 1.4261),
+        ]
         for (n, f, p, v) in cases {
             #expect(abs(ALIEAttack.zmax(n: n, f: f, variant: .paper) - p) < 1e-4, "(\(n),\(f)) paper")
             #expect(abs(ALIEAttack.zmax(n: n, f: f, variant: .variant) - v) < 1e-4, "(\(n),\(f)) variant")
@@ -352,6 +381,8 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
         for _ in 0..<200 { _ = try full.aggregate(g.tensor([12, 4]), rng: &rng) }
         #expect(full.draws.contains { $0 < 16 } && full.draws.contains { $0 >= 48 })
         var none = MixTailorRule(pool: [KrumRule(f: 2)])
-        #expect(throws: FjordError.usage("mixtailor: no rule of the pool is defined for 4 rows")) { try none.aggregate(g.tensor([4, 3]), rng: &rng) }
+        #expect(throws: FjordError.usage("mixtailor: no rule of the pool is defined for 4 rows")) {
+            try none.aggregate(g.tensor([4, 3]), rng: &rng)
+        }
     }
 }
