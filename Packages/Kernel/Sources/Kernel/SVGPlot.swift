@@ -77,17 +77,11 @@ public struct SVGPlot {
         if a >= 1e5 || a < 1e-3 {
             let e = Int(floor(log10(a)))
             let m = v / pow(10, Double(e))
-            let ms = abs(m - m.rounded()) < 1e-9 ? String(Int(m.rounded())) : trim(String(format3(m)))
+            let ms = abs(m - m.rounded()) < 1e-9 ? String(Int(m.rounded())) : trim(NumberFormat.rounded(m, 4))
             return "\(ms)e\(e)"
         }
         if abs(v - v.rounded()) < 1e-9 * max(1, a) { return String(Int(v.rounded())) }
-        return trim(format3(v))
-    }
-
-    static func format3(_ v: Double) -> String {
-        // up to 4 significant decimals without Foundation
-        let scaled = (v * 10000).rounded() / 10000
-        return "\(scaled)"
+        return trim(NumberFormat.rounded(v, 4))
     }
 
     static func trim(_ s: String) -> String {
@@ -153,6 +147,12 @@ public struct SVGPlot {
             y0 -= 1
             y1 += 1
         }
+        // a margin inside the frame, so points, error bars and fitted lines at the data's extremes stay visible
+        if categories == nil && !series.contains(where: { $0.kind == .bar }) {
+            let xpad = (x1 - x0) * 0.02
+            x0 -= xpad
+            x1 += xpad
+        }
         let pad = (y1 - y0) * 0.05
         y1 += pad
         if !(series.contains { $0.kind == .bar } && y0 == 0) { y0 -= pad }
@@ -204,7 +204,10 @@ public struct SVGPlot {
             o +=
                 "<text transform=\"translate(16 \(top + ph / 2)) rotate(-90)\" text-anchor=\"middle\">\(SVGPlot.escape(yLabel))</text>\n"
         }
-        // series
+        // series, clipped to the axes' box (a fitted line or an error bar never runs past the frame)
+        o +=
+            "<defs><clipPath id=\"plot-area\"><rect x=\"\(left)\" y=\"\(top)\" width=\"\(pw)\" height=\"\(ph)\"/></clipPath></defs>\n"
+        o += "<g clip-path=\"url(#plot-area)\">\n"
         let bars = series.filter { $0.kind == .bar }.count
         var barIndex = 0
         for (k, s) in series.enumerated() {
@@ -248,6 +251,7 @@ public struct SVGPlot {
                 }
             }
         }
+        o += "</g>\n"
         // legend
         if legendW > 0 {
             let lx = left + pw + 12

@@ -146,15 +146,14 @@ public struct TrainingOptions: ParsableArguments {
             }
             if !quiet, let f = r.final {
                 var line =
-                    "\(tool): \(train.name) \(sizes.map(String.init).joined(separator: "-")) \(optimizer.rawValue), \(workers) worker\(workers == 1 ? "" : "s"), \(steps) steps in \(String(format2(r.seconds))) s: "
-                line += "train loss \(format4(f.trainLoss)), train acc \(format4(f.trainAccuracy))"
-                if let t = f.testAccuracy { line += ", test acc \(format4(t))" }
-                line += ", \(sent[0]) gradient bytes sent by worker 0 (\(format2(r.bitsPerCoordinate)) bits/coordinate)"
+                    "\(tool): \(train.name) \(sizes.map(String.init).joined(separator: "-")) \(optimizer.rawValue), \(workers) worker\(workers == 1 ? "" : "s"), \(steps) steps in \(NumberFormat.rounded(r.seconds, 2)) s: "
+                line +=
+                    "train loss \(NumberFormat.rounded(f.trainLoss, 4)), train acc \(NumberFormat.rounded(f.trainAccuracy, 4))"
+                if let t = f.testAccuracy { line += ", test acc \(NumberFormat.rounded(t, 4))" }
+                line +=
+                    ", \(sent[0]) gradient bytes sent by worker 0 (\(NumberFormat.rounded(r.bitsPerCoordinate, 2)) bits/coordinate)"
                 printError(line)
             }
         }
     }
 }
-
-func format4(_ v: Double) -> String { String(Double((v * 10000).rounded()) / 10000) }
-func format2(_ v: Double) -> String { String(Double((v * 100).rounded()) / 100) }

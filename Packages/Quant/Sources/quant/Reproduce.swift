@@ -37,18 +37,20 @@ struct Reproduce: ParsableCommand {
                 ("heavy-tailed synthetic (Laplace³, \(heavy.count) coordinates)", [heavy]),
             ]
             let bitsGrid = quick ? [3, 4] : [2, 3, 4, 5, 6, 8]
+            var tables: [TextTable] = []
             try sink.write("# Normalized variance E‖Q(v)−v‖²/‖v‖² (exact), bucket 8192\n")
             for (k, (name, samples)) in sets.enumerated() {
-                try sink.write(
-                    "\n## \(name)\n" + padded("bits", 6) + Reproduce.schemes.map { padded($0, 11) }.joined() + "\n")
+                var table = TextTable(
+                    title: "Normalized variance, bucket 8192: \(name)", header: ["bits"] + Reproduce.schemes, first: 6,
+                    rest: 11)
+                try sink.write("\n## \(name)\n" + table.headerLine)
                 var series = [String: [Double]]()
                 for b in bitsGrid {
                     let row = try variances(samples, bits: b, bucket: 8192)
                     for s in Reproduce.schemes { series[s, default: []].append(row[s] ?? .nan) }
-                    try sink.write(
-                        padded("\(b)", 6)
-                            + Reproduce.schemes.map { padded(row[$0].map(formatNumber) ?? "-", 11) }.joined() + "\n")
+                    try sink.write(table.add(["\(b)"] + Reproduce.schemes.map { row[$0].map(formatNumber) ?? "-" }))
                 }
+                tables.append(table)
                 try figure(
                     title: k == 0 ? "Real gradients: variance vs bits" : "Heavy-tailed: variance vs bits",
                     x: bitsGrid.map(Double.init),
@@ -56,23 +58,25 @@ struct Reproduce: ParsableCommand {
                     file: k == 0 ? "variance-bits-real.svg" : "variance-bits-heavy.svg")
             }
             let buckets = quick ? [256, 8192] : [64, 256, 1024, 4096, 8192, 32768]
-            try sink.write(
-                "\n# Normalized variance vs bucket size, 3 bits, real gradients\n" + padded("bucket", 8)
-                    + Reproduce.schemes.map { padded($0, 11) }.joined() + "\n")
+            var byBucket = TextTable(
+                title: "Normalized variance vs bucket size, 3 bits, real gradients",
+                header: ["bucket"] + Reproduce.schemes,
+                first: 8, rest: 11)
+            try sink.write("\n# Normalized variance vs bucket size, 3 bits, real gradients\n" + byBucket.headerLine)
             var bseries = [String: [Double]]()
             for bk in buckets {
                 let row = try variances(real, bits: 3, bucket: bk)
                 for s in Reproduce.schemes { bseries[s, default: []].append(row[s] ?? .nan) }
-                try sink.write(
-                    padded("\(bk)", 8) + Reproduce.schemes.map { padded(row[$0].map(formatNumber) ?? "-", 11) }.joined()
-                        + "\n")
+                try sink.write(byBucket.add(["\(bk)"] + Reproduce.schemes.map { row[$0].map(formatNumber) ?? "-" }))
             }
+            tables.append(byBucket)
             try figure(
                 title: "Real gradients, 3 bits: variance vs bucket size", x: buckets.map { log2(Double($0)) },
                 series: bseries,
                 xLabel: "log2 bucket size", file: "variance-bucket.svg")
-            try accuracy(sink: sink)
-            try learnedLevels(sink: sink, real: real)
+            tables += try accuracy(sink: sink)
+            tables.append(try learnedLevels(sink: sink, real: real))
+            try AtomicFile.write(tables.map(\.html).joined(), to: out + "/tables.html")
         }
     }
 
@@ -119,13 +123,14 @@ struct Reproduce: ParsableCommand {
     }
 
     /// Test accuracy of data-parallel training on digits for each scheme × bits, with 4 and 8 workers.
-    func accuracy(sink: ByteSink) throws {
+    func accuracy(sink: ByteSink) throws -> [TextTable] {
         let (tr0, te0) = BundledData.digits.load().split(testFraction: 0.2, seed: seed)
         let mm = tr0.featureMoments()
         let (tr, te) = (tr0.standardized(mean: mm.mean, std: mm.std), te0.standardized(mean: mm.mean, std: mm.std))
         let bitsGrid = quick ? [3] : [2, 3, 4, 6]
         let workerGrid = quick ? [4] : [4, 8]
-        let names = ["qsgd", "qsgdinf", "nuq", "alq"]
+        let names: [CodecKind] = [.qsgd, .qsgdinf, .nuq, .alq]
+        var tables: [TextTable] = []
         try sink.write(
             "\n# Test accuracy on digits (MLP 64-32-10, SGD momentum 0.9, lr 0.1, 30 epochs, batch 32 per worker)\n")
         for w in workerGrid {
@@ -137,59 +142,59 @@ struct Reproduce: ParsableCommand {
                 model: { Sequential.mlp([64, 32, 10], seed: 1) },
                 optimizer: { SGD(.constant(0.1), momentum: 0.9) })
             let full = try trainLocal(workers: w, train: tr, test: te, setup: base, config: config)[0]
-            try sink.write(
-                "\n## \(w) workers: full precision \(formatNumber(full.final!.testAccuracy!)) at 32 bits/coordinate\n"
-                    + padded("bits", 6) + names.map { padded($0, 24) }.joined() + "\n")
+            let title = "\(w) workers: full precision \(formatNumber(full.final!.testAccuracy!)) at 32 bits/coordinate"
+            var table = TextTable(
+                title: "Test accuracy on digits (bits per coordinate sent), \(title)",
+                header: ["bits"] + names.map(\.rawValue),
+                first: 6, rest: 24)
+            try sink.write("\n## \(title)\n" + table.headerLine)
             for b in bitsGrid {
                 var cells: [String] = []
                 for n in names {
                     var setup = base
-                    let d = try setup.makeModel().parameterCount
-                    if n == "alq" {
-                        _ = try AdaptiveLevelsCodec(
-                            method: .alq, bits: b, bucketSize: 8192, dimension: d, schedule: [20, 200])
-                        setup.makeCodec = { _ in
-                            try AdaptiveLevelsCodec(
-                                method: .alq, bits: b, bucketSize: 8192, dimension: d, schedule: [20, 200])
-                        }
-                    } else {
-                        let q = try Scheme(rawValue: n)!.quantizer(bits: b, bucketSize: 8192)
-                        setup.makeCodec = { _ in QuantizedCodec(quantizer: q, dimension: d) }
+                    var codec = CodecSettings()
+                    codec.bits = b
+                    codec.adaptiveSchedule = [20, 200]  // a short run: refit early
+                    if let make = try n.factory(codec, dimension: try setup.makeModel().parameterCount) {
+                        setup.makeCodec = make
                     }
                     let r = try trainLocal(workers: w, train: tr, test: te, setup: setup, config: config)[0]
                     let acc = r.final!.testAccuracy!
-                    cells.append(padded("\(formatNumber(acc)) (\(formatNumber(r.bitsPerCoordinate)) b)", 24))
-                    figSeries[n, default: []].append(acc)
+                    cells.append("\(formatNumber(acc)) (\(formatNumber(r.bitsPerCoordinate)) b)")
+                    figSeries[n.rawValue, default: []].append(acc)
                 }
-                try sink.write(padded("\(b)", 6) + cells.joined() + "\n")
+                try sink.write(table.add(["\(b)"] + cells))
             }
+            tables.append(table)
             figSeries["full precision"] = Array(repeating: full.final!.testAccuracy!, count: bitsGrid.count)
             var plot = SVGPlot(
                 title: "Digits, \(w) workers: test accuracy vs bits", xLabel: "bits per coordinate budget",
                 yLabel: "test accuracy")
-            for k in names + ["full precision"] {
+            for k in names.map(\.rawValue) + ["full precision"] {
                 plot.series.append(.init(label: k, x: bitsGrid.map(Double.init), y: figSeries[k]!))
             }
             try AtomicFile.write(plot.render(), to: out + "/accuracy-bits-\(w).svg")
         }
+        return tables
     }
 
-    func learnedLevels(sink: ByteSink, real: [Tensor]) throws {
+    func learnedLevels(sink: ByteSink, real: [Tensor]) throws -> TextTable {
         let fit = try LevelFitting(samples: real, bucketSize: 8192, maxSamples: 400_000, seed: seed)
         let p = fit.amq(s: 2)
         let alq = fit.alqBest(interior: 2, amqP: p)
         try sink.write("\n# Learned 3-bit levels on real gradients (magnitudes; a sign bit is sent apart)\n")
-        try sink.write(
-            "ALQ      " + alq.map(formatNumber).joined(separator: "  ")
-                + "   variance \(formatNumber(fit.objective(alq)))\n")
-        try sink.write(
-            "AMQ p=\(formatNumber(p))  " + LevelFitting.amqLevels(p: p, s: 2).map(formatNumber).joined(separator: "  ")
-                + "   variance \(formatNumber(fit.objective(LevelFitting.amqLevels(p: p, s: 2))))\n")
-        let nuq = [0, 0.25, 0.5, 1.0]
-        try sink.write(
-            "NUQSGD   " + nuq.map(formatNumber).joined(separator: "  ")
-                + "   variance \(formatNumber(fit.objective(nuq)))\n")
+        let amq = LevelFitting.amqLevels(p: p, s: 2), nuq = [0, 0.25, 0.5, 1.0]
+        // text: the levels joined by two spaces, then the variance (one table for the page)
+        var table = TextTable(
+            title: "Learned 3-bit levels on real gradients (paper, ResNet-32 on CIFAR-10: ALQ 0.0046 0.0178 0.126 1; "
+                + "AMQ p≈0.232)", header: ["scheme", "levels", "variance"], widths: [nil, nil, nil])
+        for (name, levels) in [("ALQ      ", alq), ("AMQ p=\(formatNumber(p))  ", amq), ("NUQSGD   ", nuq)] {
+            let cells = [name, levels.map(formatNumber).joined(separator: "  "), formatNumber(fit.objective(levels))]
+            table.add(cells)
+            try sink.write(cells[0] + cells[1] + "   variance " + cells[2] + "\n")
+        }
         try sink.write("(paper, ResNet-32 on CIFAR-10: ALQ 0.0046 0.0178 0.126 1; AMQ p≈0.232)\n")
+        return table
     }
 }
 

@@ -89,7 +89,7 @@ public enum Figures {
             }
             let ws = sums.keys.sorted()
             var points = SVGPlot.Series(
-                label: "\(m.model) (κ=\(fixed(m.coupling.value, 2)))", x: ws,
+                label: "\(m.model) (κ=\(NumberFormat.fixed(m.coupling.value, 2)))", x: ws,
                 y: ws.map { exp(sums[$0]!.0 / Double(sums[$0]!.1)) }, kind: .scatter)
             points.colorIndex = index
             p.series.append(points)
@@ -106,6 +106,3 @@ public enum Figures {
     }
 
 }
-
-/// `v` with `digits` decimals ("nan" when not finite).
-public func fixed(_ v: Double, _ digits: Int) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "nan" }

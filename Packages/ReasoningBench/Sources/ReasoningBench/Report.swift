@@ -2,12 +2,34 @@ import Kernel
 
 /// The analysis as text (for people) and JSON (for scripts).
 extension Comparison {
+    /// The models ranked by efficiency, with each one's log-efficiency gap to the best split into completion,
+    /// conditional accuracy and verbosity (nil for fewer than two models).
+    public var rankingTable: TextTable? {
+        guard models.count > 1 else { return nil }
+        var t = TextTable(
+            title: "Ranking by efficiency: Δln E = Δln C + Δln Q − Δln T (against the most efficient)",
+            header: [
+                "ranking", "accuracy", "efficiency", "Δln E = Δln C + Δln Q − Δln T (against the most efficient)",
+            ],
+            widths: [18, 10, 12, nil])
+        for m in models.sorted(by: { $0.efficiency.value > $1.efficiency.value }) {
+            guard let g = gaps.first(where: { $0.model == m.model }) else { continue }
+            let f = { (v: Double) in NumberFormat.fixed(v, 2) }
+            t.add([
+                m.model, NumberFormat.fixed(m.accuracy.value, 3), NumberFormat.fixed(m.efficiency.value, 3),
+                f(g.total) + " = " + f(g.completion) + " + " + f(g.conditional) + " + " + f(g.verbosity),
+            ])
+        }
+        return t
+    }
+
     public var text: String {
         var o = ""
         func line(_ label: String, _ e: Estimate, _ digits: Int = 3) {
             o +=
-                "  " + padded(label, 34) + fixed(e.value, digits) + "  [" + fixed(e.lo, digits) + ", "
-                + fixed(e.hi, digits) + "]\n"
+                "  " + padded(label, 34) + NumberFormat.fixed(e.value, digits) + "  ["
+                + NumberFormat.fixed(e.lo, digits) + ", "
+                + NumberFormat.fixed(e.hi, digits) + "]\n"
         }
         for m in models {
             o +=
@@ -22,7 +44,7 @@ extension Comparison {
             line("coupling κ, OLS on completed", m.couplingOLS)
             line("coupling κ, censored (Tobit)", m.coupling)
             line("α of T = α·W^κ (Tobit)", m.alpha, 1)
-            o += "  " + padded("ambiguous final sentences", 34) + fixed(100 * m.ambiguousRate, 1) + "%\n"
+            o += "  " + padded("ambiguous final sentences", 34) + NumberFormat.fixed(100 * m.ambiguousRate, 1) + "%\n"
             if let t = m.traces {
                 line("trace grounding", t.grounding)
                 line("trace repetition", t.repetition)
@@ -31,31 +53,23 @@ extension Comparison {
             }
             for (name, g) in [("N", m.byN), ("d", m.byD), ("ρ", m.byRho)] where g.count > 1 {
                 o +=
-                    "  accuracy by \(name):" + g.map { " \(JSON.format($0.0))=\(fixed($0.1.value, 2))" }.joined() + "\n"
+                    "  accuracy by \(name):"
+                    + g.map { " \(JSON.format($0.0))=\(NumberFormat.fixed($0.1.value, 2))" }.joined() + "\n"
             }
             if let u = m.uShape {
                 o +=
-                    "  U-shape in ρ: curvature " + fixed(u.curvature.value, 2) + " [" + fixed(u.curvature.lo, 2) + ", "
-                    + fixed(u.curvature.hi, 2) + "], AIC quadratic " + fixed(u.aicQuadratic, 1) + " vs linear "
-                    + fixed(u.aicLinear, 1) + ", minimum at ρ≈" + fixed(u.vertex, 0) + "\n"
+                    "  U-shape in ρ: curvature " + NumberFormat.fixed(u.curvature.value, 2) + " ["
+                    + NumberFormat.fixed(u.curvature.lo, 2) + ", "
+                    + NumberFormat.fixed(u.curvature.hi, 2) + "], AIC quadratic "
+                    + NumberFormat.fixed(u.aicQuadratic, 1) + " vs linear "
+                    + NumberFormat.fixed(u.aicLinear, 1) + ", minimum at ρ≈" + NumberFormat.fixed(u.vertex, 0) + "\n"
             }
             o += "\n"
         }
-        if models.count > 1 {
-            o +=
-                padded("ranking", 18) + padded("accuracy", 10) + padded("efficiency", 12)
-                + "Δln E = Δln C + Δln Q − Δln T (against the most efficient)\n"
-            let byEff = models.sorted { $0.efficiency.value > $1.efficiency.value }
-            for m in byEff {
-                let g = gaps.first { $0.model == m.model }!
-                o +=
-                    padded(m.model, 18) + padded(fixed(m.accuracy.value, 3), 10)
-                    + padded(fixed(m.efficiency.value, 3), 12)
-                    + fixed(g.total, 2) + " = " + fixed(g.completion, 2) + " + " + fixed(g.conditional, 2) + " + "
-                    + fixed(g.verbosity, 2) + "\n"
-            }
+        if let ranking = rankingTable {
+            o += ranking.text
             if let s = spearman {
-                o += "Spearman correlation of the accuracy and efficiency rankings: " + fixed(s, 2) + "\n"
+                o += "Spearman correlation of the accuracy and efficiency rankings: " + NumberFormat.fixed(s, 2) + "\n"
             }
         }
         return o

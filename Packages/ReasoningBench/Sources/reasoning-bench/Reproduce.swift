@@ -39,7 +39,7 @@ struct Reproduce: ParsableCommand {
             var solved = 0
             for z in puzzles where try Solver.solve(z.prompt()).value == z.gold { solved += 1 }
             var log =
-                "generated \(puzzles.count) puzzles (paper grid × \(count)) in \(fixed(genSeconds, 2)) s; "
+                "generated \(puzzles.count) puzzles (paper grid × \(count)) in \(NumberFormat.fixed(genSeconds, 2)) s; "
                 + "exact solver: \(solved)/\(puzzles.count) correct\n"
             try AtomicFile.write(RecordFile.jsonl(instances), to: out + "/puzzles.jsonl")
 
@@ -48,7 +48,8 @@ struct Reproduce: ParsableCommand {
             for m in SimulatedModel.presets {
                 for r in instances { results.append(try simulated(r, model: m)) }
             }
-            log += "simulated \(SimulatedModel.presets.count) models in \(fixed(seconds(since: t0), 2)) s\n"
+            log +=
+                "simulated \(SimulatedModel.presets.count) models in \(NumberFormat.fixed(seconds(since: t0), 2)) s\n"
             try AtomicFile.write(RecordFile.jsonl(results), to: out + "/results.jsonl")
 
             t0 = DispatchTime.now().uptimeNanoseconds
@@ -58,21 +59,26 @@ struct Reproduce: ParsableCommand {
             var summaries: [ModelSummary] = []
             for (m, rs) in groups { summaries.append(try Analysis.summarize(model: m, rs, options: o)) }
             let c = Comparison(summaries)
-            log += "analyzed \(results.count) records in \(fixed(seconds(since: t0), 2)) s\n"
+            log += "analyzed \(results.count) records in \(NumberFormat.fixed(seconds(since: t0), 2)) s\n"
             try AtomicFile.write(c.text, to: out + "/report.txt")
             try AtomicFile.write(c.json.serialized + "\n", to: out + "/report.json")
             try writeFigures(c, groups, to: out)
 
             let recovery = recoveryTable(c, groups)
-            try AtomicFile.write(recovery, to: out + "/recovery.txt")
-            print(log + "\n" + recovery + "\n" + c.text, terminator: "")
+            try AtomicFile.write(recovery.text, to: out + "/recovery.txt")
+            try AtomicFile.write(recovery.table.html + (c.rankingTable?.html ?? ""), to: out + "/tables.html")
+            print(log + "\n" + recovery.text + "\n" + c.text, terminator: "")
         }
     }
 
     /// Configured against recovered parameters, per model.
-    func recoveryTable(_ c: Comparison, _ groups: [(String, [Record])]) -> String {
+    func recoveryTable(_ c: Comparison, _ groups: [(String, [Record])]) -> (text: String, table: TextTable) {
+        var table = TextTable(
+            title: "Recovery of the configured parameters (95% bootstrap intervals)",
+            header: ["model", "quantity", "configured", "recovered [interval]", "inside"],
+            widths: [14, 28, 12, 28, nil])
         var o = "Recovery of the configured parameters (95% bootstrap intervals):\n"
-        o += row("model", "quantity", "configured", "recovered [interval]", "inside")
+        o += table.headerLine
         var inside = 0, total = 0
         for m in c.models {
             guard let cfg = SimulatedModel.presets.first(where: { $0.name == m.model }),
@@ -91,25 +97,23 @@ struct Reproduce: ParsableCommand {
                 let ok = e.contains(truth) || abs(truth - e.value) < 0.5 / Double(rs.count)
                 total += 1
                 if ok { inside += 1 }
-                o += row(m.model, name, fixed(truth, 3), interval(e), ok ? "yes" : "NO")
+                o += table.add([m.model, name, NumberFormat.fixed(truth, 3), interval(e), ok ? "yes" : "NO"])
             }
             let olsOK = m.couplingOLS.contains(cfg.coupling)
-            o += row(
-                m.model, "coupling κ (OLS, completed)", fixed(cfg.coupling, 3), interval(m.couplingOLS),
-                olsOK ? "yes" : "no (censoring bias)")
+            o += table.add([
+                m.model, "coupling κ (OLS, completed)", NumberFormat.fixed(cfg.coupling, 3), interval(m.couplingOLS),
+                olsOK ? "yes" : "no (censoring bias)",
+            ])
         }
-        o += "\(inside)/\(total) configured values inside their intervals (at 95%, about one miss in 20 is expected).\n"
-        return o
+        let summary =
+            "\(inside)/\(total) configured values inside their intervals (at 95%, about one miss in 20 is expected)."
+        table.title += ": " + summary
+        return (o + summary + "\n", table)
     }
 
     func interval(_ e: Estimate) -> String {
-        let lo = fixed(e.lo, 3), hi = fixed(e.hi, 3)
-        return fixed(e.value, 3) + " [" + lo + ", " + hi + "]"
-    }
-
-    func row(_ a: String, _ b: String, _ c: String, _ d: String, _ e: String) -> String {
-        let left = padded(a, 14) + padded(b, 28)
-        return left + padded(c, 12) + padded(d, 28) + e + "\n"
+        let lo = NumberFormat.fixed(e.lo, 3), hi = NumberFormat.fixed(e.hi, 3)
+        return NumberFormat.fixed(e.value, 3) + " [" + lo + ", " + hi + "]"
     }
 
     func seconds(since t0: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9 }

@@ -35,7 +35,7 @@ struct Solve: ParsableCommand {
             }
             try writeRecords(records, to: output)
             printError(
-                "reasoning-bench solve: \(correct)/\(records.count) correct (\(fixed(100 * Double(correct) / Double(records.count), 1))%)"
+                "reasoning-bench solve: \(correct)/\(records.count) correct (\(NumberFormat.fixed(100 * Double(correct) / Double(records.count), 1))%)"
             )
         }
     }

@@ -22,5 +22,3 @@ func scaled(_ v: Tensor, _ a: Float) -> Tensor {
     out.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] *= a } }
     return out
 }
-
-func formatNumberShort(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e9 ? String(Int(v)) : String(v) }

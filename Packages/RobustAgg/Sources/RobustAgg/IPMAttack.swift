@@ -14,7 +14,7 @@ public struct IPMAttack: ByzantineAttack {
         self.epsilon = epsilon
         self.mixtailor = mixtailor
     }
-    public var name: String { "ipm(ε=\(formatNumberShort(epsilon)))" }
+    public var name: String { "ipm(ε=\(NumberFormat.short(epsilon)))" }
     public mutating func rows(honest: Tensor, f: Int, rng: inout RNG) throws(FjordError) -> Tensor {
         let h = honest.shape[0]
         let factor = mixtailor ? -epsilon * Double(h) / Double(max(f, 1)) : -epsilon

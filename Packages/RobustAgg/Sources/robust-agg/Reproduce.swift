@@ -92,10 +92,12 @@ struct Reproduce: ParsableCommand {
                     attacks: [("none", "none", 0), ("ε-rev 10", "ipm-mixtailor", 10), ("tailored", "tailored", 0)]),
             ]
             if quick { parts = [parts[0]] }
+            var tables: [TextTable] = []
             for part in parts {
-                let width = part.seeds > 1 ? 19 : 11
-                try sink.write("\n## \(part.title): final test accuracy, n = \(n), f = \(part.f), \(steps) steps\n")
-                try sink.write(padded("rule", 14) + part.attacks.map { padded($0.0, width) }.joined() + "\n")
+                let title = "\(part.title): final test accuracy, n = \(n), f = \(part.f), \(steps) steps"
+                var table = TextTable(
+                    title: title, header: ["rule"] + part.attacks.map(\.0), first: 14, rest: part.seeds > 1 ? 19 : 11)
+                try sink.write("\n## \(title)\n" + table.headerLine)
                 for rule in part.rules {
                     var cells: [String] = []
                     for (label, kind, eps) in part.attacks {
@@ -132,11 +134,13 @@ struct Reproduce: ParsableCommand {
                                 noisyCurves.append(curve)
                             }
                         }
-                        cells.append(padded(accuracies.count < part.seeds ? "diverged" : summary(accuracies), width))
+                        cells.append(accuracies.count < part.seeds ? "diverged" : summary(accuracies))
                     }
-                    try sink.write(padded(rule, 14) + cells.joined() + "\n")
+                    try sink.write(table.add([rule] + cells))
                 }
+                tables.append(table)
             }
+            try AtomicFile.write(tables.map(\.html).joined(), to: out + "/tables.html")
             for (name, title, series) in [
                 ("accuracy-steps.svg", "Digits, 12 workers, 2 Byzantine: test accuracy", curves),
                 (
@@ -168,7 +172,7 @@ struct Reproduce: ParsableCommand {
     func summary(_ a: [Double]) -> String {
         if a.count == 1 { return formatNumber(a[0]) }
         let mean = a.reduce(0, +) / Double(a.count)
-        return String(format: "%.2f (%.2f–%.2f)", mean, a.min()!, a.max()!)
+        return "\(NumberFormat.fixed(mean, 2)) (\(NumberFormat.fixed(a.min()!, 2))–\(NumberFormat.fixed(a.max()!, 2)))"
     }
 
     func runOne(
