@@ -34,3 +34,11 @@ public enum KrumNeighbours: String, Choice {
     case paper, byzfl
     public var help: String { self == .paper ? "n − f − 2, as Blanchard et al." : "n − f − 1, as byzfl" }
 }
+
+extension AdaptiveLevelsCodec.Method: ExpressibleByArgument, Choice {
+    public var help: String {
+        self == .alq
+            ? "ALQ: coordinate descent on the levels (Faghri et al. 2020)"
+            : "AMQ: exponential levels p^k with the multiplier p fitted"
+    }
+}

@@ -5,7 +5,7 @@ import Kernel
 /// the papers' schedule (Faghri et al. 2020: at iterations 100 and 2000, then every 10000), starting from NUQSGD's
 /// levels. Every message carries its level table, so workers need not agree on levels to decode each other.
 public struct AdaptiveLevelsCodec: GradientCodec {
-    public enum Method: String, Sendable { case alq, amq }
+    public enum Method: String, Sendable, CaseIterable { case alq, amq }
     public var inner: QuantizedCodec
     public let method: Method
     public let bits: Int

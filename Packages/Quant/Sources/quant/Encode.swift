@@ -22,7 +22,7 @@ struct Encode: ParsableCommand {
     func run() throws {
         try runTool("quant encode") {
             let (qz, id) = try schemeOptions.quantizer()
-            let code = EliasCode(rawValue: schemeOptions.code)!
+            let code = schemeOptions.code
             try output.write { sink in
                 try input.forEach { i, a in
                     let t = a.tensor()

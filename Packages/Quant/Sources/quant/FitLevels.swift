@@ -55,14 +55,13 @@ struct FitLevels: ParsableCommand {
             """)
 
     @OptionGroup var input: InputOptions
-    @Option(help: "alq or amq.") var method = "alq"
+    @Option(help: "Level-fitting method.") var method = AdaptiveLevelsCodec.Method.alq
     @Option(help: "Bit budget b: 2^(b−1) levels including 0.") var bits = 3
     @Option(help: "Bucket size the levels are for.") var bucket = 8192
     @Option(help: "ALQ sweeps over all levels.") var sweeps = 30
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if !["alq", "amq"].contains(method) { throw ValidationError("--method must be alq or amq") }
         if bits < 2 || bits > 10 { throw ValidationError("--bits must be between 2 and 10") }
         if bucket < 1 { throw ValidationError("--bucket must be ≥ 1") }
         if sweeps < 1 { throw ValidationError("--sweeps must be ≥ 1") }
@@ -75,14 +74,14 @@ struct FitLevels: ParsableCommand {
             let s = LevelSet.levelCount(bits: bits) - 2
             let start = LevelFitting.amqLevels(p: 0.5, s: s)
             let levels: [Double]
-            if method == "alq" {
+            if method == .alq {
                 levels = fit.alqBest(interior: s, sweeps: sweeps)
             } else {
                 levels = LevelFitting.amqLevels(p: fit.amq(s: s), s: s)
             }
             let set = try LevelFitting.floatLevels(levels)
             printError(
-                "quant fit-levels: \(method) \(bits) bits: levels \(set.magnitudes.map { formatNumber(Double($0)) }.joined(separator: " ")); "
+                "quant fit-levels: \(method.rawValue) \(bits) bits: levels \(set.magnitudes.map { formatNumber(Double($0)) }.joined(separator: " ")); "
                     + "variance \(formatNumber(fit.objective(start))) at the start (NUQ-like p=0.5) → \(formatNumber(fit.objective(levels)))"
             )
             try output.write { try NpyWriter($0).write(Tensor(set.magnitudes)) }

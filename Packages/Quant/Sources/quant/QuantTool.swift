@@ -1,4 +1,5 @@
 import ArgumentParser
+import DistributedCLI
 import FjordCLI
 import Kernel
 import Quant
@@ -25,32 +26,26 @@ struct QuantTool: ParsableCommand {
 
 /// The scheme options shared by encode and variance.
 struct SchemeOptions: ParsableArguments {
-    @Option(help: "qsgd, qsgdinf, nuq or terngrad (ignored with --levels).") var scheme = "nuq"
+    @Option(help: "Quantization scheme (ignored with --levels).") var scheme = Scheme.nuq
     @Option(help: "Bits per coordinate budget b: 2^(b−1) levels including 0.") var bits = 4
     @Option(help: "Coordinates per bucket (each bucket has its own norm).") var bucket = 8192
     @Option(
         help: ArgumentHelp(
             "Levels from a .npy (magnitudes from 0 to 1, e.g. written by fit-levels).", valueName: "FILE"))
     var levels: String?
-    @Option(help: "Norm for --levels: l2 or linf.") var norm = "l2"
-    @Option(help: "Elias code: omega or gamma.") var code = "omega"
+    @Option(help: "Norm for --levels.") var norm = NormKind.l2
+    @Option(help: "Elias code of the message bodies.") var code = EliasCode.omega
 
     func validate() throws {
-        if Scheme(rawValue: scheme) == nil {
-            throw ValidationError("--scheme must be one of \(Scheme.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         if bucket < 1 || bucket > 1 << 26 { throw ValidationError("--bucket must be between 1 and 2^26") }
-        if NormKind(rawValue: norm) == nil { throw ValidationError("--norm must be l2 or linf") }
-        if EliasCode(rawValue: code) == nil { throw ValidationError("--code must be omega or gamma") }
     }
 
     func quantizer() throws(FjordError) -> (Quantizer, EncodedGradient.SchemeID) {
         if let path = levels {
             guard let a = try NpyReader(path: path).next() else { throw .noInput("\(path): no array") }
             let l = try LevelSet(a.tensor().scalars)
-            return (Quantizer(levels: l, norm: NormKind(rawValue: norm)!, bucketSize: bucket), .custom)
+            return (Quantizer(levels: l, norm: norm, bucketSize: bucket), .custom)
         }
-        let s = Scheme(rawValue: scheme)!
-        return (try s.quantizer(bits: bits, bucketSize: bucket), s.id)
+        return (try scheme.quantizer(bits: bits, bucketSize: bucket), scheme.id)
     }
 }
