@@ -25,11 +25,7 @@ struct RecordingCodec: GradientCodec {
 }
 
 @Suite struct CombinedTrainingTests {
-    func digits() -> (Dataset, Dataset) {
-        let (tr, te) = BundledData.digits.load().split(testFraction: 0.2, seed: 0)
-        let m = tr.featureMoments()
-        return (tr.standardized(mean: m.mean, std: m.std), te.standardized(mean: m.mean, std: m.std))
-    }
+    func digits() -> (Dataset, Dataset) { BundledData.digits.load().standardizedSplit(testFraction: 0.2, seed: 0) }
 
     /// Quantized and Byzantine-robust at once: 12 workers send NUQSGD 4-bit messages, the last 2 replace theirs
     /// with MixTailor's ε-reverse (ε = 10), the median aggregates. The bytes each worker reports are the sum of

@@ -12,7 +12,7 @@ struct Plot: ParsableCommand {
             """)
 
     @OptionGroup var input: InputOptions
-    @Option(help: "line, scatter or bar.") var kind = "line"
+    @Option(help: "Series kind.") var kind = SVGPlot.Kind.line
     @Option(help: "Series labels, comma-separated.") var labels: String?
     @Option(help: "Plot title.") var title = ""
     @Option(help: "x-axis label.") var xlabel = ""
@@ -23,7 +23,6 @@ struct Plot: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if SVGPlot.Kind(rawValue: kind) == nil { throw ValidationError("--kind must be line, scatter or bar") }
     }
 
     func run() throws {
@@ -54,7 +53,7 @@ struct Plot: ParsableCommand {
                     plot.series.append(
                         .init(
                             label: k < names.count ? names[k] : (rows - first > 1 || i > 0 ? "series \(k)" : ""),
-                            x: x, y: Array(v[(r * cols)..<((r + 1) * cols)]), kind: SVGPlot.Kind(rawValue: kind)!))
+                            x: x, y: Array(v[(r * cols)..<((r + 1) * cols)]), kind: kind))
                 }
             }
             if plot.series.count > 64 {

@@ -13,7 +13,7 @@ struct Png: ParsableCommand {
             """)
 
     @OptionGroup var input: InputOptions
-    @Option(help: "Colour map: viridis, coolwarm or gray.") var cmap = "viridis"
+    @Option(help: "Colour map.") var cmap = Colormap.viridis
     @Option(help: "Pixels per element.") var scale = 1
     @Option(help: "Value at the bottom of the colour map.") var vmin: Double?
     @Option(help: "Value at the top of the colour map.") var vmax: Double?
@@ -21,9 +21,6 @@ struct Png: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if Colormap(rawValue: cmap) == nil {
-            throw ValidationError("--cmap must be one of \(Colormap.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
         if scale < 1 || scale > 64 { throw ValidationError("--scale must be between 1 and 64") }
         if (vmin == nil) != (vmax == nil) { throw ValidationError("give both --vmin and --vmax, or neither") }
         if let lo = vmin, let hi = vmax, !(hi > lo) { throw ValidationError("--vmax must be greater than --vmin") }
@@ -56,7 +53,7 @@ struct Png: ParsableCommand {
                 throw FjordError.data(
                     "\(input.name): image too large (\(tiles.count) tiles of \(s0) at scale \(scale))")
             }
-            var h = Heatmap(colormap: Colormap(rawValue: cmap)!, scale: scale)
+            var h = Heatmap(colormap: cmap, scale: scale)
             if let lo = vmin, let hi = vmax { h.range = lo...hi }
             h.columns = columns
             let bytes = try h.png(tiles)

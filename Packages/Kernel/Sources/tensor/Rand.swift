@@ -16,7 +16,7 @@ struct Rand: ParsableCommand {
 
     @Option(help: "Shape of each array, e.g. 16,1000 (empty for a scalar).") var shape: String
     @Option(help: "Number of arrays.") var count = 1
-    @Option(help: "Distribution: normal, uniform or laplace.") var dist: String = "normal"
+    @Option(help: "Distribution.") var dist = RNG.Distribution.normal
     @Option(help: "Seed.") var seed: UInt64 = 0
     @Option(help: "Location (normal, laplace).") var loc: Double = 0
     @Option(help: "Scale: std for normal, b for laplace.") var scale: Double = 1
@@ -27,9 +27,6 @@ struct Rand: ParsableCommand {
 
     func validate() throws {
         if count < 0 { throw ValidationError("--count must be ≥ 0") }
-        if RNG.Distribution(rawValue: dist) == nil {
-            throw ValidationError("--dist must be normal, uniform or laplace, not '\(dist)'")
-        }
         if !(scale >= 0) || !scale.isFinite { throw ValidationError("--scale must be finite and ≥ 0") }
         if !(high >= low) { throw ValidationError("--high must be ≥ --low") }
     }
@@ -37,7 +34,7 @@ struct Rand: ParsableCommand {
     func run() throws {
         try runTool("tensor rand") {
             let dims = try ListParse.shape(shape)
-            let d = RNG.Distribution(rawValue: dist)!
+            let d = dist
             let base = RNG(seed: seed)
             let (a, b): (Float, Float) = d == .uniform ? (Float(low), Float(high - low)) : (Float(loc), Float(scale))
             try output.write { sink in

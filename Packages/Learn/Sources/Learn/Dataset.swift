@@ -70,6 +70,14 @@ public struct Dataset: Sendable {
         return (subset(train), subset(test))
     }
 
+    /// ``split(testFraction:seed:)``, then both parts standardised with the training part's moments (the test
+    /// part never informs the scaling).
+    public func standardizedSplit(testFraction: Double, seed: UInt64) -> (train: Dataset, test: Dataset) {
+        let (train, test) = split(testFraction: testFraction, seed: seed)
+        let m = train.featureMoments()
+        return (train.standardized(mean: m.mean, std: m.std), test.standardized(mean: m.mean, std: m.std))
+    }
+
     /// Per-feature mean and standard deviation (population; 1 where a feature is constant).
     public func featureMoments() -> (mean: [Float], std: [Float]) {
         let d = dimension, n = count

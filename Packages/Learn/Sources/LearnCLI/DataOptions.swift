@@ -39,13 +39,9 @@ public struct DataOptions: ParsableArguments {
             case .iris: all = BundledData.iris.load()
             }
         }
-        var (train, test) = all.split(testFraction: testFraction, seed: seed)
-        if standardize {
-            let m = train.featureMoments()
-            train = train.standardized(mean: m.mean, std: m.std)
-            test = test.standardized(mean: m.mean, std: m.std)
-        }
-        return (train, test)
+        return standardize
+            ? all.standardizedSplit(testFraction: testFraction, seed: seed)
+            : all.split(testFraction: testFraction, seed: seed)
     }
 }
 

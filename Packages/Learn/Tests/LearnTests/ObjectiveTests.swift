@@ -4,11 +4,7 @@ import Testing
 @testable import Learn
 
 @Suite struct ObjectiveTests {
-    func digits() -> (Dataset, Dataset) {
-        let (tr, te) = BundledData.digits.load().split(testFraction: 0.2, seed: 0)
-        let m = tr.featureMoments()
-        return (tr.standardized(mean: m.mean, std: m.std), te.standardized(mean: m.mean, std: m.std))
-    }
+    func digits() -> (Dataset, Dataset) { BundledData.digits.load().standardizedSplit(testFraction: 0.2, seed: 0) }
 
     /// Weighted cross-entropy with weight 0 on every row of class 3: its gradient on a batch is exactly
     /// (m/B)·(the unweighted gradient on the batch without class 3), and a model trained on it through the

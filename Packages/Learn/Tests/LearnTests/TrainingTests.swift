@@ -4,11 +4,7 @@ import Testing
 @testable import Learn
 
 @Suite struct TrainingTests {
-    func digits() -> (Dataset, Dataset) {
-        let (tr, te) = BundledData.digits.load().split(testFraction: 0.2, seed: 0)
-        let m = tr.featureMoments()
-        return (tr.standardized(mean: m.mean, std: m.std), te.standardized(mean: m.mean, std: m.std))
-    }
+    func digits() -> (Dataset, Dataset) { BundledData.digits.load().standardizedSplit(testFraction: 0.2, seed: 0) }
 
     func setup(_ opt: @escaping @Sendable () -> any Optimizer) -> TrainingSetup {
         TrainingSetup(model: { Sequential.mlp([64, 32, 10], seed: 0) }, optimizer: opt)

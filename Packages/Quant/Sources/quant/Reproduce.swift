@@ -124,9 +124,7 @@ struct Reproduce: ParsableCommand {
 
     /// Test accuracy of data-parallel training on digits for each scheme × bits, with 4 and 8 workers.
     func accuracy(sink: ByteSink) throws -> [TextTable] {
-        let (tr0, te0) = BundledData.digits.load().split(testFraction: 0.2, seed: seed)
-        let mm = tr0.featureMoments()
-        let (tr, te) = (tr0.standardized(mean: mm.mean, std: mm.std), te0.standardized(mean: mm.mean, std: mm.std))
+        let (tr, te) = BundledData.digits.load().standardizedSplit(testFraction: 0.2, seed: seed)
         let bitsGrid = quick ? [3] : [2, 3, 4, 6]
         let workerGrid = quick ? [4] : [4, 8]
         let names: [CodecKind] = [.qsgd, .qsgdinf, .nuq, .alq]

@@ -35,9 +35,7 @@ struct Reproduce: ParsableCommand {
             // The figure's folder must exist before an hour of training, not after it.
             try makeDirectory(out)
             let sink = ByteSink(fd: 1, name: "stdout")
-            let (tr0, te0) = BundledData.digits.load().split(testFraction: 0.2, seed: seed)
-            let mm = tr0.featureMoments()
-            let (tr, te) = (tr0.standardized(mean: mm.mean, std: mm.std), te0.standardized(mean: mm.mean, std: mm.std))
+            let (tr, te) = BundledData.digits.load().standardizedSplit(testFraction: 0.2, seed: seed)
             let n = 12, f = 2
             let rules =
                 quick
