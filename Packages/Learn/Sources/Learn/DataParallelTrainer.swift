@@ -14,6 +14,10 @@ public struct TrainingSetup: @unchecked Sendable {
     public var makeRule: () throws -> any AggregationRule = { MeanRule() }
     /// The Byzantine workers of a run on `workers` workers and what they do (nil: all honest).
     public var makeByzantine: ((_ workers: Int) throws -> ByzantineWorkers)?
+    /// Worker `rank`'s objective on its rows `local` through `model` (nil: unweighted softmax cross-entropy).
+    /// Importance weighting passes ``ModelObjective/crossEntropy(_:data:weights:)`` with the rows' weights; any
+    /// other ``Objective`` of the model's parameters works too.
+    public var makeObjective: ((_ rank: Int, _ model: Sequential, _ local: Dataset) throws -> any Objective)?
 
     public init(model: @escaping () throws -> Sequential, optimizer: @escaping () throws -> any Optimizer) {
         makeModel = model
@@ -95,7 +99,8 @@ public func trainDataParallel(
             name: local.name, features: local.features,
             labels: local.labels.map { b.attack.poisonedLabel($0, classes: classes) }, classes: classes)
     }
-    var objective = ModelObjective.crossEntropy(model, data: local)
+    var objective: any Objective =
+        try setup.makeObjective?(rank, model, local) ?? ModelObjective.crossEntropy(model, data: local)
     var report = TrainingReport()
     report.history = try trainLoop(
         comm, parameters: model.parameterBuffer, gradient: model.gradientBuffer,

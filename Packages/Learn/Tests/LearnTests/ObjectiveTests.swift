@@ -8,7 +8,7 @@ import Testing
 
     /// Weighted cross-entropy with weight 0 on every row of class 3: its gradient on a batch is exactly
     /// (m/B)·(the unweighted gradient on the batch without class 3), and a model trained on it through the
-    /// trainer's three parts never predicts class 3 while learning the other nine.
+    /// data-parallel trainer (each worker weighting its own rows) never predicts class 3 while learning the other nine.
     @Test func zeroWeightClassIsIgnored() throws {
         let (tr, te) = digits()
         let weights = tr.labels.map { $0 == 3 ? Float(0) : 1 }
@@ -28,26 +28,18 @@ import Testing
         let maxG = b.gradientBuffer.map { abs(Double($0)) }.max()!
         #expect(maxDiff < 1e-5 * maxG, "weighted gradient ≠ (m/B)·unweighted on the kept rows: \(maxDiff) of \(maxG)")
 
-        // training: one worker, the three parts by hand
-        let config = {
-            var c = TrainingConfig(steps: 600, batchSize: 32)
-            c.seed = 1
-            return c
-        }()
-        let (history, parameters) = try LocalCommunicator.run(workers: 1) { comm in
-            let model = Sequential.mlp([64, 32, 10], seed: 0)
-            var objective = ModelObjective.crossEntropy(model, data: tr, weights: weights)
-            var optimizer: any Optimizer = Adam(.constant(0.01))
-            var exchange = try ExchangeStep(workers: 1, dimension: model.parameterCount)
-            let h = try trainLoop(
-                comm, parameters: model.parameterBuffer, gradient: model.gradientBuffer, objective: &objective,
-                optimizer: &optimizer, exchange: &exchange, config: config
-            ) { step in step }
-            return (h, model.parameterValues)
-        }[0]
-        #expect(history == [600])
+        // training: two workers, each weighting its own rows (the hook an importance-weighting package uses)
+        var setup = TrainingSetup(
+            model: { Sequential.mlp([64, 32, 10], seed: 0) }, optimizer: { Adam(.constant(0.01)) })
+        setup.makeObjective = { _, model, local in
+            ModelObjective.crossEntropy(model, data: local, weights: local.labels.map { $0 == 3 ? 0 : 1 })
+        }
+        var config = TrainingConfig(steps: 400, batchSize: 32)
+        config.seed = 1
+        let report = try trainLocal(workers: 2, train: tr, test: te, setup: setup, config: config)[0]
+        #expect(report.history.map(\.step) == [400])
         let model = Sequential.mlp([64, 32, 10])
-        _ = model.parameterBuffer.update(fromContentsOf: parameters)
+        _ = model.parameterBuffer.update(fromContentsOf: report.parameters)
         let predicted = argmax(model.forward(te.features))
         let threes = predicted.filter { $0 == 3 }.count
         let others = zip(predicted, te.labels).filter { $1 != 3 }
