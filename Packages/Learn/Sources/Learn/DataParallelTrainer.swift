@@ -89,8 +89,9 @@ public func trainDataParallel(
         workers: n, dimension: model.parameterCount, codec: try setup.makeCodec(rank),
         rule: try setup.makeRule(), byzantine: byzantine)
     let shards = config.partition.assign(labels: train.labels, classes: train.classes, workers: n, seed: config.seed)
-    guard !shards[rank].isEmpty else {
-        throw FjordError.data("worker \(rank) of \(n) got no training rows (\(config.partition))")
+    // every worker computes the same partition, so all of them refuse an empty shard together
+    if let empty = shards.firstIndex(where: \.isEmpty) {
+        throw FjordError.data("worker \(empty) of \(n) got no training rows (\(config.partition))")
     }
     var local = train.subset(shards[rank])
     if let b = byzantine, b.contains(rank), !b.attack.replacesRows {

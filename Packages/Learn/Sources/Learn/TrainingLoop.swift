@@ -31,7 +31,8 @@ public func trainLoop<Record>(
     precondition(parameters.count == exchange.dimension && gradient.count == exchange.dimension, "buffer sizes")
     let rank = comm.rank
     let rows = objective.rowCount
-    guard rows > 0 else { throw FjordError.data("worker \(rank) of \(comm.size) has no rows to train on") }
+    // A worker without rows fails at the first exchange, so that every worker stops there with it.
+    let noRows = rows > 0 ? nil : FjordError.data("worker \(rank) of \(comm.size) has no rows to train on")
     if let b = config.workerMomentum, !(b >= 0 && b < 1) {
         throw FjordError.usage("worker momentum \(b) is not in [0, 1)")
     }
@@ -50,7 +51,7 @@ public func trainLoop<Record>(
         // this worker's batch: consecutive rows of a per-pass shuffle of its rows
         var batch: [Int] = []
         batch.reserveCapacity(config.batchSize)
-        while batch.count < config.batchSize {
+        while noRows == nil && batch.count < config.batchSize {
             if cursor == order.count {
                 batchRNG.shuffle(&order)
                 cursor = 0
@@ -61,6 +62,7 @@ public func trainLoop<Record>(
         }
         var shared = base.substream(0x3000 &+ UInt64(step))
         let direction = try exchange.exchange(comm, step: step, codecRNG: &codecRNG, sharedRNG: &shared) {
+            if let noRows { throw noRows }
             _ = try objective.loss(batch: batch, parameters: UnsafeBufferPointer(parameters), gradient: gradient)
             guard let beta = config.workerMomentum else { return UnsafeBufferPointer(gradient) }
             let keep = 1 - beta

@@ -124,4 +124,47 @@ import Testing
         #expect(abs(loss - l) < 1e-5 * max(l, 1))
         for k in 0..<4 { #expect(abs(Double(model.gradientBuffer[k]) - want[k]) < 1e-5, "coordinate \(k)") }
     }
+
+    /// A quadratic ½‖θ − c‖² (gradient θ − c) over a worker's rows; `rows` 0 makes a worker with nothing to train on.
+    struct Quadratic: Objective {
+        var rowCount: Int
+        var centre: Float
+        mutating func loss(
+            batch: [Int], parameters: UnsafeBufferPointer<Float>,
+            gradient: UnsafeMutableBufferPointer<Float>
+        ) throws(FjordError) -> Double {
+            var l = 0.0
+            for j in parameters.indices {
+                gradient[j] = parameters[j] - centre
+                l += 0.5 * Double(gradient[j] * gradient[j])
+            }
+            return l
+        }
+    }
+
+    /// trainLoop on a plain vector (no model): two workers with centres 1 and 3 and the mean rule converge to the
+    /// minimiser of the mean objective, 2; a worker without rows makes both stop at the first exchange, not hang.
+    @Test func plainVectorObjectiveAndAWorkerWithoutRows() throws {
+        func run(rows: [Int]) throws -> [[Float]] {
+            try LocalCommunicator.run(workers: 2) { comm in
+                var theta = [Float](repeating: 0, count: 3), grad = [Float](repeating: 0, count: 3)
+                var objective = Quadratic(rowCount: rows[comm.rank], centre: comm.rank == 0 ? 1 : 3)
+                var optimizer: any Optimizer = SGD(.constant(0.5))
+                var exchange = try ExchangeStep(workers: 2, dimension: 3)
+                let config = TrainingConfig(steps: 30, batchSize: 4)
+                _ = try theta.withUnsafeMutableBufferPointer { t in
+                    try grad.withUnsafeMutableBufferPointer { g in
+                        try trainLoop(
+                            comm, parameters: t, gradient: g, objective: &objective, optimizer: &optimizer,
+                            exchange: &exchange, config: config
+                        ) { $0 }
+                    }
+                }
+                return theta
+            }
+        }
+        let out = try run(rows: [5, 7])
+        for theta in out { #expect(theta.allSatisfy { abs($0 - 2) < 1e-6 }, "\(theta)") }
+        #expect(throws: FjordError.self) { _ = try run(rows: [5, 0]) }
+    }
 }
