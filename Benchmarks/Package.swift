@@ -20,6 +20,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(path: "../Packages/Kernel"),
+        .package(path: "../Packages/Exchange"),
         .package(path: "../Packages/Learn"),
         .package(path: "../Packages/Quant"),
         .package(path: "../Packages/RobustAgg"),
@@ -30,7 +31,7 @@ let package = Package(
         bench("KernelBench", [("Kernel", "Kernel")]),
         bench("LearnBench", [("Kernel", "Kernel"), ("Learn", "Learn")]),
         bench("QuantBench", [("Kernel", "Kernel"), ("Quant", "Quant")]),
-        bench("RobustBench", [("Kernel", "Kernel"), ("Learn", "Learn"), ("RobustAgg", "RobustAgg")]),
+        bench("RobustBench", [("Kernel", "Kernel"), ("Exchange", "Exchange"), ("RobustAgg", "RobustAgg")]),
         bench("ReasoningBenchBench", [("Kernel", "Kernel"), ("ReasoningBench", "ReasoningBench")]),
     ]
 )

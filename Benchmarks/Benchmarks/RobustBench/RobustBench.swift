@@ -1,6 +1,6 @@
 import Benchmark
+import Exchange
 import Kernel
-import Learn
 import RobustAgg
 
 /// Aggregation rules on (n, d) stacks, compared with a plain mean over the same stack (the memory-pass ceiling)
