@@ -119,7 +119,7 @@ let package = Package(
             dependencies: ["RobustAgg", "Learn", "LearnCLI", "DistributedCLI", "Kernel", "FjordCLI", argumentParser],
             path: "Packages/RobustAgg/Sources/robust-agg"),
         .testTarget(
-            name: "RobustAggTests", dependencies: ["RobustAgg", "Kernel", "Learn"],
+            name: "RobustAggTests", dependencies: ["RobustAgg", "CRobust", "Kernel", "Learn"],
             path: "Packages/RobustAgg/Tests/RobustAggTests"),
         .testTarget(
             name: "RobustAggCLITests", dependencies: ["robust-agg", "tensor", "FjordTestSupport"],

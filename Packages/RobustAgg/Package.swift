@@ -36,7 +36,7 @@ let package = Package(
                 .product(name: "DistributedCLI", package: "Distributed"), kernel,
                 .product(name: "FjordCLI", package: "Kernel"), argumentParser,
             ]),
-        .testTarget(name: "RobustAggTests", dependencies: ["RobustAgg", kernel, learn]),
+        .testTarget(name: "RobustAggTests", dependencies: ["RobustAgg", "CRobust", kernel, learn]),
         .testTarget(
             name: "RobustAggCLITests",
             dependencies: ["robust-agg", .product(name: "FjordTestSupport", package: "Kernel")]),

@@ -183,7 +183,7 @@ static int tile_nonfinite(const float *buf, size_t n, size_t stride, size_t w) {
 
 size_t fjr_rank_mean_scratch(size_t n) { return n * TILE; }
 
-size_t fjr_closest_to_median_scratch(size_t n) { return 2 * n * TILE; }
+size_t fjr_closest_to_median_scratch(size_t n) { return n * TILE; }
 
 int fjr_rank_mean(const float *x, size_t n, size_t ld, size_t d, size_t lo, size_t hi, float *out, float *scratch) {
     int bad = 0;
@@ -231,25 +231,26 @@ int fjr_rank_mean(const float *x, size_t n, size_t ld, size_t d, size_t lo, size
 }
 
 void fjr_closest_to_median_mean(const float *x, size_t n, size_t d, size_t beta, float *out, float *scratch) {
-    float *dist = scratch + n * TILE;
     for (size_t c0 = 0; c0 < d; c0 += TILE) {
         size_t w = d - c0 < TILE ? d - c0 : TILE;
         sort_tile(x, n, d, c0, w, scratch);
         for (size_t c = 0; c < w; c++) {
-            float med = n % 2 ? scratch[(n / 2) * TILE + c]
-                              : 0.5f * (scratch[(n / 2 - 1) * TILE + c] + scratch[(n / 2) * TILE + c]);
-            /* in sorted order the β closest values form a contiguous window: slide it to minimise the farthest */
-            size_t best = 0;
-            float bestCost = INFINITY;
-            for (size_t s = 0; s + beta <= n; s++) {
-                float lo = med - scratch[s * TILE + c], hi = scratch[(s + beta - 1) * TILE + c] - med;
-                float cost = lo > hi ? lo : hi;
-                if (cost < bestCost) { bestCost = cost; best = s; }
+            const float *v = scratch + c; /* the sorted column, TILE floats apart */
+            /* halves first: the midpoint of two finite floats cannot overflow */
+            float med = n % 2 ? v[(n / 2) * TILE] : 0.5f * v[(n / 2 - 1) * TILE] + 0.5f * v[(n / 2) * TILE];
+            /* The β values closest to the median, grown from the median outwards: the next one is the nearer of
+             * the two neighbours of the set so far (the lower on a tie). A window chosen to minimise its farthest
+             * value is not this set when distances tie (Bulyan's definition ranks by distance). Summed in double. */
+            size_t right = 0;
+            while (right < n && v[right * TILE] < med) right++;
+            size_t left = right; /* the set is [left, right) */
+            double sum = 0;
+            for (size_t k = 0; k < beta; k++) {
+                int takeLeft = right >= n || (left > 0 && (double)med - v[(left - 1) * TILE] <= (double)v[right * TILE] - med);
+                if (takeLeft) sum += v[(--left) * TILE];
+                else sum += v[(right++) * TILE];
             }
-            float sum = 0;
-            for (size_t r = best; r < best + beta; r++) sum += scratch[r * TILE + c];
-            out[c0 + c] = sum / (float)beta;
-            (void)dist;
+            out[c0 + c] = (float)(sum / (double)beta);
         }
     }
 }

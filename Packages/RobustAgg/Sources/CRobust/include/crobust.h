@@ -24,10 +24,11 @@ size_t fjr_rank_mean_scratch(size_t n);
 void fjr_use_registers(int on);
 
 /* Per coordinate, the mean of the `beta` values closest to the coordinate's median (El Mhamdi et al.'s Bulyan
- * final step; numpy median for even n). Needs n·256 floats of scratch plus n·256 more for distances. */
+ * final step; numpy median for even n): the set grows from the median outwards, the nearer neighbour first and
+ * the lower one on a tie (distances in double), and is summed in double. Needs n·256 floats of scratch. */
 void fjr_closest_to_median_mean(const float *x, size_t n, size_t d, size_t beta, float *out, float *scratch);
 
-/* Floats of scratch fjr_closest_to_median_mean needs for n rows (2·n·256). */
+/* Floats of scratch fjr_closest_to_median_mean needs for n rows (n·256). */
 size_t fjr_closest_to_median_scratch(size_t n);
 
 /* One smoothed-Weiszfeld pass over n rows of d columns (ld ≥ d floats apart): z = Σ_i a_i x_i (a already
