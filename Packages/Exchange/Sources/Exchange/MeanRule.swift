@@ -1,14 +1,18 @@
 import Kernel
 
-/// The coordinate-wise mean (1/n) Σᵢ gᵢ, summed in rank order.
+/// The coordinate-wise mean (1/n) Σᵢ gᵢ, summed in rank order in float32.
+///
+/// A stack with NaN or ±inf is refused (`.data`), as by every robust rule. Finite rows whose float32 sum
+/// overflows (values near 3.4e38) are summed again in double, so a representable mean is returned; a mean that
+/// float32 cannot hold is refused. Both checks read only the (d) result unless it is not finite.
 public struct MeanRule: AggregationRule {
     public init() {}
     public var name: String { "mean" }
     public mutating func aggregate(_ stack: Tensor, rng: inout RNG) throws(FjordError) -> Tensor {
-        let (n, d) = (stack.shape[0], stack.shape[1])
-        guard stack.rank == 2, n >= 1 else {
+        guard stack.rank == 2, stack.shape[0] >= 1 else {
             throw .data("mean: expected an (n, d) stack with n ≥ 1, got shape \(stack.shape)")
         }
+        let (n, d) = (stack.shape[0], stack.shape[1])
         var out = Tensor(uninitializedShape: [d])
         if d == 0 { return out }
         stack.withUnsafeBufferPointer { s in
@@ -34,6 +38,26 @@ public struct MeanRule: AggregationRule {
                 for j in 0..<d { o[j] = (o[j] + s[last + j]) * inv }
             }
         }
+        if nonFiniteCount(out) > 0 { try representableMean(stack, into: &out) }
         return out
+    }
+
+    /// The slow path for a non-finite float32 mean: refuse NaN/inf input, else the mean summed in double.
+    func representableMean(_ stack: Tensor, into out: inout Tensor) throws(FjordError) {
+        if nonFiniteCount(stack) > 0 { throw .data("mean: the stack has NaN or infinite values") }
+        let (n, d) = (stack.shape[0], stack.shape[1])
+        var failed = false
+        stack.withUnsafeBufferPointer { s in
+            out.withUnsafeMutableBufferPointer { o in
+                for j in 0..<d {
+                    var acc = 0.0
+                    for r in 0..<n { acc += Double(s[r * d + j]) }
+                    let m = Float(acc / Double(n))
+                    if !m.isFinite { failed = true }
+                    o[j] = m
+                }
+            }
+        }
+        if failed { throw .data("mean: the mean of finite rows exceeds float32's range") }
     }
 }

@@ -12,6 +12,7 @@ public struct Dataset: Sendable {
         guard features.rank == 2 else {
             throw .data("\(name): features must be 2-D [n, d], got shape \(features.shape)")
         }
+        guard features.shape[1] > 0 else { throw .data("\(name): features have no columns (shape \(features.shape))") }
         guard features.shape[0] == labels.count else {
             throw .data("\(name): \(features.shape[0]) feature rows but \(labels.count) labels")
         }

@@ -34,6 +34,32 @@ public enum Backend: String, Choice {
 
 /// The data a training tool reads when no --features/--labels pair is given.
 public enum DataSource: String, Choice {
+    /// The most rows a synthetic set may have (20 float32 features each: 800 MB at the limit).
+    public static let maxSamples = 10_000_000
+
+    /// A message when `samples` is not a usable row count for the synthetic sets, else nil.
+    public static func checkSamples(_ samples: Int) -> String? {
+        if samples < 10 { return "--samples must be ≥ 10, not \(samples)" }
+        if samples > maxSamples {
+            return "--samples \(samples) would need \(samples / 1_000_000 * 80) MB; at most \(maxSamples) rows"
+        }
+        return nil
+    }
+
+    /// The data set (a synthetic one with `samples` rows from `seed`).
+    public func load(samples: Int, seed: UInt64) -> Dataset {
+        switch self {
+        case .gaussian:
+            return Synthetic.gaussianMixture(samples: samples, dimension: 20, classes: 4, separation: 1, seed: seed)
+        case .teacher:
+            return Synthetic.teacherStudent(samples: samples, dimension: 20, hidden: 16, classes: 4, seed: seed)
+        case .digits: return BundledData.digits.load()
+        case .breastCancer: return BundledData.breastCancer.load()
+        case .wine: return BundledData.wine.load()
+        case .iris: return BundledData.iris.load()
+        }
+    }
+
     case digits, breastCancer = "breast-cancer", wine, iris, gaussian, teacher
     public var help: String {
         switch self {

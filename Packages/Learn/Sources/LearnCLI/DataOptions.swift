@@ -20,7 +20,7 @@ public struct DataOptions: ParsableArguments {
     public func validate() throws {
         if (features == nil) != (labels == nil) { throw ValidationError("give --features and --labels together") }
         if !(testFraction > 0 && testFraction < 1) { throw ValidationError("--test-fraction must be in (0, 1)") }
-        if samples < 10 { throw ValidationError("--samples must be ≥ 10") }
+        if let problem = DataSource.checkSamples(samples) { throw ValidationError(problem) }
     }
 
     public func load(seed: UInt64) throws(FjordError) -> (train: Dataset, test: Dataset) {
@@ -28,16 +28,7 @@ public struct DataOptions: ParsableArguments {
         if let f = features, let l = labels {
             all = try Dataset.load(features: f, labels: l)
         } else {
-            switch data {
-            case .gaussian:
-                all = Synthetic.gaussianMixture(samples: samples, dimension: 20, classes: 4, separation: 1, seed: seed)
-            case .teacher:
-                all = Synthetic.teacherStudent(samples: samples, dimension: 20, hidden: 16, classes: 4, seed: seed)
-            case .digits: all = BundledData.digits.load()
-            case .breastCancer: all = BundledData.breastCancer.load()
-            case .wine: all = BundledData.wine.load()
-            case .iris: all = BundledData.iris.load()
-            }
+            all = data.load(samples: samples, seed: seed)
         }
         return standardize
             ? all.standardizedSplit(testFraction: testFraction, seed: seed)

@@ -44,7 +44,7 @@ public struct TrainingOptions: ParsableArguments {
         if workers < 1 || workers > 256 { throw ValidationError("--workers must be between 1 and 256") }
         if batch < 1 { throw ValidationError("--batch must be ≥ 1") }
         if let s = steps, s < 0 { throw ValidationError("--steps must be ≥ 0") }
-        if !(epochs > 0) { throw ValidationError("--epochs must be > 0") }
+        if !(epochs > 0 && epochs.isFinite) { throw ValidationError("--epochs must be a finite number > 0") }
         if let l = lr, !(l > 0 && l.isFinite) { throw ValidationError("--lr must be a positive number") }
         if !(momentum >= 0 && momentum < 1) { throw ValidationError("--momentum must be in [0, 1)") }
         if let b = workerMomentum, !(b >= 0 && b < 1) { throw ValidationError("--worker-momentum must be in [0, 1)") }

@@ -10,27 +10,18 @@ struct DataCommand: ParsableCommand {
         abstract: "Write a bundled or synthetic data set as a stream: features [n, d] f4, then labels [n] i8.",
         discussion: "Example: learn data iris | tensor select --index 0 | tensor info")
 
-    @Argument(help: "digits, breast-cancer, wine, iris, gaussian or teacher.") var name: String
+    @Argument(help: "The data set.") var name: DataSource
     @Option(help: "Rows of synthetic data.") var samples = 4000
     @Option(help: "Seed (synthetic data).") var seed: UInt64 = 0
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        if let problem = DataSource.checkSamples(samples) { throw ValidationError(problem) }
+    }
+
     func run() throws {
         try runTool("learn data") {
-            let d: Dataset
-            if let b = BundledData(rawValue: name) {
-                d = b.load()
-            } else {
-                guard ["gaussian", "teacher"].contains(name) else {
-                    throw FjordError.usage(
-                        "unknown data set '\(name)'; expected \(BundledData.allCases.map(\.rawValue).joined(separator: ", ")), gaussian, teacher"
-                    )
-                }
-                d =
-                    name == "gaussian"
-                    ? Synthetic.gaussianMixture(samples: samples, dimension: 20, classes: 4, separation: 1, seed: seed)
-                    : Synthetic.teacherStudent(samples: samples, dimension: 20, hidden: 16, classes: 4, seed: seed)
-            }
+            let d = name.load(samples: samples, seed: seed)
             try output.write { sink in
                 let w = NpyWriter(sink)
                 try w.write(d.features)

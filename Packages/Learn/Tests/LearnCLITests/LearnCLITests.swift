@@ -45,6 +45,14 @@ import Testing
             ("learn train --data digits --optimizer sgd --lr 1e6 --steps 200", 65, "diverged"),
             ("learn train --features nope.npy --labels nope.npy", 66, "cannot open"),
             ("learn train --data mnist", 64, "'mnist' is invalid for '--data"),
+            ("learn train --epochs inf", 64, "--epochs"),
+            ("learn data gaussian --samples 0", 64, "--samples"),
+            ("learn data gaussian --samples=-1", 64, "--samples"),
+            ("learn data gaussian --samples 100000000000", 64, "MB"),
+            (
+                "python3 -c \"import numpy as np; np.save('x0.npy', np.zeros((30, 0), 'f4')); np.save('y0.npy', np.zeros(30, 'i8'))\"; learn train --features x0.npy --labels y0.npy",
+                65, "no columns"
+            ),
             ("learn train --partition dirichlet:-1", 64, "--partition"),
             ("learn train --backend mpi", 64, "no MPI support"),
         ]

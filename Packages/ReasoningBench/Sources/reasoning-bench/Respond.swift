@@ -89,7 +89,8 @@ struct Simulate: ParsableCommand {
             }
             if let coupling { ms[i].coupling = coupling }
             if let noise {
-                guard noise > 0 else { throw .usage("--noise must be > 0") }
+                // a log-normal σ beyond 10 makes lengths of e^±30 and more: no model's, and it overflows the counts
+                guard noise > 0 && noise <= 10 else { throw .usage("--noise must be in (0, 10]") }
                 ms[i].noise = noise
             }
             if let budget {

@@ -55,6 +55,10 @@ import Testing
                 ("reasoning-bench analyze missing.jsonl", 66, "missing.jsonl: cannot open"),
                 ("reasoning-bench generate --count 1 | reasoning-bench analyze", 65, "no record has a completion"),
                 ("reasoning-bench simulate --preset nobody < /dev/null", 64, "--preset must be one of"),
+                (
+                    "reasoning-bench generate --count 1 | reasoning-bench simulate --noise 1000", 64,
+                    "--noise must be in"
+                ),
             ], prefix: "reasoning-bench ")
     }
 

@@ -20,16 +20,25 @@ public struct ALIEAttack: ByzantineAttack {
     }
     public var name: String { "alie" }
 
-    public static func zmax(n: Int, f: Int, variant: Variant) -> Double {
+    /// Throws `.usage` where the paper's z is undefined: s = ⌊n/2 + 1⌋ − f ≤ 0 (f at least half the workers), or
+    /// a quantile level outside (0, 1).
+    public static func zmax(n: Int, f: Int, variant: Variant) throws(FjordError) -> Double {
         let s = n / 2 + 1 - f
+        guard s >= 1, n > f else {
+            throw .usage("alie: s = ⌊n/2 + 1⌋ − f = \(s) for n = \(n), f = \(f): z is defined only while f < n/2 + 1")
+        }
         let q = variant == .paper ? Double(n - s) / Double(n) : Double(n - f - s) / Double(n - f)
+        guard q > 0 && q < 1 else {
+            throw .usage("alie: the quantile level \(q) for n = \(n), f = \(f) is outside (0, 1); give z explicitly")
+        }
         return Normal.quantile(q)
     }
 
     public mutating func rows(honest: Tensor, f: Int, rng: inout RNG) throws(FjordError) -> Tensor {
         let h = honest.shape[0], d = honest.shape[1]
         guard h >= 2 else { throw .data("alie: needs at least 2 honest rows for a standard deviation") }
-        let zz = z ?? ALIEAttack.zmax(n: h + f, f: f, variant: variant)
+        let zz: Double
+        if let z { zz = z } else { zz = try ALIEAttack.zmax(n: h + f, f: f, variant: variant) }
         var out = Tensor(uninitializedShape: [d])
         honest.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { o in

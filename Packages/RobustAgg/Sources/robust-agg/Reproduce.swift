@@ -30,6 +30,12 @@ struct Reproduce: ParsableCommand {
             "Every attack column and seven rules in the first tables (over 20 minutes on 2 cores; the default grid takes about 3.5)."
     ) var full = false
 
+    func validate() throws {
+        if steps < 1 || steps > 1_000_000 {
+            throw ValidationError("--steps must be between 1 and 1000000, not \(steps)")
+        }
+    }
+
     func run() throws {
         try runTool("robust-agg reproduce") {
             // The figure's folder must exist before an hour of training, not after it.

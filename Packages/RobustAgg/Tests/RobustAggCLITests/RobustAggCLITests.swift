@@ -78,6 +78,15 @@ import Testing
             ),
             ("tensor rand --shape 10 | robust-agg aggregate", 65, "(n, d) stack"),
             ("tensor rand --shape 10,10 | robust-agg aggregate --rule foo", 64, "--rule"),
+            // the review's crashes: a 1-D stack under the mean, NaN under the mean, ALIE with s ≤ 0, negative steps
+            ("tensor rand --shape 10 | robust-agg aggregate --rule mean", 65, "(n, d) stack"),
+            (
+                "python3 -c \"import numpy as np,sys; a=np.ones((3,4),'f4'); a[1,2]=np.inf; np.save(sys.stdout.buffer,a)\" | robust-agg aggregate --rule mean",
+                65, "NaN or infinite"
+            ),
+            ("tensor rand --shape 5,4 | robust-agg attack --kind alie -f 7", 64, "s = ⌊n/2 + 1⌋ − f"),
+            ("tensor rand --shape 5,4 | robust-agg attack --kind alie-variant -f 7", 64, "alie"),
+            ("robust-agg reproduce --steps=-1", 64, "--steps"),
             ("robust-agg train --workers 4 -f 4 --steps 1", 64, "below the number of workers"),
         ]
         try Shell.expectFailures(cases)
@@ -101,5 +110,17 @@ import Testing
             PY
             """)
         #expect(r.text.contains("robust"), "\(r.text) \(r.stderr)")
+    }
+
+    /// Finite rows near the float limit: the mean (1.67e38) is representable and is returned, not inf.
+    @Test func meanOfLargeFiniteRowsIsRepresentable() throws {
+        let r = try Shell.run(
+            """
+            set -o pipefail
+            python3 -c "import numpy as np,sys; np.save(sys.stdout.buffer, np.array([[3e38, 1], [2e38, 1], [0, 1]], 'f4'))" \\
+              | robust-agg aggregate --rule mean | python3 -c "import numpy as np,sys,io; print(np.load(io.BytesIO(sys.stdin.buffer.read())).tolist())"
+            """)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.text.contains("1.666666") && r.text.contains("1.0"), "\(r.text)")
     }
 }

@@ -17,7 +17,8 @@ import Testing
         let need = beta - inside.count
         var out: [Double] = []
         for k in 0...need where k <= lo.count && need - k <= hi.count {
-            out.append((inside.reduce(0, +) + lo.prefix(k).reduce(0, +) + hi.prefix(need - k).reduce(0, +)) / Double(beta))
+            out.append(
+                (inside.reduce(0, +) + lo.prefix(k).reduce(0, +) + hi.prefix(need - k).reduce(0, +)) / Double(beta))
         }
         return out
     }
@@ -46,7 +47,10 @@ import Testing
         for trial in 0..<500 {
             let n = 5 + rng.int(below: 12), beta = 1 + rng.int(below: n)
             var v = (0..<n).map { _ in Float(rng.int(below: 4)) * 0.5 }
-            if trial % 3 == 0 { v[0] = 9; v[1] = 9 }
+            if trial % 3 == 0 {
+                v[0] = 9
+                v[1] = 9
+            }
             let got = Double(finalStep(v, beta: beta))
             let valid = validMeans(v, beta: beta)
             #expect(valid.contains { abs($0 - got) < 1e-6 }, "\(v) β \(beta): \(got) not in \(valid)")

@@ -306,14 +306,20 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
     }
 
     /// research/robust-agg.md's worked values (statistics.NormalDist), paper / variant.
-    @Test func alieZ() {
+    @Test func alieZ() throws {
         let cases: [(Int, Int, Double, Double)] = [
             (12, 2, 0.2104, 0.0), (25, 5, 0.4677, 0.2533), (20, 4, 0.3853, 0.1573), (50, 24, 1.7507, 1.4261),
         ]
         for (n, f, p, v) in cases {
-            #expect(abs(ALIEAttack.zmax(n: n, f: f, variant: .paper) - p) < 1e-4, "(\(n),\(f)) paper")
-            #expect(abs(ALIEAttack.zmax(n: n, f: f, variant: .variant) - v) < 1e-4, "(\(n),\(f)) variant")
+            #expect(abs(try ALIEAttack.zmax(n: n, f: f, variant: .paper) - p) < 1e-4, "(\(n),\(f)) paper")
+            #expect(abs(try ALIEAttack.zmax(n: n, f: f, variant: .variant) - v) < 1e-4, "(\(n),\(f)) variant")
         }
+        // s = ⌊n/2 + 1⌋ − f ≤ 0: a usage error, not a trap (the review's `attack --kind alie -f 7` on 5 honest rows)
+        #expect(throws: FjordError.self) { _ = try ALIEAttack.zmax(n: 12, f: 7, variant: .paper) }
+        #expect(throws: FjordError.self) { _ = try ALIEAttack.zmax(n: 12, f: 7, variant: .variant) }
+        var a = ALIEAttack()
+        var rng = RNG(seed: 0)
+        #expect(throws: FjordError.self) { _ = try a.rows(honest: Tensor(zeros: [5, 3]), f: 7, rng: &rng) }
     }
 
     @Test func fangAttacksStayOnTheirSide() throws {
