@@ -26,11 +26,18 @@ public func printError(_ line: String) {
 
 nonisolated(unsafe) private var cleanupInstalled = false
 
-/// On SIGINT, SIGTERM or SIGHUP, remove the temporary files of uncommitted outputs, then die of the signal.
+/// On SIGINT, SIGTERM, SIGHUP or SIGQUIT (Ctrl-\\), remove the temporary files of uncommitted outputs, then die of
+/// the signal. (Without a handler of ours, the Swift runtime's backtracer catches SIGQUIT and the tool runs on.)
 private func installSignalCleanup() {
     guard !cleanupInstalled else { return }
     cleanupInstalled = true
-    for sig in [SIGINT, SIGTERM, SIGHUP] {
+    // A parent may start us with these signals blocked (Foundation's Process on Linux does): unblock them, or a
+    // kill would wait forever in the pending set.
+    var set = sigset_t()
+    sigemptyset(&set)
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] { sigaddset(&set, sig) }
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
         signal(sig) { s in
             AtomicFile.removeAllPending()
             signal(s, SIG_DFL)

@@ -71,3 +71,9 @@ public func writeStderr(_ text: String) {
         done += r
     }
 }
+
+/// Writes text to stdout unbuffered, throwing `.io` (exit 74 in the tools) on a write error such as a full disk,
+/// where `print` would drop the text and let the tool exit 0.
+public func writeStdout(_ text: String) throws(FjordError) {
+    try ByteSink(fd: 1, name: "stdout").write(text)
+}

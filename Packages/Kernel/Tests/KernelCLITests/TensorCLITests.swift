@@ -132,4 +132,23 @@ import Testing
         let r = try Shell.run("script -qec 'tensor rand --shape 3' /dev/null")
         #expect(r.text.contains("refusing to write binary"))
     }
+
+    /// Ctrl-\\ (SIGQUIT) stops a tool like SIGTERM does, leaving no output file behind (the review found the Swift
+    /// runtime's handler printing "Program crashed" while the tool kept running).
+    @Test func sigquitStopsTheToolAndLeavesNoFile() throws {
+        let r = try Shell.run(
+            """
+            mkfifo in
+            tensor cat -o out.npy < in 2> err.txt & pid=$!
+            exec 3> in
+            # Ctrl-\\ after start-up, as a user presses it: until the tool is gone, at most five times
+            for i in 1 2 3 4 5; do sleep 1; kill -QUIT $pid 2> /dev/null || break; done
+            kill -TERM $pid 2> /dev/null
+            wait $pid; echo "status=$?"
+            exec 3>&-
+            ls -A | grep -v -x -e in -e err.txt | grep -v '^[.]std' || echo "no files"
+            """)
+        #expect(r.text.contains("status=131"), "\(r.text) \(r.stderr)")
+        #expect(r.text.contains("no files"), "\(r.text)")
+    }
 }

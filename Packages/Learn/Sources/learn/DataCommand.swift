@@ -48,7 +48,7 @@ struct Eval: ParsableCommand {
             let model = Sequential.mlp(sizes, activation: modelOptions.activation)
             _ = try Checkpoint.load(checkpoint, into: model)
             let (loss, acc) = try evaluate(model, on: test)
-            print("test_loss \(loss)\ntest_accuracy \(acc)")
+            try writeStdout("test_loss \(loss)\ntest_accuracy \(acc)\n")
         }
     }
 }

@@ -46,6 +46,10 @@ import Testing
             ("learn train --features nope.npy --labels nope.npy", 66, "cannot open"),
             ("learn train --data mnist", 64, "'mnist' is invalid for '--data"),
             ("learn train --epochs inf", 64, "--epochs"),
+            (
+                "learn train --steps 3 --quiet --save m.safetensors && learn eval m.safetensors > /dev/full", 74,
+                "write error"
+            ),
             ("learn data gaussian --samples 0", 64, "--samples"),
             ("learn data gaussian --samples=-1", 64, "--samples"),
             ("learn data gaussian --samples 100000000000", 64, "MB"),

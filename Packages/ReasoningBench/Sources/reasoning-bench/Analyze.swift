@@ -37,7 +37,7 @@ struct Analyze: ParsableCommand {
             var summaries: [ModelSummary] = []
             for (m, rs) in groups { summaries.append(try Analysis.summarize(model: m, rs, options: o)) }
             let c = Comparison(summaries)
-            print(c.text, terminator: "")
+            try writeStdout(c.text)
             if let json { try AtomicFile.write(c.json.serialized + "\n", to: json) }
             if let figures { try writeFigures(c, groups, to: figures) }
         }

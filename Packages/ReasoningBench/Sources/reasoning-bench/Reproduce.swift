@@ -67,7 +67,7 @@ struct Reproduce: ParsableCommand {
             let recovery = recoveryTable(c, groups)
             try AtomicFile.write(recovery.text, to: out + "/recovery.txt")
             try AtomicFile.write(recovery.table.html + (c.rankingTable?.html ?? ""), to: out + "/tables.html")
-            print(log + "\n" + recovery.text + "\n" + c.text, terminator: "")
+            try writeStdout(log + "\n" + recovery.text + "\n" + c.text)
         }
     }
 

@@ -59,6 +59,10 @@ import Testing
                     "reasoning-bench generate --count 1 | reasoning-bench simulate --noise 1000", 64,
                     "--noise must be in"
                 ),
+                (
+                    "reasoning-bench generate --count 2 | reasoning-bench simulate | reasoning-bench analyze --resamples 10 > /dev/full",
+                    74, "write error"
+                ),
             ], prefix: "reasoning-bench ")
     }
 
