@@ -25,6 +25,7 @@ public struct Safetensors: Sendable {
 
     /// Decodes a whole file's bytes; `name` is the input's name for messages.
     public static func decode(_ bytes: [UInt8], name: String = "safetensors") throws(FjordError) -> Safetensors {
+        guard !bytes.isEmpty else { throw .noInput("\(name): empty input (expected a safetensors file)") }
         guard bytes.count >= 8 else {
             throw .data("\(name): byte 0: too short for a safetensors file (\(bytes.count) bytes)")
         }

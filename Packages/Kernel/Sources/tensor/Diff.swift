@@ -21,6 +21,7 @@ struct Diff: ParsableCommand {
     func run() throws {
         var differs = false
         try runTool("tensor diff") {
+            if a == "-" && b == "-" { throw FjordError.usage("stdin (-) may be named only once") }
             let ra = try NpyReader(path: a), rb = try NpyReader(path: b)
             let out = ByteSink(fd: 1, name: "stdout")
             var k = 0

@@ -39,13 +39,15 @@ public enum Shell {
     }
 
     /// Runs `script` with bash (`set -o pipefail` off unless the script sets it), in `directory`
-    /// (a fresh temporary folder by default), feeding `input` on stdin.
+    /// (by default a fresh temporary folder, removed with all it holds when the script ends, whatever its status),
+    /// feeding `input` on stdin. A folder the caller passes is the caller's to remove.
     @discardableResult
     public static func run(
         _ script: String, input: Data? = nil, in directory: String? = nil,
         environment: [String: String] = [:]
     ) throws -> Result {
         let dir = directory ?? temporaryDirectory()
+        defer { if directory == nil { try? FileManager.default.removeItem(atPath: dir) } }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
         p.arguments = ["-c", script]

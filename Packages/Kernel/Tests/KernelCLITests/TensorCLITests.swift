@@ -33,6 +33,8 @@ import Testing
             ("tensor rand --shape 100 | head -c 300 | tensor cat > /dev/null", 65, "truncated array data"),
             ("printf '\\x93NUMPY\\x01\\x00\\xff\\x7f{' | tensor info", 65, "runs past the end"),
             ("tensor info < /dev/null", 66, "empty input"),
+            ("tensor unpack - < /dev/null", 66, "empty input"),
+            ("tensor diff - - < /dev/null", 64, "only once"),
             ("tensor info /no/such/file.npy", 66, "cannot open"),
             ("tensor info /", 66, "directory"),
             (
@@ -64,6 +66,7 @@ import Testing
 
     @Test func failedOutputLeavesNoFile() throws {
         let dir = Shell.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = try Shell.run("printf '\\x93NUMPY\\x01\\x00\\x10\\x00junk' | tensor cat -o out.npy", in: dir)
         #expect(r.status == 65)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { !$0.hasPrefix(".std") }.isEmpty)

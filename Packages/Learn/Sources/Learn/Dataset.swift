@@ -129,8 +129,12 @@ public struct Dataset: Sendable {
     public static func load(features: String, labels: String, name: String? = nil) throws(FjordError) -> Dataset {
         guard let fx = try NpyReader(path: features).next() else { throw .noInput("\(features): no array") }
         guard let fy = try NpyReader(path: labels).next() else { throw .noInput("\(labels): no array") }
-        var x = fx.tensor()
-        if x.rank > 2 { x = x.reshaped([x.shape[0], x.count / max(x.shape[0], 1)]) }
+        let x = fx.tensor()
+        guard x.rank == 2 else {
+            throw .data(
+                "\(features): features must be 2-D [n, d], got shape \(x.shape) (flatten with tensor reshape --shape N,-1)"
+            )
+        }
         guard fy.shape.count == 1 || (fy.shape.count == 2 && fy.shape[1] == 1) else {
             throw .data("\(labels): labels must be 1-D, got shape \(fy.shape)")
         }
@@ -138,8 +142,13 @@ public struct Dataset: Sendable {
         var y: [Int32] = []
         y.reserveCapacity(raw.count)
         for (i, v) in raw.enumerated() {
-            guard v == v.rounded(), v >= 0, v < 1e6 else {
+            guard v == v.rounded(), v >= 0 else {
                 throw .data("\(labels): label \(v) of row \(i) is not a non-negative integer")
+            }
+            guard v < 1e6 else {
+                throw .data(
+                    "\(labels): label \(Int64(exactly: v).map(String.init) ?? "\(v)") of row \(i) is above the limit of 999999 classes"
+                )
             }
             y.append(Int32(v))
         }

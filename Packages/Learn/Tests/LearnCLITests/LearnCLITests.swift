@@ -47,6 +47,14 @@ import Testing
             ("learn train --data mnist", 64, "'mnist' is invalid for '--data"),
             ("learn train --epochs inf", 64, "--epochs"),
             (
+                "python3 -c \"import numpy as np; np.save('x3.npy', np.zeros((10, 2, 2), 'f4')); np.save('y3.npy', np.zeros(10, 'i8'))\"; learn train --features x3.npy --labels y3.npy",
+                65, "must be 2-D"
+            ),
+            (
+                "tensor rand --shape 10,3 -o x.npy; python3 -c \"import numpy as np; np.save('yb.npy', np.array([0]*9+[2147483647]))\"; learn train --features x.npy --labels yb.npy",
+                65, "label 2147483647 of row 9 is above the limit"
+            ),
+            (
                 "learn train --steps 3 --quiet --save m.safetensors && learn eval m.safetensors > /dev/full", 74,
                 "write error"
             ),

@@ -1,3 +1,4 @@
+import Foundation
 import Kernel
 import Testing
 
@@ -109,6 +110,7 @@ import Testing
         let m = Sequential.mlp([4, 3, 2], seed: 5)
         let path = "/tmp/fjord-ckpt-\(UInt32.random(in: 0...UInt32.max)).safetensors"
         try Checkpoint.save(m, to: path, metadata: ["k": "v"])
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let n = Sequential.mlp([4, 3, 2], seed: 6)
         #expect(try Checkpoint.load(path, into: n) == ["k": "v"])
         #expect(n.parameterValues == m.parameterValues)

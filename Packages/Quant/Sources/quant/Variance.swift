@@ -59,6 +59,10 @@ struct Variance: ParsableCommand {
             try input.forEach { i, a in
                 let v = a.tensor()
                 let d = v.count
+                let bad = nonFiniteCount(v)
+                guard bad == 0 else {
+                    throw FjordError.data("\(input.name): array \(i) has \(bad) NaN or infinite values")
+                }
                 for (name, b, qz) in configs {
                     let exact = v.withUnsafeBufferPointer { qz.exactVariance($0) }
                     guard exact.norm2 > 0 else {

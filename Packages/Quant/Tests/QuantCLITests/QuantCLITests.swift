@@ -37,6 +37,10 @@ import Testing
                 65, "NaN"
             ),
             ("tensor rand --shape 1000 | quant encode | head -c 100 | quant decode > /dev/null", 65, "truncated"),
+            (
+                "python3 -c \"import numpy as np,sys; np.save(sys.stdout.buffer, np.array([1, np.nan], 'f4'))\" | quant variance",
+                65, "NaN or infinite"
+            ),
             ("printf 'FJQGjunkjunkjunkjunkjunkjunk' | quant decode > /dev/null", 65, "byte"),
             ("quant decode < /dev/null > /dev/null", 66, "empty"),
             ("tensor rand --shape 10 | quant encode --scheme nuq --bits 12 > /dev/null", 64, "at most 8 bits"),
