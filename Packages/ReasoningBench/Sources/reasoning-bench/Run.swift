@@ -36,11 +36,16 @@ struct Run: ParsableCommand {
     @Flag(help: "No progress line on stderr.") var quiet = false
 
     func validate() throws {
-        if concurrency < 1 { throw ValidationError("--concurrency must be ≥ 1") }
-        if retries < 0 { throw ValidationError("--retries must be ≥ 0") }
-        if !(timeout > 0) { throw ValidationError("--timeout must be > 0") }
+        // every number that reaches the request or the schedule is finite and in its range (JSON has no NaN:
+        // a NaN temperature was sent as null)
+        if concurrency < 1 || concurrency > 1024 { throw ValidationError("--concurrency must be between 1 and 1024") }
+        if retries < 0 || retries > 100 { throw ValidationError("--retries must be between 0 and 100") }
+        if !(timeout > 0 && timeout.isFinite) { throw ValidationError("--timeout must be a finite number > 0") }
         if maxTokens < 1 { throw ValidationError("--max-tokens must be ≥ 1") }
-        if !(backoff >= 0) { throw ValidationError("--backoff must be ≥ 0") }
+        if !(temperature >= 0 && temperature <= 2) {
+            throw ValidationError("--temperature must be between 0 and 2 (OpenAI's range), not \(temperature)")
+        }
+        if !(backoff >= 0 && backoff <= 3600) { throw ValidationError("--backoff must be between 0 and 3600 seconds") }
         if let limit, limit < 1 { throw ValidationError("--limit must be ≥ 1") }
     }
 

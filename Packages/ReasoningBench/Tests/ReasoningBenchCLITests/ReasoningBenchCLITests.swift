@@ -64,6 +64,15 @@ import Testing
                     74, "write error"
                 ),
             ], prefix: "reasoning-bench ")
+        // request options are validated before any request: no NaN reaches the JSON body (it was sent as null)
+        try Shell.expectFailures(
+            ["nan", "inf", "-1", "3"].map { t in
+                (
+                    "reasoning-bench run --endpoint http://127.0.0.1:9 --model m --temperature=\(t) -o r.jsonl < /dev/null",
+                    64,
+                    "--temperature must be between 0 and 2"
+                )
+            })
     }
 
     /// The runner against a server that rate-limits, fails, drops connections and stalls past the timeout on the
