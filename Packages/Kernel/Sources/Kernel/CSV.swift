@@ -5,10 +5,12 @@
 /// Numeric CSV: rows of numbers separated by a delimiter, read into a row-major matrix of doubles.
 public enum CSV {
     /// Parses `bytes` after skipping `skipRows` lines; blank lines are ignored. Every row must have the same
-    /// number of fields, each a number (`nan`, `inf` accepted). Errors name the line and column.
+    /// number of fields, each a number (`nan`, `inf` accepted as written). A number beyond `limit` in magnitude
+    /// (the target dtype's largest finite value), or beyond double's range, is refused rather than turned into
+    /// ±inf. Errors name the line and column.
     public static func parseNumeric(
         _ bytes: [UInt8], delimiter: UInt8 = 0x2C, skipRows: Int = 0,
-        name: String = "csv"
+        name: String = "csv", limit: Double = .greatestFiniteMagnitude
     ) throws(FjordError) -> (rows: Int, cols: Int, values: [Double]) {
         var values: [Double] = []
         var cols = -1
@@ -50,6 +52,14 @@ public enum CSV {
                 if !ok {
                     let text = String(decoding: bytes[a..<b], as: UTF8.self)
                     throw .data("\(name): line \(line), column \(n + 1): '\(text.prefix(40))' is not a number")
+                }
+                // strtod gives ±inf for a literal inf and for an overflow: only the literal is an infinity
+                let literalInf = v.isInfinite && (a..<b).contains { bytes[$0] | 0x20 == UInt8(ascii: "i") }
+                if (v.isInfinite && !literalInf) || (v.isFinite && Swift.abs(v) > limit) {
+                    let text = String(decoding: bytes[a..<b], as: UTF8.self)
+                    throw .data(
+                        "\(name): line \(line), column \(n + 1): \(text.prefix(40)) is beyond the output's range (±\(limit))"
+                    )
                 }
                 values.append(v)
                 n += 1

@@ -36,7 +36,11 @@ struct FromCSV: ParsableCommand {
             let src = try ByteSource.open(path: input)
             let bytes = try src.readAll()
             if bytes.isEmpty { throw FjordError.noInput("\(src.name): empty input (expected CSV text)") }
-            let (rows, cols, values) = try CSV.parseNumeric(bytes, delimiter: delim, skipRows: skipRows, name: src.name)
+            let limit: Double =
+                dt == .f4 ? Double(Float.greatestFiniteMagnitude) : dt == .f2 ? 65504 : .greatestFiniteMagnitude
+            let (rows, cols, values) = try CSV.parseNumeric(
+                bytes, delimiter: delim, skipRows: skipRows, name: src.name, limit: limit)
+            if rows == 0 { throw FjordError.noInput("\(src.name): no rows of numbers (only blank or skipped lines)") }
             var keep = Array(0..<cols)
             if let c = columns { keep = try ListParse.indices(c, count: cols, option: "--columns") }
             var out = [Double]()
