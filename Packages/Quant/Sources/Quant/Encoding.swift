@@ -89,7 +89,9 @@ public struct EncodedGradient: Sendable {
 
     /// Reads one message from a source; nil at a clean end of input. Malformed or truncated input is a `.data`
     /// error naming the byte offset; nothing is allocated beyond what the bytes actually present can fill.
-    public static func read(from src: ByteSource) throws(FjordError) -> EncodedGradient? {
+    /// A message claiming more than `maxElements` coordinates is refused before anything is allocated: a bucket of
+    /// zeros costs 34 bits whatever its size, so a 100-byte message can announce a billion coordinates.
+    public static func read(from src: ByteSource, maxElements: Int = 1 << 34) throws(FjordError) -> EncodedGradient? {
         let start = src.offset
         let head = try src.read(count: 24)
         if head.isEmpty { return nil }
@@ -118,6 +120,10 @@ public struct EncodedGradient: Sendable {
         }
         guard let d = Tensor.elementCount(shape), d <= 1 << 34 else {
             throw fail(start + 24, "shape \(shape) is too large")
+        }
+        guard d <= maxElements else {
+            throw fail(
+                start + 24, "the message claims \(d) coordinates (shape \(shape)), above the limit of \(maxElements)")
         }
         // every bucket costs at least 34 bits: the payload length bounds the dimension before anything is allocated
         let nb = (d + bucket - 1) / bucket

@@ -59,7 +59,7 @@ public struct QuantizedCodec: GradientCodec {
     public func decode(_ bytes: [UInt8], into out: UnsafeMutableBufferPointer<Float>) throws(FjordError) {
         let src = ByteSource(bytes: bytes, name: "gradient message")
         for b in blocks {
-            guard let m = try EncodedGradient.read(from: src) else {
+            guard let m = try EncodedGradient.read(from: src, maxElements: b.count) else {
                 throw .data("gradient message ends before block at \(b.offset)")
             }
             guard m.quantized.count == b.count else {

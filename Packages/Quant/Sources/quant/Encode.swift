@@ -50,7 +50,14 @@ struct Decode: ParsableCommand {
             """)
 
     @Argument(help: ArgumentHelp("Encoded messages (default: stdin).", valueName: "FILE")) var input = "-"
+    @Option(help: "Refuse a message claiming more coordinates (2^27: 512 MiB of float32).") var maxElements = 1 << 27
     @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if maxElements < 1 || maxElements > 1 << 34 {
+            throw ValidationError("--max-elements must be between 1 and 2^34")
+        }
+    }
 
     func run() throws {
         try runTool("quant decode") {
@@ -58,7 +65,7 @@ struct Decode: ParsableCommand {
             try output.write { sink in
                 let w = NpyWriter(sink)
                 var n = 0
-                while let m = try EncodedGradient.read(from: src) {
+                while let m = try EncodedGradient.read(from: src, maxElements: maxElements) {
                     try w.write(m.tensor())
                     n += 1
                 }

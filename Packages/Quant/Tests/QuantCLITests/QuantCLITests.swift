@@ -43,6 +43,15 @@ import Testing
             ),
             ("printf 'FJQGjunkjunkjunkjunkjunkjunk' | quant decode > /dev/null", 65, "byte"),
             ("quant decode < /dev/null > /dev/null", 66, "empty"),
+            // decompression bombs: a bucket of zeros costs 34 bits whatever its size
+            (
+                "python3 -c \"import numpy as np,sys; np.save(sys.stdout.buffer, np.zeros(1000000, 'f4'))\" | quant encode --bucket 1000000 | quant decode --max-elements 1000 > /dev/null",
+                65, "claims 1000000 coordinates"
+            ),
+            (
+                "python3 -c \"import numpy as np,sys; np.save(sys.stdout.buffer, np.zeros(1000000, 'f4'))\" | quant encode --bucket 1000000 > z.fjq; python3 -c \"import struct; b=bytearray(open('z.fjq','rb').read()); b[12:16]=struct.pack('<I', 1<<26); b[24:32]=struct.pack('<Q', 1<<30); open('bomb.fjq','wb').write(b)\"; quant decode bomb.fjq -o out.npy; s=$?; test -e out.npy && echo partial; exit $s",
+                65, "above the limit of 134217728"
+            ),
             ("tensor rand --shape 10 | quant encode --scheme nuq --bits 12 > /dev/null", 64, "at most 8 bits"),
             ("tensor rand --shape 10 | quant encode --scheme foo > /dev/null", 64, "--scheme"),
             (
