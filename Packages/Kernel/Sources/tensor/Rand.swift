@@ -34,6 +34,7 @@ struct Rand: ParsableCommand {
     func run() throws {
         try runTool("tensor rand") {
             let dims = try ListParse.shape(shape)
+            try Memory.require(Tensor.elementCount(dims), for: "--shape \(shape) (float32)")
             let d = dist
             let base = RNG(seed: seed)
             let (a, b): (Float, Float) = d == .uniform ? (Float(low), Float(high - low)) : (Float(loc), Float(scale))

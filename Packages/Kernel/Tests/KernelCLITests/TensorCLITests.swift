@@ -34,6 +34,8 @@ import Testing
             ("printf '\\x93NUMPY\\x01\\x00\\xff\\x7f{' | tensor info", 65, "runs past the end"),
             ("tensor info < /dev/null", 66, "empty input"),
             ("tensor unpack - < /dev/null", 66, "empty input"),
+            ("tensor rand --shape 100000000000,100000 > /dev/null", 64, "would need 35.5 PiB"),
+            ("tensor rand --shape 200000,100000 > /dev/null", 64, "would need 74.5 GiB"),
             ("printf '1,2\\n3,1e39\\n' | tensor from-csv > /dev/null", 65, "line 2, column 2: 1e39 is beyond"),
             ("printf '1\\n1e400\\n' | tensor from-csv --dtype f8 > /dev/null", 65, "line 2, column 1: 1e400 is beyond"),
             ("printf '\\n  \\n\\n' | tensor from-csv > /dev/null", 66, "no rows"),

@@ -63,6 +63,15 @@ public struct TrainingOptions: ParsableArguments {
             let totalSteps = steps ?? Int((epochs * Double(train.count) / Double(n * batch)).rounded(.up))
             let sched = schedule.make(lr ?? optimizer.defaultRate, total: totalSteps)
             let sizes = modelOptions.sizes(input: train.dimension, classes: train.classes)
+            // per worker: parameters, gradients, two optimizer moments and the (n, d) exchange stack
+            let parameters = zip(sizes, sizes.dropFirst()).reduce(Int?(0)) { total, layer in
+                guard let total, let w = Tensor.elementCount([layer.0 + 1, layer.1]) else { return nil }
+                let (sum, overflow) = total.addingReportingOverflow(w)
+                return overflow ? nil : sum
+            }
+            try Memory.require(
+                parameters.flatMap { Tensor.elementCount([$0, 4 + n, n]) },
+                for: "an MLP \(sizes.map(String.init).joined(separator: "-")) on \(n) worker\(n == 1 ? "" : "s")")
             let (opt, mu, early, wd, s, act) = (
                 optimizer, momentum, earlyMomentum, weightDecay, seed, modelOptions.activation
             )

@@ -46,6 +46,7 @@ import Testing
             ("learn train --features nope.npy --labels nope.npy", 66, "cannot open"),
             ("learn train --data mnist", 64, "'mnist' is invalid for '--data"),
             ("learn train --epochs inf", 64, "--epochs"),
+            ("learn train --hidden 100000,100000", 64, "would need"),
             (
                 "python3 -c \"import numpy as np; np.save('x3.npy', np.zeros((10, 2, 2), 'f4')); np.save('y3.npy', np.zeros(10, 'i8'))\"; learn train --features x3.npy --labels y3.npy",
                 65, "must be 2-D"

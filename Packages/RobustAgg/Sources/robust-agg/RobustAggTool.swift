@@ -104,6 +104,10 @@ struct Attack: ParsableCommand {
                         throw FjordError.data(
                             "\(input.name): array \(i): expected an (h, d) honest stack, got \(a.shape)")
                     }
+                    // the f rows, the output stack and its copy
+                    try Memory.require(
+                        Tensor.elementCount([h.shape[0] + f, h.shape[1], 3]),
+                        for: "-f \(f) rows of \(h.shape[1]) values")
                     var rng = RNG(seed: seed).substream(UInt64(i))
                     let bad = try attack.rows(honest: h, f: f, rng: &rng)
                     try w.write(Tensor(shape: [h.shape[0] + f, h.shape[1]], values: h.scalars + bad.scalars))

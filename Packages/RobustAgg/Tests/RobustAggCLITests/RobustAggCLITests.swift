@@ -87,6 +87,7 @@ import Testing
             ("tensor rand --shape 5,4 | robust-agg attack --kind alie -f 7", 64, "s = ⌊n/2 + 1⌋ − f"),
             ("tensor rand --shape 5,4 | robust-agg attack --kind alie-variant -f 7", 64, "alie"),
             ("robust-agg reproduce --steps=-1", 64, "--steps"),
+            ("tensor rand --shape 5,4 | robust-agg attack --kind sign-flip -f 1000000000", 64, "would need"),
             ("robust-agg train --workers 4 -f 4 --steps 1", 64, "below the number of workers"),
         ]
         try Shell.expectFailures(cases)
