@@ -42,7 +42,10 @@ public struct LevelFitting: Sendable {
                     }
                     let nrm = norm == .l2 ? n2.squareRoot() : mx
                     if nrm > 0 {
-                        let wb = Double(Float(nrm)) * Double(Float(nrm))
+                        // the float32 norm a message carries, squared in double (the norm itself in double
+                        // where float32 cannot hold it: buckets of finite values near 3.4e38)
+                        let f = Float(nrm)
+                        let wb = f.isFinite ? Double(f) * Double(f) : nrm * nrm
                         for i in lo..<hi { pairs.append((min(1, abs(Double(v[i])) / nrm), wb)) }
                     }
                     lo = hi

@@ -31,10 +31,12 @@ struct Gradients: ParsableCommand {
             var d = b.load()
             let m = d.featureMoments()
             d = d.standardized(mean: m.mean, std: m.std)
-            let gs = try GradientSamples.mlp(d, hidden: widths, samples: samples, every: every, seed: seed)
+            // streamed: each gradient is written as soon as it is made (`| head -c 100` returns at once)
             try output.write { sink in
                 let w = NpyWriter(sink)
-                for g in gs { try w.write(g) }
+                try GradientSamples.mlp(d, hidden: widths, samples: samples, every: every, seed: seed) {
+                    (g) throws(FjordError) in try w.write(g)
+                }
             }
         }
     }
