@@ -18,6 +18,8 @@ public struct TrainingSetup: @unchecked Sendable {
     /// Importance weighting passes ``ModelObjective/crossEntropy(_:data:weights:)`` with the rows' weights; any
     /// other ``Objective`` of the model's parameters works too.
     public var makeObjective: ((_ rank: Int, _ model: Sequential, _ local: Dataset) throws -> any Objective)?
+    /// Called on rank 0 after every step with its batch loss (a progress bar; nil: nothing).
+    public var progress: ((_ step: Int, _ loss: Double) -> Void)?
 
     public init(model: @escaping () throws -> Sequential, optimizer: @escaping () throws -> any Optimizer) {
         makeModel = model
@@ -105,7 +107,7 @@ public func trainDataParallel(
     var report = TrainingReport()
     report.history = try trainLoop(
         comm, parameters: model.parameterBuffer, gradient: model.gradientBuffer,
-        objective: &objective, optimizer: &optimizer, exchange: &exchange, config: config
+        objective: &objective, optimizer: &optimizer, exchange: &exchange, config: config, progress: setup.progress
     ) {
         step throws(FjordError) in try evaluate(model, train: train, test: test, step: step)
     }

@@ -20,12 +20,14 @@ import Kernel
 ///
 /// `evaluate(t)` runs on rank 0 only (every worker holds the same θ), after step t when t is a multiple of
 /// `config.evaluateEvery` and after the last step (at step 0 when there are no steps); its records are returned
-/// in order. `parameters` and `gradient` are the caller's buffers of the exchange's dimension.
+/// in order. `progress(t, loss)` runs on rank 0 after every step with that worker's batch loss (a progress bar).
+/// `parameters` and `gradient` are the caller's buffers of the exchange's dimension.
 public func trainLoop<Record>(
     _ comm: any Communicator, parameters: UnsafeMutableBufferPointer<Float>,
     gradient: UnsafeMutableBufferPointer<Float>,
     objective: inout some Objective, optimizer: inout any Optimizer, exchange: inout ExchangeStep,
-    config: TrainingConfig, evaluate: (_ step: Int) throws -> Record
+    config: TrainingConfig, progress: ((_ step: Int, _ loss: Double) -> Void)? = nil,
+    evaluate: (_ step: Int) throws -> Record
 ) throws -> [Record] {
     precondition(config.batchSize > 0 && config.steps >= 0)
     precondition(parameters.count == exchange.dimension && gradient.count == exchange.dimension, "buffer sizes")
@@ -61,15 +63,17 @@ public func trainLoop<Record>(
             cursor += take
         }
         var shared = base.substream(0x3000 &+ UInt64(step))
+        var loss = 0.0
         let direction = try exchange.exchange(comm, step: step, codecRNG: &codecRNG, sharedRNG: &shared) {
             if let noRows { throw noRows }
-            _ = try objective.loss(batch: batch, parameters: UnsafeBufferPointer(parameters), gradient: gradient)
+            loss = try objective.loss(batch: batch, parameters: UnsafeBufferPointer(parameters), gradient: gradient)
             guard let beta = config.workerMomentum else { return UnsafeBufferPointer(gradient) }
             let keep = 1 - beta
             for j in 0..<momentum.count { momentum[j] = beta * momentum[j] + keep * gradient[j] }
             return UnsafeBufferPointer(momentum)
         }
         direction.withUnsafeBufferPointer { optimizer.step(parameters, $0) }
+        if rank == 0 { progress?(step + 1, loss) }
         let last = step == config.steps - 1
         if rank == 0 && (last || (config.evaluateEvery > 0 && (step + 1) % config.evaluateEvery == 0)) {
             history.append(try evaluate(step + 1))

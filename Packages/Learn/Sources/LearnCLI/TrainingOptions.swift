@@ -79,6 +79,8 @@ public struct TrainingOptions: ParsableArguments {
                 model: { Sequential.mlp(sizes, activation: act, seed: s) },
                 optimizer: { opt.make(sched, momentum: mu, earlyMomentum: early, weightDecay: wd) })
             try customize(&setup, try setup.makeModel(), n)
+            let bar = ProgressBar(tool, total: totalSteps, quiet: quiet || (comm?.rank ?? 0) != 0)
+            setup.progress = { _, loss in bar.advance(note: "loss \(NumberFormat.rounded(loss, 4))") }
             var config = TrainingConfig(steps: totalSteps, batchSize: batch)
             config.partition = partition
             config.seed = seed
@@ -90,6 +92,7 @@ public struct TrainingOptions: ParsableArguments {
             } else {
                 reports = try trainLocal(workers: n, train: train, test: test, setup: setup, config: config)
             }
+            bar.finish()
             try finish(
                 tool: tool, reports: reports, rank: comm?.rank ?? 0, sizes: sizes, train: train, test: test,
                 steps: totalSteps,

@@ -81,4 +81,20 @@ import Testing
             """)
         #expect(r.text.contains("same"), "\(r.stderr)")
     }
+
+    /// On a terminal (a pty from `script`) training shows steps, loss, rate and time left on stderr; piped, or with
+    /// --quiet, it shows nothing but the summary.
+    @Test func progressOnATerminalOnly() throws {
+        let r = try Shell.run(
+            """
+            script -qec "learn train --steps 200" /dev/null > tty.txt
+            script -qec "learn train --steps 200 --quiet" /dev/null > quiet.txt
+            learn train --steps 200 2> piped.txt
+            grep -c 'learn train \\[' tty.txt; grep -c 'left' tty.txt
+            grep -c 'left' quiet.txt piped.txt
+            """, environment: ["TERM": "xterm"])
+        let counts = r.text.split(separator: "\n").map { $0.split(separator: ":").last.map(String.init) ?? "" }
+        #expect(counts.count == 4 && counts[0] != "0" && counts[1] != "0", "\(r.text) \(r.stderr)")
+        #expect(counts.suffix(2) == ["0", "0"], "\(r.text)")
+    }
 }

@@ -25,6 +25,7 @@ struct Reproduce: ParsableCommand {
     @Option(help: "Training steps per run.") var steps = 150
     @Option(help: "Seed.") var seed: UInt64 = 0
     @Flag(help: "A small grid (for tests).") var quick = false
+    @Flag(help: "No progress bar on a terminal.") var quiet = false
     @Flag(
         help:
             "Every attack column and seven rules in the first tables (over 20 minutes on 2 cores; the default grid takes about 3.5)."
@@ -96,11 +97,14 @@ struct Reproduce: ParsableCommand {
                     attacks: [("none", "none", 0), ("ε-rev 10", "ipm-mixtailor", 10), ("tailored", "tailored", 0)]),
             ]
             if quick { parts = [parts[0]] }
+            let runs = parts.reduce(0) { $0 + $1.rules.count * $1.attacks.count * $1.seeds }
+            let bar = ProgressBar("robust-agg reproduce", total: runs, quiet: quiet)
             var tables: [TextTable] = []
             for part in parts {
                 let title = "\(part.title): final test accuracy, n = \(n), f = \(part.f), \(steps) steps"
                 var table = TextTable(
                     title: title, header: ["rule"] + part.attacks.map(\.0), first: 14, rest: part.seeds > 1 ? 19 : 11)
+                bar.clear()
                 try sink.write("\n## \(title)\n" + table.headerLine)
                 for rule in part.rules {
                     var cells: [String] = []
@@ -138,12 +142,15 @@ struct Reproduce: ParsableCommand {
                                 noisyCurves.append(curve)
                             }
                         }
+                        bar.advance(part.seeds, note: "\(rule) / \(label)")
                         cells.append(accuracies.count < part.seeds ? "diverged" : summary(accuracies))
                     }
+                    bar.clear()
                     try sink.write(table.add([rule] + cells))
                 }
                 tables.append(table)
             }
+            bar.finish()
             try AtomicFile.write(tables.map(\.html).joined(), to: out + "/tables.html")
             for (name, title, series) in [
                 ("accuracy-steps.svg", "Digits, 12 workers, 2 Byzantine: test accuracy", curves),
