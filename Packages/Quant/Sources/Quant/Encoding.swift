@@ -14,13 +14,13 @@ public enum EliasCode: String, Sendable, CaseIterable {
 ///
 ///     offset  size  field
 ///     0       4     magic "FJQG"
-///     4       1     version (1)
+///     4       1     version (2; version 1, without the checksum, is still read)
 ///     5       1     code: 0 Elias ω, 1 Elias γ
 ///     6       1     norm: 0 L2, 1 L∞
 ///     7       1     rank r of the original shape (≤ 32)
 ///     8       2     K, the number of magnitude levels
 ///     10      1     scheme id (informational: 0 custom, 1 qsgd, 2 qsgdinf, 3 nuq, 4 terngrad, 5 alq, 6 amq)
-///     11      1     reserved (0)
+///     11      1     reserved (must be 0)
 ///     12      4     bucket size B
 ///     16      8     payload length P in bytes
 ///     24      8·r   dimensions
@@ -29,12 +29,17 @@ public enum EliasCode: String, Sendable, CaseIterable {
 ///                   dense:  per coordinate code(|q|+1) and a sign bit when q ≠ 0
 ///                   sparse: per nonzero code(gap) (gap = 1-based distance from the previous nonzero),
 ///                           a sign bit and code(|q|); closed by code(gap to one past the bucket's end)
-///                   whichever is shorter for that bucket; zero-padded to a whole byte at the end.
+///                   whichever is shorter for that bucket; zero-padded to a whole byte at the end (the
+///                   padding bits must be 0)
+///     …       4     version 2: CRC-32C (Castagnoli) of every byte of the message before it, little-endian
+///
+/// The checksum makes a corrupted message an error instead of a different tensor: before it, 36% of single-bit
+/// flips decoded to another tensor with exit 0 (an outside audit's count over 1,824 flips).
 ///
 /// The message's byte count is the communication cost Fjord reports.
 public struct EncodedGradient: Sendable {
     public static let magic: [UInt8] = Array("FJQG".utf8)
-    public static let version: UInt8 = 1
+    public static let version: UInt8 = 2
 
     public enum SchemeID: UInt8, Sendable { case custom = 0, qsgd, qsgdinf, nuq, terngrad, alq, amq }
 
@@ -84,7 +89,9 @@ public struct EncodedGradient: Sendable {
         out += le(UInt64(K), 2) + [scheme.rawValue, 0] + le(UInt64(bucket), 4) + le(UInt64(payload.count), 8)
         for s in shape { out += le(UInt64(s), 8) }
         for l in quantizer.levels.magnitudes { out += le(UInt64(l.bitPattern), 4) }
-        return out + payload
+        out += payload
+        let crc = out.withUnsafeBufferPointer { fjq_crc32c(0, $0.baseAddress, $0.count) }
+        return out + le(UInt64(crc), 4)
     }
 
     /// Reads one message from a source; nil at a clean end of input. Malformed or truncated input is a `.data`
@@ -102,8 +109,12 @@ public struct EncodedGradient: Sendable {
         guard Array(head[0..<4]) == magic else {
             throw fail(start, "not an encoded gradient (bad magic; expected FJQG from quant encode)")
         }
-        guard head[4] == version else { throw fail(start + 4, "unsupported encoded-gradient version \(head[4])") }
+        let messageVersion = head[4]
+        guard messageVersion == 1 || messageVersion == 2 else {
+            throw fail(start + 4, "unsupported encoded-gradient version \(messageVersion)")
+        }
         guard head[5] <= 1, head[6] <= 1 else { throw fail(start + 5, "unknown code or norm") }
+        guard head[11] == 0 else { throw fail(start + 11, "reserved byte is \(head[11]), not 0") }
         let rank = Int(head[7])
         guard rank <= 32 else { throw fail(start + 7, "rank \(rank) is over 32") }
         let K = Int(rd(head, 8, 2)), bucket = Int(rd(head, 12, 4)), plen = rd(head, 16, 8)
@@ -140,6 +151,17 @@ public struct EncodedGradient: Sendable {
         guard payload.count == Int(plen) else {
             throw fail(payloadStart, "truncated payload: \(plen) bytes announced, \(payload.count) present")
         }
+        if messageVersion >= 2 {
+            let stored = try src.read(count: 4)
+            guard stored.count == 4 else { throw fail(src.offset, "truncated checksum") }
+            var crc: UInt32 = 0
+            for part in [head, dimsBytes, levelBytes, payload] {
+                crc = part.withUnsafeBufferPointer { fjq_crc32c(crc, $0.baseAddress, $0.count) }
+            }
+            guard UInt32(rd(stored, 0, 4)) == crc else {
+                throw fail(src.offset - 4, "checksum mismatch: the message is corrupted")
+            }
+        }
         let code: EliasCode = head[5] == 0 ? .omega : .gamma
         var q = Quantized(norms: [Float](repeating: 0, count: nb), indices: [Int16](repeating: 0, count: d))
         var bad: String?
@@ -161,6 +183,9 @@ public struct EncodedGradient: Sendable {
                     }
                 }
                 if (pb.count * 8 - r.pos) >= 8 { bad = "\(pb.count * 8 - r.pos) unused bits after the last bucket" }
+                if bad == nil, r.pos % 8 != 0, pb[pb.count - 1] & UInt8(0xFF >> (r.pos % 8)) != 0 {
+                    bad = "padding bits after the last bucket are not 0"
+                }
             }
         }
         if let bad { throw fail(payloadStart, "corrupt payload: \(bad)") }

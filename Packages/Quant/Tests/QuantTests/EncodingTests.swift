@@ -74,7 +74,7 @@ func bitsString(_ code: EliasCode, _ n: UInt64) -> String {
                     bits += 32 + min(dense, sparse)
                 }
             }
-            #expect(bytes.count == 24 + 8 * 2 + 4 * qz.levels.count + (bits + 7) / 8)
+            #expect(bytes.count == 24 + 8 * 2 + 4 * qz.levels.count + (bits + 7) / 8 + 4)  // + the CRC-32C
         }
     }
 
@@ -119,5 +119,60 @@ func bitsString(_ code: EliasCode, _ n: UInt64) -> String {
         var long = bytes
         for k in 0..<8 { long[16 + k] = k == 4 ? 6 : 0 }
         #expect(throws: FjordError.self) { _ = try EncodedGradient.decode(long) }
+    }
+
+    /// CRC-32C against its standard check value, on both paths.
+    @Test func crc32cKnownAnswer() {
+        let check = Array("123456789".utf8)
+        #expect(fjq_crc32c(0, check, check.count) == 0xE306_9283)
+        // incremental = whole, at every split (the decoder sums the header, shape, levels and payload apart)
+        var rng = RNG(seed: 2)
+        let bytes = (0..<1000).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        let whole = fjq_crc32c(0, bytes, bytes.count)
+        for cut in [0, 1, 7, 8, 9, 500, 999, 1000] {
+            let a = fjq_crc32c(0, bytes, cut)
+            let b = bytes.withUnsafeBufferPointer { fjq_crc32c(a, $0.baseAddress! + cut, 1000 - cut) }
+            #expect(b == whole, "split at \(cut)")
+        }
+    }
+
+    /// Every single-bit flip of a version-2 message is an error, never another tensor (before the checksum 36% of
+    /// flips decoded to a different tensor); a version-1 message (no checksum) is still read; a nonzero reserved
+    /// byte or padding bit is refused.
+    @Test func corruptionIsDetected() throws {
+        var g = RNG(seed: 5)
+        let v = g.tensor([300])
+        let qz = try Scheme.nuq.quantizer(bits: 4, bucketSize: 64)
+        let q = try v.withUnsafeBufferPointer { try qz.quantize($0, seed: 1) }
+        let message = EncodedGradient(quantizer: qz, scheme: .nuq, shape: [300], quantized: q).encoded()
+        let decoded = try EncodedGradient.decode(message).tensor().scalars
+        var undetected = 0
+        for bit in 0..<(message.count * 8) {
+            var m = message
+            m[bit / 8] ^= UInt8(1 << (bit % 8))
+            if (try? EncodedGradient.decode(m)) != nil { undetected += 1 }
+        }
+        #expect(undetected == 0, "\(undetected) of \(message.count * 8) flips decoded")
+        // version 1: the same bytes without the checksum
+        var v1 = Array(message.dropLast(4))
+        v1[4] = 1
+        #expect(try EncodedGradient.decode(v1).tensor().scalars == decoded)
+        var reserved = v1
+        reserved[11] = 1
+        #expect(throws: FjordError.self) { _ = try EncodedGradient.decode(reserved) }
+        // the payload's bit count, as the size test computes it: its padding bits, when any, must be 0
+        var bits = 0
+        q.indices.withUnsafeBufferPointer { qb in
+            for lo in stride(from: 0, to: q.count, by: 64) {
+                var dense = 0, sparse = 0
+                fjq_bucket_bits(qb.baseAddress! + lo, min(64, q.count - lo), EliasCode.omega.code, &dense, &sparse)
+                bits += 32 + min(dense, sparse)
+            }
+        }
+        if bits % 8 != 0 {
+            var padded = v1
+            padded[padded.count - 1] ^= 1  // the last padding bit (the stream is MSB first)
+            #expect(throws: FjordError.self) { _ = try EncodedGradient.decode(padded) }
+        }
     }
 }

@@ -61,4 +61,9 @@ void fjq_encode_bucket(fjq_writer *w, const int16_t *q, size_t len, int code);
 /* Decodes a bucket body of `len` coordinates with level indices < K; returns 0 or -1 on malformed input. */
 int fjq_decode_bucket(fjq_reader *r, int16_t *q, size_t len, int code, int K);
 
+/* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78, as iSCSI and ext4): continue `crc` (0 to start) over n bytes.
+ * The SSE4.2 crc32 instruction where the CPU has it, bitwise otherwise; both give the same value.
+ * Known answer: fjq_crc32c(0, "123456789", 9) = 0xE3069283. */
+uint32_t fjq_crc32c(uint32_t crc, const uint8_t *p, size_t n);
+
 #endif
