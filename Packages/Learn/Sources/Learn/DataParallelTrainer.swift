@@ -57,7 +57,7 @@ public struct TrainingReport: Sendable {
     public var history: [TrainingRecord] = []
     /// Gradient bytes this worker handed to the communicator (counted by the exchange step).
     public var gradientTraffic = Traffic()
-    /// What the communicator itself counted.
+    /// What the communicator itself counted during this run.
     public var transportTraffic = Traffic()
     public var seconds = 0.0
     /// Final flat parameters.
@@ -83,6 +83,7 @@ public func trainDataParallel(
 ) throws -> TrainingReport {
     precondition(config.batchSize > 0 && config.steps >= 0)
     let start = monotonicSeconds()
+    let before = comm.traffic  // what this run's collectives carry, not earlier ones (a settings check, say)
     let n = comm.size, rank = comm.rank
     let model = try setup.makeModel()
     var optimizer = try setup.makeOptimizer()
@@ -112,7 +113,8 @@ public func trainDataParallel(
         step throws(FjordError) in try evaluate(model, train: train, test: test, step: step)
     }
     report.gradientTraffic = exchange.traffic
-    report.transportTraffic = comm.traffic
+    report.transportTraffic = Traffic(
+        sent: comm.traffic.sent - before.sent, received: comm.traffic.received - before.received)
     report.parameters = model.parameterValues
     report.seconds = monotonicSeconds() - start
     return report

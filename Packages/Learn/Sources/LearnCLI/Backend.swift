@@ -15,6 +15,17 @@ extension TrainingOptions {
         #endif
     }
 
+    /// Refuses a run whose ranks were started with different settings (`mpirun … --steps 50 : … --steps 60`), which
+    /// would otherwise wait forever at a collective: every rank allgathers a hash of its command line, and all of
+    /// them stop with the same `.data` error (exit 65) naming the first rank that differs from rank 0.
+    func checkSameSettings(_ comm: any Communicator) throws(FjordError) {
+        let mine = fnv1a(CommandLine.arguments.dropFirst().joined(separator: "\u{0}"))
+        let all = comm.allgather(withUnsafeBytes(of: mine.littleEndian) { Array($0) })
+        if let other = all.firstIndex(where: { $0 != all[0] }) {
+            throw .data("rank \(other) was started with other settings than rank 0 (the same command on every rank)")
+        }
+    }
+
     func finalizeCommunicator(_ comm: (any Communicator)?) {
         #if MPI
             (comm as? MPICommunicator)?.finalize()

@@ -59,6 +59,7 @@ public struct TrainingOptions: ParsableArguments {
         try runTool(tool) {
             let (train, test) = try dataOptions.load(seed: seed)
             let comm = try makeCommunicator()
+            if let comm { try checkSameSettings(comm) }
             let n = comm?.size ?? workers
             let totalSteps = steps ?? Int((epochs * Double(train.count) / Double(n * batch)).rounded(.up))
             let sched = schedule.make(lr ?? optimizer.defaultRate, total: totalSteps)
