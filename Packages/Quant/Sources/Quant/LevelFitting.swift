@@ -179,8 +179,10 @@ public struct LevelFitting: Sendable {
         return best.levels
     }
 
-    /// AMQ: levels 0, p^s, …, p, 1 with p found by gradient descent on dV/dp (analytic), from several starts;
-    /// returns the best p.
+    /// AMQ: levels 0, p^s, …, p, 1 with p found by gradient descent on dV/dp (analytic), from several starts, then
+    /// converged by golden-section search on V(p) over the bracket around the best start's p (the descent's
+    /// normalised steps of at most 0.07 only reach a lattice p₀ ± 0.07k; the search brings p to the bracket's
+    /// minimiser within 1e-9). Returns that p.
     public func amq(
         s: Int, learningRate: Double = 0.7, epochs: Int = 50, starts: [Double] = [0.1, 0.3, 0.5, 0.7, 0.9]
     ) -> Double {
@@ -196,7 +198,31 @@ public struct LevelFitting: Sendable {
             let v = objective(LevelFitting.amqLevels(p: p, s: s))
             if v < best.v { best = (p, v) }
         }
-        return best.p
+        return goldenSection(lo: max(0.01, best.p - 0.1), hi: min(0.99, best.p + 0.1), start: best) {
+            objective(LevelFitting.amqLevels(p: $0, s: s))
+        }
+    }
+
+    /// The minimiser of `f` on [lo, hi] by golden-section search (to a bracket width of 1e-9), or `start.p` when
+    /// that is lower (the bracket may hold a kink of the piecewise-quadratic V).
+    func goldenSection(lo: Double, hi: Double, start: (p: Double, v: Double), _ f: (Double) -> Double) -> Double {
+        let r = (5.0.squareRoot() - 1) / 2
+        var (a, b) = (lo, hi)
+        var c = b - r * (b - a), d = a + r * (b - a)
+        var fc = f(c), fd = f(d)
+        while b - a > 1e-9 {
+            if fc < fd {
+                (b, d, fd) = (d, c, fc)
+                c = b - r * (b - a)
+                fc = f(c)
+            } else {
+                (a, c, fc) = (c, d, fd)
+                d = a + r * (b - a)
+                fd = f(d)
+            }
+        }
+        let p = (a + b) / 2
+        return f(p) <= start.v ? p : start.p
     }
 
     /// The levels as float32 magnitudes for a ``LevelSet``. Coordinate descent can park two levels on the same

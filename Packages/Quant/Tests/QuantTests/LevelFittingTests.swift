@@ -68,4 +68,21 @@ import Testing
             #expect(vAMQ <= vNUQ * 1.0001, "\(name): AMQ \(vAMQ) (p \(p)), NUQ \(vNUQ)")
         }
     }
+
+    /// AMQ's multiplier is the minimiser of V(p) (the review found the descent stuck on a 0.07 lattice, 1.2% excess
+    /// variance at 3 bits): no p of a 10⁻⁴ grid over (0.01, 0.99) does better, at 3 and 4 bits.
+    @Test func amqMultiplierIsTheMinimiser() throws {
+        let fit = try LevelFitting(samples: LevelFittingTests.real, bucketSize: 8192)
+        for s in [2, 6] {
+            let p = fit.amq(s: s)
+            let v = fit.objective(LevelFitting.amqLevels(p: p, s: s))
+            var gridBest = Double.infinity, gridP = 0.0
+            for k in 100...9900 {
+                let q = Double(k) * 1e-4
+                let w = fit.objective(LevelFitting.amqLevels(p: q, s: s))
+                if w < gridBest { (gridBest, gridP) = (w, q) }
+            }
+            #expect(v <= gridBest * (1 + 1e-9), "s \(s): V(\(p)) = \(v), grid V(\(gridP)) = \(gridBest)")
+        }
+    }
 }
