@@ -166,6 +166,7 @@ int fjq_quantize(const float *v, size_t d, size_t bucket, int norm_kind, const f
         double nrm = bucket_norm(x, n, norm_kind, &bad);
         if (bad) return -1;
         float fn = (float)nrm;
+        if (!isfinite(fn)) return -2; /* finite values whose norm float32 cannot hold: no message can carry it */
         norms[b] = fn;
         if (fn == 0.0f) { memset(o, 0, n * sizeof(int16_t)); continue; }
         float inv = 1.0f / fn;
@@ -198,9 +199,10 @@ void fjq_exact_variance(const float *v, size_t d, size_t bucket, int norm_kind, 
         for (size_t i = 0; i < n; i++) nv += (double)v[lo + i] * v[lo + i];
         if (nrm == 0.0 || bad) continue;
         float fn = (float)nrm;
+        int wide = !isfinite(fn); /* a norm float32 cannot hold (values near 3.4e38): scale in double instead */
         double acc = 0.0;
         for (size_t i = 0; i < n; i++) {
-            float r = fabsf(v[lo + i]) * (1.0f / fn);
+            float r = wide ? (float)(fabs((double)v[lo + i]) / nrm) : fabsf(v[lo + i]) * (1.0f / fn);
             if (r > 1.0f) r = 1.0f;
             int j = find_interval(r, levels, K, FJQ_LEVELS_SEARCH, 0);
             double l0 = levels[j], l1 = levels[j + 1];
@@ -208,7 +210,7 @@ void fjq_exact_variance(const float *v, size_t d, size_t bucket, int norm_kind, 
             /* P(q ≠ 0) = 1 for j ≥ 1; for j = 0 it is r / ℓ₁ */
             nnz += j >= 1 ? 1.0 : (double)r / l1;
         }
-        var += (double)fn * fn * acc;
+        var += wide ? nrm * nrm * acc : (double)fn * fn * acc;
     }
     *variance = var;
     *norm2 = nv;

@@ -60,6 +60,11 @@ public struct Quantizer: Sendable, Equatable {
                 }
             }
         }
+        if rc == -2 {
+            throw .data(
+                "a bucket's \(norm == .l2 ? "L2" : "L∞") norm exceeds float32's range (values near 3.4e38): "
+                    + "scale the input down, or use a smaller --bucket")
+        }
         if rc != 0 {
             throw .data("the gradient holds NaN or infinite values (refused; fix the training or clip first)")
         }

@@ -43,6 +43,14 @@ import Testing
             ),
             ("printf 'FJQGjunkjunkjunkjunkjunkjunk' | quant decode > /dev/null", 65, "byte"),
             ("quant decode < /dev/null > /dev/null", 66, "empty"),
+            (
+                "python3 -c \"import numpy as np,sys; np.save(sys.stdout.buffer, np.full((4, 1000), 1e38, 'f4'))\" | quant encode > /dev/null",
+                65, "norm exceeds float32's range"
+            ),
+            (
+                "python3 -c \"import numpy as np,sys; np.save(sys.stdout.buffer, np.full(1000, 1e38, 'f4'))\" | quant variance --bits 3 > /dev/null",
+                65, "norm exceeds float32's range"
+            ),
             // decompression bombs: a bucket of zeros costs 34 bits whatever its size
             (
                 "python3 -c \"import numpy as np,sys; np.save(sys.stdout.buffer, np.zeros(1000000, 'f4'))\" | quant encode --bucket 1000000 | quant decode --max-elements 1000 > /dev/null",

@@ -17,7 +17,8 @@ enum { FJQ_LEVELS_UNIFORM = 0, FJQ_LEVELS_SEARCH = 1, FJQ_LEVELS_POW2 = 2 };
  * (sign of v_i; 0 has no sign). Writes norms[b] = n_b and q[i]. A zero bucket gives norm 0 and q = 0.
  * Randomness: bucket b draws from splitmix64 seeded by fj_bucket_seed(seed, stream, b), two 32-bit uniforms
  * per 64-bit output, so the result does not depend on how buckets are split over threads.
- * Returns 0, or -1 if v holds a NaN or an infinity (outputs then unspecified). */
+ * Returns 0, -1 if v holds a NaN or an infinity, or -2 if a bucket's norm exceeds float32's range (finite values
+ * near 3.4e38; the message's float32 norm cannot hold it); outputs are then unspecified. */
 int fjq_quantize(const float *v, size_t d, size_t bucket, int norm_kind, const float *levels, int K, int lookup,
                  uint64_t seed, uint64_t stream, float *norms, int16_t *q);
 
