@@ -20,9 +20,11 @@ struct Reproduce: ParsableCommand {
     @Option(help: ArgumentHelp("Folder for the SVG figures.", valueName: "DIR")) var out = "."
     @Option(help: "Seed.") var seed: UInt64 = 0
     @Flag(help: "A smaller grid (for tests).") var quick = false
+    @Flag(help: "No progress bar on a terminal.") var quiet = false
 
     func run() throws {
         try runTool("quant reproduce") {
+            try makeDirectory(out)  // before a minute of work, not after it
             let sink = ByteSink(fd: 1, name: "stdout")
             var digits = BundledData.digits.load()
             let m = digits.featureMoments()
@@ -129,6 +131,10 @@ struct Reproduce: ParsableCommand {
         let workerGrid = quick ? [4] : [4, 8]
         let names: [CodecKind] = [.qsgd, .qsgdinf, .nuq, .alq]
         var tables: [TextTable] = []
+        // the training runs: full precision, then every scheme × bits, per worker count
+        let bar = ProgressBar(
+            "quant reproduce", total: workerGrid.count * (1 + bitsGrid.count * names.count), quiet: quiet)
+        defer { bar.finish() }
         try sink.write(
             "\n# Test accuracy on digits (MLP 64-32-10, SGD momentum 0.9, lr 0.1, 30 epochs, batch 32 per worker)\n")
         for w in workerGrid {
@@ -140,11 +146,13 @@ struct Reproduce: ParsableCommand {
                 model: { Sequential.mlp([64, 32, 10], seed: 1) },
                 optimizer: { SGD(.constant(0.1), momentum: 0.9) })
             let full = try trainLocal(workers: w, train: tr, test: te, setup: base, config: config)[0]
+            bar.advance(note: "\(w) workers, full precision")
             let title = "\(w) workers: full precision \(formatNumber(full.final!.testAccuracy!)) at 32 bits/coordinate"
             var table = TextTable(
                 title: "Test accuracy on digits (bits per coordinate sent), \(title)",
                 header: ["bits"] + names.map(\.rawValue),
                 first: 6, rest: 24)
+            bar.clear()
             try sink.write("\n## \(title)\n" + table.headerLine)
             for b in bitsGrid {
                 var cells: [String] = []
@@ -157,10 +165,12 @@ struct Reproduce: ParsableCommand {
                         setup.makeCodec = make
                     }
                     let r = try trainLocal(workers: w, train: tr, test: te, setup: setup, config: config)[0]
+                    bar.advance(note: "\(w) workers, \(n.rawValue) \(b) bits")
                     let acc = r.final!.testAccuracy!
                     cells.append("\(formatNumber(acc)) (\(formatNumber(r.bitsPerCoordinate)) b)")
                     figSeries[n.rawValue, default: []].append(acc)
                 }
+                bar.clear()
                 try sink.write(table.add(["\(b)"] + cells))
             }
             tables.append(table)
