@@ -33,11 +33,12 @@ private func installSignalCleanup() {
     cleanupInstalled = true
     // A parent may start us with these signals blocked (Foundation's Process on Linux does): unblock them, or a
     // kill would wait forever in the pending set.
+    let handled = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
     var set = sigset_t()
     sigemptyset(&set)
-    for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] { sigaddset(&set, sig) }
+    for sig in handled { sigaddset(&set, sig) }
     pthread_sigmask(SIG_UNBLOCK, &set, nil)
-    for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
+    for sig in handled {
         signal(sig) { s in
             AtomicFile.removeAllPending()
             signal(s, SIG_DFL)

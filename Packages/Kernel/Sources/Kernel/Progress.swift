@@ -21,20 +21,14 @@ public final class ProgressBar: @unchecked Sendable {
         self.total = max(total, 1)
         let term = getenv("TERM").map { String(cString: $0) } ?? ""
         self.enabled = !quiet && isatty(2) == 1 && !term.isEmpty && term != "dumb"
-        start = ProgressBar.now()
-    }
-
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+        start = monotonicSeconds()
     }
 
     /// Advances by `n` steps; `note` (e.g. "loss 0.31") is shown after the count.
     public func advance(_ n: Int = 1, note: @autoclosure () -> String = "") {
         done += n
         guard enabled else { return }
-        let t = ProgressBar.now()
+        let t = monotonicSeconds()
         if t - lastDraw < 0.1 && done < total { return }
         lastDraw = t
         let width = 30
@@ -68,4 +62,11 @@ public final class ProgressBar: @unchecked Sendable {
         if enabled && visible { writeStderr("\n") }
         visible = false
     }
+}
+
+/// Seconds on the monotonic clock (for durations: never jumps with the wall clock).
+public func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }

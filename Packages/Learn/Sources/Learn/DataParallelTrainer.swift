@@ -1,9 +1,5 @@
 import Kernel
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// What a classification run is made of. Factories are called once per worker (models, optimizers, codecs and
 /// attacks hold per-worker state); every worker builds the same model from the same seed. A factory that
 /// throws (a bad option) stops the run with its error.
@@ -152,10 +148,4 @@ func evaluate(_ model: Sequential, train: Dataset, test: Dataset?, step: Int) th
     let tr = try evaluate(model, on: train)
     let te = try test.map { (t) throws(FjordError) in try evaluate(model, on: t).accuracy }
     return TrainingRecord(step: step, trainLoss: tr.loss, trainAccuracy: tr.accuracy, testAccuracy: te)
-}
-
-func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }

@@ -47,6 +47,14 @@ public enum CodecKind: String, CaseIterable, Sendable {
         _ s: CodecSettings, dimension d: Int,
         blocks: [(offset: Int, count: Int)] = []
     ) throws(FjordError) -> ((_ rank: Int) throws -> any GradientCodec)? {
+        if let scheme {  // the four fixed-level quantizers
+            let q = try scheme.quantizer(bits: s.bits, bucketSize: s.bucket)
+            if s.layerwise && !blocks.isEmpty {
+                let b = blocks.map { (offset: $0.offset, count: $0.count, quantizer: q) }
+                return { _ in QuantizedCodec(blocks: b, code: s.code, scheme: scheme.id) }
+            }
+            return { _ in QuantizedCodec(quantizer: q, dimension: d, code: s.code, scheme: scheme.id) }
+        }
         switch self {
         case .none: return nil
         case .signsgd: return { _ in SignCodec(errorFeedback: false) }
@@ -63,14 +71,7 @@ public enum CodecKind: String, CaseIterable, Sendable {
             }
             _ = try make()
             return { _ in try make() }
-        case .qsgd, .qsgdinf, .nuq, .terngrad:
-            let scheme = Scheme(rawValue: rawValue)!
-            let q = try scheme.quantizer(bits: s.bits, bucketSize: s.bucket)
-            if s.layerwise && !blocks.isEmpty {
-                let b = blocks.map { (offset: $0.offset, count: $0.count, quantizer: q) }
-                return { _ in QuantizedCodec(blocks: b, code: s.code, scheme: scheme.id) }
-            }
-            return { _ in QuantizedCodec(quantizer: q, dimension: d, code: s.code, scheme: scheme.id) }
+        case .qsgd, .qsgdinf, .nuq, .terngrad: preconditionFailure("handled above through `scheme`")
         }
     }
 }
