@@ -141,27 +141,68 @@ uint64_t fjq_get_code(fjq_reader *r, int code, uint64_t max) {
     return n;
 }
 
-void fjq_bucket_bits(const int16_t *q, size_t len, int code, size_t *dense_bits, size_t *sparse_bits) {
-    size_t dense = 1, sparse = 1;
+int fjq_fixed_width(int K) { return bit_length((uint64_t)(2 * K - 2)); } /* K ≥ 2 */
+
+void fjq_bucket_bits(const int16_t *q, size_t len, int code, int K, size_t bits[FJQ_BODIES]) {
+    size_t dense = 0, sparse = 0, top = 0;
     size_t prev = 0; /* one past the previous nonzero index */
-    for (size_t i = 0; i < len; i++) {
-        int a = q[i] < 0 ? -q[i] : q[i];
-        dense += (size_t)fjq_code_length(code, (uint64_t)a + 1) + (a ? 1 : 0);
-        if (a) {
-            sparse += (size_t)fjq_code_length(code, i + 1 - prev) + 1 + (size_t)fjq_code_length(code, (uint64_t)a);
-            prev = i + 1;
+    const uint8_t *lens = code == FJQ_CODE_GAMMA ? gamma_len : omega_len;
+    if (K < TABLE) {
+        for (size_t i = 0; i < len; i++) {
+            int a = q[i] < 0 ? -q[i] : q[i], nz = a != 0;
+            dense += (size_t)lens[a + 1] + (size_t)nz;
+            top += (size_t)lens[K - a] + (size_t)nz;
+            if (nz) {
+                sparse += (size_t)fjq_code_length(code, i + 1 - prev) + 1 + (size_t)lens[a];
+                prev = i + 1;
+            }
+        }
+    } else {
+        for (size_t i = 0; i < len; i++) {
+            int a = q[i] < 0 ? -q[i] : q[i], nz = a != 0;
+            dense += (size_t)fjq_code_length(code, (uint64_t)a + 1) + (size_t)nz;
+            top += (size_t)fjq_code_length(code, (uint64_t)(K - a)) + (size_t)nz;
+            if (nz) {
+                sparse += (size_t)fjq_code_length(code, i + 1 - prev) + 1 + (size_t)fjq_code_length(code, (uint64_t)a);
+                prev = i + 1;
+            }
         }
     }
     sparse += (size_t)fjq_code_length(code, len + 1 - prev);
-    *dense_bits = dense;
-    *sparse_bits = sparse;
+    bits[FJQ_BODY_DENSE] = dense;
+    bits[FJQ_BODY_SPARSE] = sparse;
+    bits[FJQ_BODY_TOP] = top;
+    bits[FJQ_BODY_FIXED] = len * (size_t)fjq_fixed_width(K);
 }
 
-void fjq_encode_bucket(fjq_writer *w, const int16_t *q, size_t len, int code) {
-    size_t dense, sparse;
-    fjq_bucket_bits(q, len, code, &dense, &sparse);
-    if (sparse < dense) {
-        fjq_put_bits(w, 1, 1);
+int fjq_bucket_body(const size_t bits[FJQ_BODIES], int bodies) {
+    int best = 0;
+    for (int m = 1; m < bodies; m++)
+        if (bits[m] < bits[best]) best = m;
+    return best;
+}
+
+/* code(value) and, for q ≠ 0, the sign bit, in one write when the code is in the table */
+static inline void put_code_sign(fjq_writer *w, int code, const uint32_t *tb, const uint8_t *tl, uint64_t value,
+                                 int16_t qi) {
+    if (value < TABLE) {
+        if (qi) fjq_put_bits(w, ((uint64_t)tb[value] << 1) | (uint64_t)(qi < 0), tl[value] + 1);
+        else fjq_put_bits(w, tb[value], tl[value]);
+    } else {
+        fjq_put_code(w, code, value);
+        if (qi) fjq_put_bits(w, qi < 0, 1);
+    }
+}
+
+void fjq_encode_bucket(fjq_writer *w, const int16_t *q, size_t len, int code, int K, int bodies) {
+    size_t bits[FJQ_BODIES];
+    fjq_bucket_bits(q, len, code, K, bits);
+    int body = fjq_bucket_body(bits, bodies);
+    fjq_put_bits(w, (uint64_t)body, bodies == 2 ? 1 : 2);
+    const uint32_t *tb = code == FJQ_CODE_GAMMA ? gamma_bits : omega_bits;
+    const uint8_t *tl = code == FJQ_CODE_GAMMA ? gamma_len : omega_len;
+    switch (body) {
+    case FJQ_BODY_SPARSE: {
         size_t prev = 0;
         for (size_t i = 0; i < len; i++) {
             int a = q[i] < 0 ? -q[i] : q[i];
@@ -172,34 +213,41 @@ void fjq_encode_bucket(fjq_writer *w, const int16_t *q, size_t len, int code) {
             prev = i + 1;
         }
         fjq_put_code(w, code, len + 1 - prev);
-    } else {
-        fjq_put_bits(w, 0, 1);
-        const uint32_t *bits = code == FJQ_CODE_GAMMA ? gamma_bits : omega_bits;
-        const uint8_t *lens = code == FJQ_CODE_GAMMA ? gamma_len : omega_len;
-        for (size_t i = 0; i < len; i++) {
-            int a = q[i] < 0 ? -q[i] : q[i];
-            if (a + 1 < TABLE) {
-                /* the code of |q|+1 and, for q ≠ 0, its sign bit, in one write */
-                if (a) fjq_put_bits(w, ((uint64_t)bits[a + 1] << 1) | (uint64_t)(q[i] < 0), lens[a + 1] + 1);
-                else fjq_put_bits(w, bits[1], lens[1]);
-            } else {
-                fjq_put_code(w, code, (uint64_t)a + 1);
-                if (a) fjq_put_bits(w, q[i] < 0, 1);
-            }
-        }
+        break;
+    }
+    case FJQ_BODY_DENSE:
+        for (size_t i = 0; i < len; i++) put_code_sign(w, code, tb, tl, (uint64_t)(q[i] < 0 ? -q[i] : q[i]) + 1, q[i]);
+        break;
+    case FJQ_BODY_TOP:
+        for (size_t i = 0; i < len; i++) put_code_sign(w, code, tb, tl, (uint64_t)(K - (q[i] < 0 ? -q[i] : q[i])), q[i]);
+        break;
+    default: {
+        int width = fjq_fixed_width(K);
+        for (size_t i = 0; i < len; i++) fjq_put_bits(w, (uint64_t)(q[i] + K - 1), width);
+    }
     }
 }
 
-int fjq_decode_bucket(fjq_reader *r, int16_t *q, size_t len, int code, int K) {
-    uint64_t mode = fjq_get_bits(r, 1);
+int fjq_decode_bucket(fjq_reader *r, int16_t *q, size_t len, int code, int K, int bodies) {
+    uint64_t body = fjq_get_bits(r, bodies == 2 ? 1 : 2);
     if (r->error) return -1;
-    if (mode == 0) {
+    if (body == FJQ_BODY_DENSE || body == FJQ_BODY_TOP) {
         for (size_t i = 0; i < len; i++) {
-            uint64_t a = fjq_get_code(r, code, (uint64_t)K) - 1;
+            uint64_t c = fjq_get_code(r, code, (uint64_t)K);
             if (r->error) return -1;
+            uint64_t a = body == FJQ_BODY_DENSE ? c - 1 : (uint64_t)K - c;
             int neg = a ? (int)fjq_get_bits(r, 1) : 0;
             if (r->error) return -1;
             q[i] = (int16_t)(neg ? -(int)a : (int)a);
+        }
+        return 0;
+    }
+    if (body == FJQ_BODY_FIXED) {
+        int width = fjq_fixed_width(K);
+        for (size_t i = 0; i < len; i++) {
+            uint64_t v = fjq_get_bits(r, width);
+            if (r->error || v > (uint64_t)(2 * K - 2)) return -1;
+            q[i] = (int16_t)((int)v - (K - 1));
         }
         return 0;
     }

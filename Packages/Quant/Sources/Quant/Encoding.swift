@@ -14,7 +14,7 @@ public enum EliasCode: String, Sendable, CaseIterable {
 ///
 ///     offset  size  field
 ///     0       4     magic "FJQG"
-///     4       1     version (2; version 1, without the checksum, is still read)
+///     4       1     version (3; versions 1 and 2 are still read: see below)
 ///     5       1     code: 0 Elias ω, 1 Elias γ
 ///     6       1     norm: 0 L2, 1 L∞
 ///     7       1     rank r of the original shape (≤ 32)
@@ -25,21 +25,28 @@ public enum EliasCode: String, Sendable, CaseIterable {
 ///     16      8     payload length P in bytes
 ///     24      8·r   dimensions
 ///     …       4·K   the levels as float32
-///     …       P     bit stream, MSB first: per bucket a float32 norm (32 bits), a mode bit, then
-///                   dense:  per coordinate code(|q|+1) and a sign bit when q ≠ 0
-///                   sparse: per nonzero code(gap) (gap = 1-based distance from the previous nonzero),
-///                           a sign bit and code(|q|); closed by code(gap to one past the bucket's end)
-///                   whichever is shorter for that bucket; zero-padded to a whole byte at the end (the
-///                   padding bits must be 0)
+///     …       P     bit stream, MSB first: per bucket a float32 norm (32 bits), the body's number (2 bits), then
+///                   0 dense:  per coordinate code(|q|+1) and a sign bit when q ≠ 0
+///                   1 sparse: per nonzero code(gap) (gap = 1-based distance from the previous nonzero),
+///                             a sign bit and code(|q|); closed by code(gap to one past the bucket's end)
+///                   2 top:    per coordinate code(K−|q|) and a sign bit when q ≠ 0
+///                   3 fixed:  per coordinate q+K−1 in ⌈log₂(2K−1)⌉ bits (b bits at b-bit schemes' K = 2^(b−1))
+///                   whichever is shortest for that bucket (ties: the lower number); zero-padded to a whole
+///                   byte at the end (the padding bits must be 0)
 ///     …       4     version 2: CRC-32C (Castagnoli) of every byte of the message before it, little-endian
 ///
 /// The checksum makes a corrupted message an error instead of a different tensor: before it, 36% of single-bit
 /// flips decoded to another tensor with exit 0 (an outside audit's count over 1,824 flips).
 ///
+/// Version 1 (no checksum) and version 2 have only bodies 0 and 1, numbered by one bit. With those alone a bucket
+/// could cost more than packing its indices at a fixed width: NUQSGD's exponential ladder puts most coordinates
+/// near the top level, where code(|q|+1) is long, and 8-bit NUQ cost 14.5 bits per coordinate. Version 3's top and
+/// fixed bodies bound every bucket by 34 bits plus ⌈log₂(2K−1)⌉ bits per coordinate.
+///
 /// The message's byte count is the communication cost Fjord reports.
 public struct EncodedGradient: Sendable {
     public static let magic: [UInt8] = Array("FJQG".utf8)
-    public static let version: UInt8 = 2
+    public static let version: UInt8 = 3
 
     public enum SchemeID: UInt8, Sendable { case custom = 0, qsgd, qsgdinf, nuq, terngrad, alq, amq }
 
@@ -59,13 +66,18 @@ public struct EncodedGradient: Sendable {
         self.quantized = quantized
     }
 
-    /// The message bytes.
-    public func encoded() -> [UInt8] {
+    /// The message bytes (`version` 1 or 2 writes the older formats, for older readers and for tests).
+    public func encoded(version: UInt8 = EncodedGradient.version) -> [UInt8] {
+        precondition((1...EncodedGradient.version).contains(version), "unknown message version \(version)")
         let q = quantized, d = q.count, bucket = quantizer.bucketSize
         let K = quantizer.levels.count
-        let maxCode = code.length(UInt64(K)) + 1
+        precondition(q.indices.allSatisfy { abs(Int($0)) < K }, "level index outside the quantizer's \(K) levels")
+        let bodies: Int32 = version >= 3 ? 4 : 2
         let nb = quantizer.buckets(d)
-        let capBits = d * maxCode + nb * (33 + code.length(UInt64(bucket) + 1)) + 64
+        let capBits =
+            version >= 3
+            ? d * Int(fjq_fixed_width(Int32(K))) + nb * 34 + 64
+            : d * (code.length(UInt64(K)) + 1) + nb * (33 + code.length(UInt64(bucket) + 1)) + 64
         var payload = [UInt8](repeating: 0, count: capBits / 8 + 1)
         let used: Int = payload.withUnsafeMutableBufferPointer { buf in
             var w = fjq_writer(buf: buf.baseAddress, cap_bytes: buf.count, pos: 0, acc: 0, nacc: 0, overflow: 0)
@@ -73,7 +85,7 @@ public struct EncodedGradient: Sendable {
                 for b in 0..<nb {
                     let lo = b * bucket, n = min(bucket, d - lo)
                     fjq_put_bits(&w, UInt64(q.norms[b].bitPattern), 32)
-                    fjq_encode_bucket(&w, qb.baseAddress! + lo, n, code.code)
+                    fjq_encode_bucket(&w, qb.baseAddress! + lo, n, code.code, Int32(K), bodies)
                 }
             }
             fjq_flush(&w)
@@ -83,13 +95,14 @@ public struct EncodedGradient: Sendable {
         payload.removeLast(payload.count - used)
         var out =
             EncodedGradient.magic + [
-                EncodedGradient.version, UInt8(code == .omega ? 0 : 1), UInt8(quantizer.norm == .l2 ? 0 : 1),
+                version, UInt8(code == .omega ? 0 : 1), UInt8(quantizer.norm == .l2 ? 0 : 1),
                 UInt8(shape.count),
             ]
         out += le(UInt64(K), 2) + [scheme.rawValue, 0] + le(UInt64(bucket), 4) + le(UInt64(payload.count), 8)
         for s in shape { out += le(UInt64(s), 8) }
         for l in quantizer.levels.magnitudes { out += le(UInt64(l.bitPattern), 4) }
         out += payload
+        if version == 1 { return out }
         let crc = out.withUnsafeBufferPointer { fjq_crc32c(0, $0.baseAddress, $0.count) }
         return out + le(UInt64(crc), 4)
     }
@@ -110,7 +123,7 @@ public struct EncodedGradient: Sendable {
             throw fail(start, "not an encoded gradient (bad magic; expected FJQG from quant encode)")
         }
         let messageVersion = head[4]
-        guard messageVersion == 1 || messageVersion == 2 else {
+        guard (1...version).contains(messageVersion) else {
             throw fail(start + 4, "unsupported encoded-gradient version \(messageVersion)")
         }
         guard head[5] <= 1, head[6] <= 1 else { throw fail(start + 5, "unknown code or norm") }
@@ -163,6 +176,7 @@ public struct EncodedGradient: Sendable {
             }
         }
         let code: EliasCode = head[5] == 0 ? .omega : .gamma
+        let bodies: Int32 = messageVersion >= 3 ? 4 : 2
         var q = Quantized(norms: [Float](repeating: 0, count: nb), indices: [Int16](repeating: 0, count: d))
         var bad: String?
         payload.withUnsafeBufferPointer { pb in
@@ -177,7 +191,7 @@ public struct EncodedGradient: Sendable {
                         return
                     }
                     q.norms[b] = nrm
-                    if fjq_decode_bucket(&r, qb.baseAddress! + lo, n, code.code, Int32(K)) != 0 {
+                    if fjq_decode_bucket(&r, qb.baseAddress! + lo, n, code.code, Int32(K), bodies) != 0 {
                         bad = "bucket \(b): malformed or truncated code"
                         return
                     }

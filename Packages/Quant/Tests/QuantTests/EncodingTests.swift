@@ -14,6 +14,24 @@ func bitsString(_ code: EliasCode, _ n: UInt64) -> String {
     }
 }
 
+/// The four body sizes of one bucket (dense, sparse, top, fixed), in bits.
+func bodyBits(_ q: ArraySlice<Int16>, code: EliasCode, levels K: Int) -> [Int] {
+    var bits = [Int](repeating: 0, count: 4)
+    q.withUnsafeBufferPointer { qb in
+        bits.withUnsafeMutableBufferPointer { fjq_bucket_bits(qb.baseAddress, qb.count, code.code, Int32(K), $0.baseAddress) }
+    }
+    return bits
+}
+
+/// A message's payload bits as the format defines them: per bucket the norm, the body number and the shortest of
+/// the first `bodies` bodies.
+func payloadBits(_ q: [Int16], bucket: Int, code: EliasCode, levels K: Int, bodies: Int = 4) -> Int {
+    stride(from: 0, to: q.count, by: bucket).reduce(0) { total, lo in
+        let b = bodyBits(q[lo..<min(lo + bucket, q.count)], code: code, levels: K)
+        return total + 32 + (bodies == 4 ? 2 : 1) + b.prefix(bodies).min()!
+    }
+}
+
 @Suite struct EncodingTests {
     @Test func eliasCodeTable() {
         let omega: [(UInt64, String)] = [
@@ -66,14 +84,7 @@ func bitsString(_ code: EliasCode, _ n: UInt64) -> String {
             let a = back.tensor(), b = qz.dequantize(q).reshaped([1, 10_007])
             #expect(a.scalars.map(\.bitPattern) == b.scalars.map(\.bitPattern))
             // the size is exactly the header plus the sum of the chosen code lengths, rounded up to a byte
-            var bits = 0
-            q.indices.withUnsafeBufferPointer { qb in
-                for lo in stride(from: 0, to: q.count, by: bucket) {
-                    var dense = 0, sparse = 0
-                    fjq_bucket_bits(qb.baseAddress! + lo, min(bucket, q.count - lo), code.code, &dense, &sparse)
-                    bits += 32 + min(dense, sparse)
-                }
-            }
+            let bits = payloadBits(q.indices, bucket: bucket, code: code, levels: qz.levels.count)
             #expect(bytes.count == 24 + 8 * 2 + 4 * qz.levels.count + (bits + 7) / 8 + 4)  // + the CRC-32C
         }
     }
@@ -85,10 +96,7 @@ func bitsString(_ code: EliasCode, _ n: UInt64) -> String {
             let v = gaussian(8192, seed: seed)
             let qz = Quantizer(levels: .uniform(90), norm: .l2, bucketSize: 8192)
             let q = try qz.quantize(v, seed: seed)
-            var dense = 0, sparse = 0
-            q.indices.withUnsafeBufferPointer {
-                fjq_bucket_bits($0.baseAddress, 8192, EliasCode.omega.code, &dense, &sparse)
-            }
+            let sparse = bodyBits(q.indices[...], code: .omega, levels: 90)[1]
             total += Double(32 + sparse) / 8192 / 4
         }
         #expect(abs(total - 2.76) / 2.76 < 0.05 && total <= 2.8 + 32.0 / 8192, "\(total) bits/coordinate")
@@ -136,9 +144,9 @@ func bitsString(_ code: EliasCode, _ n: UInt64) -> String {
         }
     }
 
-    /// Every single-bit flip of a version-2 message is an error, never another tensor (before the checksum 36% of
-    /// flips decoded to a different tensor); a version-1 message (no checksum) is still read; a nonzero reserved
-    /// byte or padding bit is refused.
+    /// Every single-bit flip of a version-3 message is an error, never another tensor (before the checksum 36% of
+    /// flips decoded to a different tensor); version-1 (no checksum) and version-2 messages are still read; a
+    /// nonzero reserved byte or padding bit is refused.
     @Test func corruptionIsDetected() throws {
         var g = RNG(seed: 5)
         let v = g.tensor([300])
@@ -153,26 +161,74 @@ func bitsString(_ code: EliasCode, _ n: UInt64) -> String {
             if (try? EncodedGradient.decode(m)) != nil { undetected += 1 }
         }
         #expect(undetected == 0, "\(undetected) of \(message.count * 8) flips decoded")
-        // version 1: the same bytes without the checksum
-        var v1 = Array(message.dropLast(4))
-        v1[4] = 1
+        // versions 1 and 2: two bodies, one bit for the body; version 1 without the checksum
+        let v1 = EncodedGradient(quantizer: qz, scheme: .nuq, shape: [300], quantized: q).encoded(version: 1)
+        let v2 = EncodedGradient(quantizer: qz, scheme: .nuq, shape: [300], quantized: q).encoded(version: 2)
+        #expect(v1[4] == 1 && v2[4] == 2 && v2.count == v1.count + 4)
         #expect(try EncodedGradient.decode(v1).tensor().scalars == decoded)
+        #expect(try EncodedGradient.decode(v2).tensor().scalars == decoded)
         var reserved = v1
         reserved[11] = 1
         #expect(throws: FjordError.self) { _ = try EncodedGradient.decode(reserved) }
         // the payload's bit count, as the size test computes it: its padding bits, when any, must be 0
-        var bits = 0
-        q.indices.withUnsafeBufferPointer { qb in
-            for lo in stride(from: 0, to: q.count, by: 64) {
-                var dense = 0, sparse = 0
-                fjq_bucket_bits(qb.baseAddress! + lo, min(64, q.count - lo), EliasCode.omega.code, &dense, &sparse)
-                bits += 32 + min(dense, sparse)
-            }
-        }
+        let bits = payloadBits(q.indices, bucket: 64, code: .omega, levels: qz.levels.count, bodies: 2)
         if bits % 8 != 0 {
             var padded = v1
             padded[padded.count - 1] ^= 1  // the last padding bit (the stream is MSB first)
             #expect(throws: FjordError.self) { _ = try EncodedGradient.decode(padded) }
         }
+    }
+
+    /// No bucket costs more than its fixed-width packing: b bits per coordinate at a b-bit scheme, plus 34 bits for
+    /// the norm and the body number. Versions 1 and 2 (dense and sparse bodies only) cost 8-bit NUQ 14.5 bits per
+    /// coordinate, since its exponential ladder puts most coordinates near the top level.
+    @Test(arguments: [(Scheme.nuq, 8), (.nuq, 6), (.nuq, 4), (.qsgd, 8), (.qsgdinf, 3), (.terngrad, 2)])
+    func everyBucketWithinItsFixedWidthBudget(scheme: Scheme, bits: Int) throws {
+        let v = gaussian(50_000, seed: 9)
+        let qz = try scheme.quantizer(bits: bits, bucketSize: 512)
+        let q = try qz.quantize(v, seed: 4)
+        let message = EncodedGradient(quantizer: qz, scheme: scheme.id, shape: [50_000], quantized: q)
+        let bytes = message.encoded()
+        let buckets = (50_000 + 511) / 512
+        let header = 24 + 8 + 4 * qz.levels.count + 4
+        #expect(bytes.count - header <= (buckets * 34 + 50_000 * bits + 7) / 8)
+        #expect(try EncodedGradient.decode(bytes).quantized == q)
+        for lo in stride(from: 0, to: q.count, by: 512) {
+            let b = bodyBits(q.indices[lo..<min(lo + 512, q.count)], code: .omega, levels: qz.levels.count)
+            #expect(b[3] == min(512, q.count - lo) * bits)  // the fixed body is b bits a coordinate
+        }
+        if scheme == .nuq && bits == 8 {
+            let old = message.encoded(version: 2).count - header
+            #expect(Double(old * 8) / 50_000 > 12, "the two-body format was over budget")
+        }
+    }
+
+    /// Each body decodes to what was encoded, whichever is chosen, including indices at ±(K−1) and 0, and the
+    /// fixed body refuses codes above 2K−2.
+    @Test func everyBodyRoundTrips() throws {
+        let K = 8
+        let patterns: [[Int16]] = [
+            [0, 1, 0, -1, 0, 1, 0, -1],  // body 0, dense
+            [0, 0, 0, 0, 0, 0, 0, 3],  // body 1, sparse
+            [7, -7, 7, 6, -7, 7, 7, -6],  // body 2, top
+            [4, -3, 2, -5, 1, 0, 3, -4],  // body 3, fixed (mid-ladder)
+        ]
+        for (expected, p) in patterns.enumerated() {
+            var bits = bodyBits(p[...], code: .omega, levels: K)
+            #expect(bits.withUnsafeMutableBufferPointer { Int(fjq_bucket_body($0.baseAddress, 4)) } == expected, "\(p)")
+            let qz = Quantizer(levels: .uniform(K - 1), norm: .l2, bucketSize: 8)
+            let q = Quantized(norms: [1], indices: p)
+            let bytes = EncodedGradient(quantizer: qz, shape: [8], quantized: q).encoded()
+            #expect(try EncodedGradient.decode(bytes).quantized == q)
+        }
+        // a fixed-width value of 2K−1 = 15 is not an index: four bits of 1111 after body 3
+        var buf = [UInt8](repeating: 0xFF, count: 2)
+        buf[0] = 0b1111_1111
+        var q = [Int16](repeating: 0, count: 1)
+        let status = buf.withUnsafeBufferPointer { b in
+            var r = fjq_reader(buf: b.baseAddress, len_bits: 16, pos: 0, error: 0)
+            return q.withUnsafeMutableBufferPointer { fjq_decode_bucket(&r, $0.baseAddress, 1, EliasCode.omega.code, Int32(K), 4) }
+        }
+        #expect(status != 0)
     }
 }

@@ -52,15 +52,25 @@ uint64_t fjq_get_bits(fjq_reader *r, int nbits);
 /* Decodes one code; values above `max` (or codes longer than 64 bits) set r->error and return 0. */
 uint64_t fjq_get_code(fjq_reader *r, int code, uint64_t max);
 
-/* The bucket body, after its 32-bit float norm: one mode bit, then
- *   sparse (mode 1): for each nonzero, code(gap) where gap = index − previous index (the first index + 1), a sign
- *                    bit and code(|q|); closed by code(gap to one past the bucket end) = code(len − prev);
- *   dense  (mode 0): for each coordinate code(|q| + 1) and, when q ≠ 0, a sign bit.
- * fjq_bucket_bits gives both sizes; fjq_encode_bucket writes the smaller (ties: dense). */
-void fjq_bucket_bits(const int16_t *q, size_t len, int code, size_t *dense_bits, size_t *sparse_bits);
-void fjq_encode_bucket(fjq_writer *w, const int16_t *q, size_t len, int code);
-/* Decodes a bucket body of `len` coordinates with level indices < K; returns 0 or -1 on malformed input. */
-int fjq_decode_bucket(fjq_reader *r, int16_t *q, size_t len, int code, int K);
+/* The bucket body, after its 32-bit float norm: the body's number (2 bits; 1 bit in message versions 1 and 2,
+ * which have only bodies 0 and 1), then
+ *   0 dense:  for each coordinate code(|q| + 1) and, when q ≠ 0, a sign bit (short when most |q| are small);
+ *   1 sparse: for each nonzero, code(gap) where gap = index − previous index (the first index + 1), a sign bit
+ *             and code(|q|); closed by code(gap to one past the bucket end) = code(len − prev);
+ *   2 top:    for each coordinate code(K − |q|) and, when q ≠ 0, a sign bit (short when most |q| are near the top
+ *             level, as on NUQSGD's exponential ladder);
+ *   3 fixed:  for each coordinate q + K − 1 in fjq_fixed_width(K) = ⌈log₂(2K − 1)⌉ bits (b bits for the 2^(b−1)
+ *             levels of a b-bit scheme), so no bucket costs more than its fixed-width packing.
+ * fjq_bucket_bits gives the four body sizes in bits; fjq_bucket_body picks the shortest among the first `bodies`
+ * (2 or 4; ties: the lower number); fjq_encode_bucket writes it. Indices satisfy |q| ≤ K − 1. */
+enum { FJQ_BODY_DENSE = 0, FJQ_BODY_SPARSE = 1, FJQ_BODY_TOP = 2, FJQ_BODY_FIXED = 3, FJQ_BODIES = 4 };
+int fjq_fixed_width(int K);
+void fjq_bucket_bits(const int16_t *q, size_t len, int code, int K, size_t bits[FJQ_BODIES]);
+int fjq_bucket_body(const size_t bits[FJQ_BODIES], int bodies);
+void fjq_encode_bucket(fjq_writer *w, const int16_t *q, size_t len, int code, int K, int bodies);
+/* Decodes a bucket body (`bodies` as written) of `len` coordinates with level indices < K; returns 0 or -1 on
+ * malformed input. */
+int fjq_decode_bucket(fjq_reader *r, int16_t *q, size_t len, int code, int K, int bodies);
 
 /* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78, as iSCSI and ext4): continue `crc` (0 to start) over n bytes.
  * The SSE4.2 crc32 instruction where the CPU has it, bitwise otherwise; both give the same value.
