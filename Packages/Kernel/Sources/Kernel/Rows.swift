@@ -13,6 +13,8 @@ public func setRow(_ x: inout Tensor, _ i: Int, to row: Tensor) {
 }
 
 /// The mean of the given rows, (1/|rows|) Σ_{r ∈ rows} x_r: float32 sums in the order of `rows`, then one scaling.
+/// A coordinate whose float sum overflows (finite rows near the float limit, whose mean is representable) is summed
+/// again in double, so finite rows always give their finite mean.
 public func meanOfRows(_ x: Tensor, _ rows: [Int]) -> Tensor {
     let d = x.shape[1]
     var out = Tensor(zeros: [d])
@@ -21,6 +23,9 @@ public func meanOfRows(_ x: Tensor, _ rows: [Int]) -> Tensor {
             for r in rows { for k in 0..<d { o[k] += v[r * d + k] } }
             let inv = 1 / Float(rows.count)
             for k in 0..<d { o[k] *= inv }
+            for k in 0..<d where !o[k].isFinite {
+                o[k] = Float(rows.reduce(0.0) { $0 + Double(v[$1 * d + k]) } / Double(rows.count))
+            }
         }
     }
     return out

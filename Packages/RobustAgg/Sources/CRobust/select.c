@@ -42,7 +42,8 @@ static void sort_tile(const float *x, size_t n, size_t ld, size_t c0, size_t w, 
 }
 
 /* Per column, the mean of rows lo..hi-1 of a tile whose rows are `stride` floats apart, summed in row order (rows
- * added whole into a column accumulator, so the loop vectorizes across columns). */
+ * added whole into a column accumulator, so the loop vectorizes across columns). A column whose float sum
+ * overflows (finite values near the float limit) is summed again in double: its mean is representable. */
 __attribute__((target_clones("avx2", "default")))
 static void mean_rows_stride(const float *buf, size_t stride, size_t lo, size_t hi, size_t w, float *out) {
     float inv = 1.0f / (float)(hi - lo);
@@ -53,6 +54,12 @@ static void mean_rows_stride(const float *buf, size_t stride, size_t lo, size_t 
         for (size_t r = lo + 1; r < hi; r++)
             for (size_t c = 0; c < cw; c++) acc[c] += buf[r * stride + c0 + c];
         for (size_t c = 0; c < cw; c++) out[c0 + c] = acc[c] * inv;
+        for (size_t c = 0; c < cw; c++)
+            if (!isfinite(acc[c])) {
+                double sum = 0;
+                for (size_t r = lo; r < hi; r++) sum += buf[r * stride + c0 + c];
+                out[c0 + c] = (float)(sum / (double)(hi - lo));
+            }
     }
 }
 

@@ -90,7 +90,7 @@ func lpDistances(_ x: Tensor, p: Double) -> [Double] {
                 if integral {
                     // |x|^p by repeated squaring: no pow() in the inner loop
                     for k in 0..<d {
-                        let a = Double(abs(v[i * d + k] - v[j * d + k]))
+                        let a = abs(Double(v[i * d + k]) - Double(v[j * d + k]))
                         var r = 1.0, b = a, e = ip
                         while e > 0 {
                             if e & 1 == 1 { r *= b }
@@ -100,7 +100,7 @@ func lpDistances(_ x: Tensor, p: Double) -> [Double] {
                         s += r
                     }
                 } else {
-                    for k in 0..<d { s += pow(Double(abs(v[i * d + k] - v[j * d + k])), p) }
+                    for k in 0..<d { s += pow(abs(Double(v[i * d + k]) - Double(v[j * d + k])), p) }
                 }
                 let dist = pow(s, 1 / p)
                 out[i * n + j] = dist

@@ -34,10 +34,11 @@ size_t fjr_closest_to_median_scratch(size_t n);
 /* One smoothed-Weiszfeld pass over n rows of d columns (ld ≥ d floats apart): z = Σ_i a_i x_i (a already
  * normalised) and dist[i] = ‖x_i − z‖² summed over these columns (not square-rooted, so column ranges can be
  * added up), computed block by block while the block is in cache (one read of the stack). With zprev (the previous
- * point) it also gives ‖z − zprev‖² and ‖zprev‖² over these columns for the stopping rule. Distances are summed
- * from differences: no cancellation. */
-void fjr_weiszfeld_pass(const float *x, size_t n, size_t ld, size_t d, const float *a, const float *zprev, float *z,
-                        double *dist, double *change2, double *prev_norm2);
+ * point) it also gives ‖z − zprev‖² and ‖zprev‖² over these columns for the stopping rule. The iterate, its
+ * weights and every sum are double (the rows stay float): the point is not rounded to float between iterations.
+ * Distances are summed from differences: no cancellation. */
+void fjr_weiszfeld_pass(const float *x, size_t n, size_t ld, size_t d, const double *a, const double *zprev,
+                        double *z, double *dist, double *change2, double *prev_norm2);
 
 /* out[i·n + j] = ‖x_i − x_j‖² for all rows (n×n, symmetric, zero diagonal), summed from differences in double:
  * exact where a float Gram matrix would cancel (rows far from the origin compared with their spread). */
