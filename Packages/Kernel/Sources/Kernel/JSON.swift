@@ -39,9 +39,14 @@ public enum JSON: Equatable, Sendable {
         return Int(d)
     }
 
-    /// Parses one JSON text; `what` names the input in error messages.
-    public static func parse(_ bytes: [UInt8], what: String = "JSON") throws(FjordError) -> JSON {
+    /// Parses one JSON text; `what` names the input in error messages. With `integersOnly`, a number written with
+    /// a fraction or an exponent (`2.0`, `2e0`) is an error naming its byte, for formats whose numbers are all
+    /// integers (a safetensors header: readers built on serde refuse `[2.0, 3]` as a shape).
+    public static func parse(_ bytes: [UInt8], what: String = "JSON", integersOnly: Bool = false) throws(FjordError)
+        -> JSON
+    {
         var p = JSONParser(b: bytes, what: what)
+        p.integersOnly = integersOnly
         let v = try p.value(depth: 0)
         p.ws()
         if p.i != bytes.count { throw p.fail("text after the JSON value") }
@@ -134,6 +139,7 @@ struct JSONParser {
     let b: [UInt8]
     let what: String
     var i = 0
+    var integersOnly = false
 
     init(b: [UInt8], what: String) {
         self.b = b
@@ -229,6 +235,10 @@ struct JSONParser {
         let nInt = digits(&self)
         if nInt == 0 { throw fail("unexpected character") }
         if nInt > 1, b[intStart] == 0x30 { throw fail("leading zero in number") }
+        if integersOnly, i < b.count, b[i] == 0x2E || b[i] == 0x65 || b[i] == 0x45 {
+            i = start
+            throw fail("a number with a fraction or an exponent where only integers may appear")
+        }
         if i < b.count, b[i] == 0x2E {
             i += 1
             if digits(&self) == 0 { throw fail("digits expected after '.'") }

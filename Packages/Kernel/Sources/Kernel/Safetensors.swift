@@ -39,7 +39,7 @@ public struct Safetensors: Sendable {
             throw .data(
                 "\(name): byte 0: header length \(headerLength) runs past the end of the file (\(bytes.count) bytes)")
         }
-        let header = try JSON.parse(Array(bytes[8..<8 + headerLength]), what: "\(name) header")
+        let header = try JSON.parse(Array(bytes[8..<8 + headerLength]), what: "\(name) header", integersOnly: true)
         guard let entries = header.objectValue else { throw .data("\(name): byte 8: header is not a JSON object") }
         let bufferStart = 8 + headerLength
         let bufferLength = bytes.count - bufferStart

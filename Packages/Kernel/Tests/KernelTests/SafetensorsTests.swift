@@ -52,6 +52,15 @@ import Testing
             (file(#"{"a":{"dtype":"BF16","shape":[1],"data_offsets":[0,2]}}"#, data: [0, 0]), "unsupported dtype"),
             (file(#"{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,0]}}"#, data: []), "non-negative"),
             (file(#"{"a":1,"a":2}"#, data: []), "duplicate key"),
+            // the Python safetensors package (serde) refuses float shapes and offsets; so do we
+            (
+                file(#"{"a":{"dtype":"F32","shape":[2.0,1],"data_offsets":[0,8]}}"#, data: [UInt8](repeating: 0, count: 8)),
+                "only integers"
+            ),
+            (
+                file(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8e0]}}"#, data: [UInt8](repeating: 0, count: 8)),
+                "only integers"
+            ),
         ]
         for (bytes, fragment) in cases {
             do {
