@@ -7,7 +7,7 @@ extension TrainingOptions {
     func makeCommunicator() throws(FjordError) -> (any Communicator)? {
         guard backend == .mpi else { return nil }
         #if MPI
-            return MPICommunicator()
+            return MPICommunicator(timeout: mpiTimeout)
         #else
             throw .usage(
                 "--backend mpi: this build has no MPI support; build with `swift build --traits MPI` (needs libopenmpi-dev)"

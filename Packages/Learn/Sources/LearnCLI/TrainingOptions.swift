@@ -27,6 +27,10 @@ public struct TrainingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Data partition across workers: \(Partition.syntax).", valueName: "partition"))
     var partition = Partition.iid
     @Option(help: "Where the workers run.") var backend = Backend.local
+    @Option(
+        help: ArgumentHelp(
+            "With --backend mpi: seconds a collective waits for a silent rank before every rank stops (exit 69).",
+            valueName: "seconds")) var mpiTimeout = 300.0
     @Option(help: "Evaluate every N steps (0: at the end).") var evalEvery = 0
     @Option(help: "Seed for the split, initialisation, batches and partitions.") var seed: UInt64 = 0
     @Option(help: ArgumentHelp("Save the final model as safetensors.", valueName: "FILE")) var save: String?
@@ -48,6 +52,7 @@ public struct TrainingOptions: ParsableArguments {
         if let l = lr, !(l > 0 && l.isFinite) { throw ValidationError("--lr must be a positive number") }
         if !(momentum >= 0 && momentum < 1) { throw ValidationError("--momentum must be in [0, 1)") }
         if let b = workerMomentum, !(b >= 0 && b < 1) { throw ValidationError("--worker-momentum must be in [0, 1)") }
+        if !(mpiTimeout > 0 && mpiTimeout.isFinite) { throw ValidationError("--mpi-timeout must be a finite number > 0") }
     }
 
     /// Runs the training. `customize` may install codecs, rules or Byzantine workers on the setup; it gets a model
