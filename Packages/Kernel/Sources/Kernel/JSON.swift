@@ -42,7 +42,9 @@ public enum JSON: Equatable, Sendable {
     /// Parses one JSON text; `what` names the input in error messages. With `integersOnly`, a number written with
     /// a fraction or an exponent (`2.0`, `2e0`) is an error naming its byte, for formats whose numbers are all
     /// integers (a safetensors header: readers built on serde refuse `[2.0, 3]` as a shape).
-    public static func parse(_ bytes: [UInt8], what: String = "JSON", integersOnly: Bool = false) throws(FjordError)
+    public static func parse(
+        _ bytes: [UInt8], what: String = "JSON", integersOnly: Bool = false
+    ) throws(FjordError)
         -> JSON
     {
         var p = JSONParser(b: bytes, what: what)

@@ -54,11 +54,14 @@ import Testing
             (file(#"{"a":1,"a":2}"#, data: []), "duplicate key"),
             // the Python safetensors package (serde) refuses float shapes and offsets; so do we
             (
-                file(#"{"a":{"dtype":"F32","shape":[2.0,1],"data_offsets":[0,8]}}"#, data: [UInt8](repeating: 0, count: 8)),
+                file(
+                    #"{"a":{"dtype":"F32","shape":[2.0,1],"data_offsets":[0,8]}}"#,
+                    data: [UInt8](repeating: 0, count: 8)),
                 "only integers"
             ),
             (
-                file(#"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8e0]}}"#, data: [UInt8](repeating: 0, count: 8)),
+                file(
+                    #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8e0]}}"#, data: [UInt8](repeating: 0, count: 8)),
                 "only integers"
             ),
         ]

@@ -52,7 +52,9 @@ public struct TrainingOptions: ParsableArguments {
         if let l = lr, !(l > 0 && l.isFinite) { throw ValidationError("--lr must be a positive number") }
         if !(momentum >= 0 && momentum < 1) { throw ValidationError("--momentum must be in [0, 1)") }
         if let b = workerMomentum, !(b >= 0 && b < 1) { throw ValidationError("--worker-momentum must be in [0, 1)") }
-        if !(mpiTimeout > 0 && mpiTimeout.isFinite) { throw ValidationError("--mpi-timeout must be a finite number > 0") }
+        if !(mpiTimeout > 0 && mpiTimeout.isFinite) {
+            throw ValidationError("--mpi-timeout must be a finite number > 0")
+        }
     }
 
     /// Runs the training. `customize` may install codecs, rules or Byzantine workers on the setup; it gets a model

@@ -18,7 +18,9 @@ func bitsString(_ code: EliasCode, _ n: UInt64) -> String {
 func bodyBits(_ q: ArraySlice<Int16>, code: EliasCode, levels K: Int) -> [Int] {
     var bits = [Int](repeating: 0, count: 4)
     q.withUnsafeBufferPointer { qb in
-        bits.withUnsafeMutableBufferPointer { fjq_bucket_bits(qb.baseAddress, qb.count, code.code, Int32(K), $0.baseAddress) }
+        bits.withUnsafeMutableBufferPointer {
+            fjq_bucket_bits(qb.baseAddress, qb.count, code.code, Int32(K), $0.baseAddress)
+        }
     }
     return bits
 }
@@ -227,7 +229,9 @@ func payloadBits(_ q: [Int16], bucket: Int, code: EliasCode, levels K: Int, bodi
         var q = [Int16](repeating: 0, count: 1)
         let status = buf.withUnsafeBufferPointer { b in
             var r = fjq_reader(buf: b.baseAddress, len_bits: 16, pos: 0, error: 0)
-            return q.withUnsafeMutableBufferPointer { fjq_decode_bucket(&r, $0.baseAddress, 1, EliasCode.omega.code, Int32(K), 4) }
+            return q.withUnsafeMutableBufferPointer {
+                fjq_decode_bucket(&r, $0.baseAddress, 1, EliasCode.omega.code, Int32(K), 4)
+            }
         }
         #expect(status != 0)
     }

@@ -54,7 +54,9 @@ public struct GeometricMedianRule: AggregationRule {
                             UnsafeSendablePointer(previous.baseAddress!),
                             UnsafeSendablePointer(readOnly: w.baseAddress!)
                         )
-                        let (dst, out) = (UnsafeSendablePointer(z.baseAddress!), UnsafeSendablePointer(part.baseAddress!))
+                        let (dst, out) = (
+                            UnsafeSendablePointer(z.baseAddress!), UnsafeSendablePointer(part.baseAddress!)
+                        )
                         forEachChunk(count: d, width: chunk, threads: threads) { k, cols in
                             let o = out.pointer + k * (n + 2)
                             fjr_weiszfeld_pass(

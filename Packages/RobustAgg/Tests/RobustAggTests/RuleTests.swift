@@ -187,7 +187,9 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
         // the oracle: the same smoothed Weiszfeld, everything in double, no blocking
         var w = (0..<d).map { k in (0..<n).reduce(0.0) { $0 + v[$1 * d + k] } / Double(n) }
         func distances(_ p: [Double]) -> [Double] {
-            (0..<n).map { i in (0..<d).reduce(0.0) { $0 + (v[i * d + $1] - p[$1]) * (v[i * d + $1] - p[$1]) }.squareRoot() }
+            (0..<n).map { i in
+                (0..<d).reduce(0.0) { $0 + (v[i * d + $1] - p[$1]) * (v[i * d + $1] - p[$1]) }.squareRoot()
+            }
         }
         let floor = 1e-9 * distances(w).reduce(0, +) / Double(n)
         for _ in 0..<5000 {
