@@ -4,26 +4,27 @@
 
     /// One worker per process under `mpirun`, over Open MPI (built with the SwiftPM trait `MPI`).
     ///
-    /// Allgather of variable-length bytes is an exchange of the lengths, then MPI_Allgatherv of the bytes;
-    /// `traffic` counts exactly the payload bytes handed to MPI for data (not the 8-byte lengths, which
-    /// ``lengthBytes`` counts apart).
-    ///
     /// **No collective waits forever.** MPI's collectives have no timeout, so a rank that stops (SIGSTOP, a hung
-    /// node, a debugger) would leave the others spinning. Every collective therefore starts with the length
-    /// exchange done point to point (each rank sends its 8 bytes to each other rank and polls the receives): when a
-    /// rank has sent nothing for `timeout` seconds, every waiting rank prints which ranks are silent and the job
-    /// is aborted with exit 69 (`MPI_Abort`). Once all have arrived the collective itself runs normally. A rank
-    /// that dies outright (kill -9) already ends the job through mpirun within about a second.
+    /// node, a debugger) would leave the others blocked. Every collective here is therefore an allgather done point
+    /// to point with nonblocking sends and receives, polled against `timeout`: first the 8-byte lengths, then the
+    /// blocks (each rank sends its block once to each peer, the bytes a ring allgather puts on the wire). When a
+    /// peer's block has not arrived, or it has not taken ours, for `timeout` seconds, every waiting rank prints
+    /// which ranks are silent and the job is aborted with exit 69 (`MPI_Abort`). A rank that dies outright
+    /// (kill -9) already ends the job through mpirun within about a second.
+    ///
+    /// `traffic` counts exactly the payload bytes handed to MPI for data, once per message (not the 8-byte lengths,
+    /// which ``lengthBytes`` counts apart). The all-reduce is an allgather summed in rank order on every rank, so
+    /// every rank has the same bits.
     public final class MPICommunicator: Communicator {
         public let rank: Int
         public let size: Int
         public private(set) var traffic = Traffic()
-        /// Bytes of the length exchange that precedes each collective (8 per rank sent to each other rank).
+        /// Bytes of the length exchanges (8 per rank sent to each other rank, per collective).
         public private(set) var lengthBytes = 0
         /// Seconds a collective waits for a silent rank before the job is aborted.
         public var timeout: Double
-        /// Collectives so far (the tag of the next length exchange).
-        private var collectives = 0
+        /// Exchanges so far (the tag of the next one).
+        private var exchanges = 0
 
         /// Initialises MPI (once per process) and reads rank and size of MPI_COMM_WORLD.
         public init(timeout: Double = 300) {
@@ -45,68 +46,89 @@
             if finalized == 0 { MPI_Finalize() }
         }
 
-        /// Every rank's value, or (after `timeout` seconds without word from some rank) a message on stderr naming
-        /// the silent ranks and MPI_Abort with exit 69.
-        private func arrive(_ value: Int) -> [Int] {
-            var all = [Int](repeating: 0, count: size), arrived = [Int32](repeating: 0, count: size)
-            let tag = Int32(collectives % 32_000)
-            collectives += 1
-            let status = all.withUnsafeMutableBufferPointer { a in
-                arrived.withUnsafeMutableBufferPointer { f in
-                    fj_mpi_guarded_allgather_long(
-                        value, a.baseAddress, f.baseAddress, Int32(rank), Int32(size), tag, timeout)
-                }
+        /// One guarded exchange: every rank's block (`lengths[r]` bytes each), or the job stops naming the silent
+        /// ranks.
+        private func exchange(_ mine: UnsafeRawBufferPointer, lengths: [Int]) -> [UInt8] {
+            var displs = [Int](repeating: 0, count: size)
+            for r in 1..<max(size, 1) { displs[r] = displs[r - 1] + lengths[r - 1] }
+            var all = [UInt8](repeating: 0, count: max(lengths.reduce(0, +), 1))
+            var ok = [Int32](repeating: 1, count: size)
+            let tag = Int32(exchanges % 32_000)
+            exchanges += 1
+            let status = all.withUnsafeMutableBytes { dst in
+                fj_mpi_guarded_allgather(
+                    mine.baseAddress, mine.count, dst.baseAddress, lengths, displs, Int32(rank), Int32(size), tag,
+                    timeout, &ok)
             }
-            lengthBytes += 8 * (size - 1)
             if status != 0 {
-                let silent = (0..<size).filter { arrived[$0] == 0 }.map(String.init).joined(separator: ", ")
+                let quiet = (0..<size).filter { ok[$0] == 0 }
+                let silent = (quiet.count == 1 ? "rank " : "ranks ") + quiet.map(String.init).joined(separator: ", ")
                 let what =
                     status == 1
-                    ? "no word from rank \(silent) for \(formatNumber(timeout)) s at collective \(collectives)"
-                        + " (stopped, hung, or running other work); stopping every rank"
-                    : "out of memory for the length exchange"
-                writeStderr("rank \(rank): \(what) (--mpi-timeout sets the wait)\n")
+                    ? "no word from \(silent) for \(formatNumber(timeout)) s at exchange \(exchanges)"
+                        + " (stopped, hung, or running other work); stopping every rank (--mpi-timeout sets the wait)"
+                    : "a message of over 2 GB, or no memory for the exchange; stopping every rank"
+                writeStderr("rank \(rank): \(what)\n")
                 MPI_Abort(fj_mpi_comm_world(), 69)
             }
             return all
         }
 
-        public func barrier() { _ = arrive(0) }
+        /// Every rank's count (the length exchange).
+        private func lengths(_ count: Int) -> [Int] {
+            var mine = Int64(count).littleEndian
+            let bytes = withUnsafeBytes(of: &mine) { exchange($0, lengths: [Int](repeating: 8, count: size)) }
+            lengthBytes += 8 * (size - 1)
+            return (0..<size).map { r in
+                Int((0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[8 * r + $1]) << (8 * UInt64($1)) })
+            }
+        }
+
+        public func barrier() { _ = lengths(0) }
 
         public func allgather(_ bytes: [UInt8]) -> [[UInt8]] {
-            let lengths = arrive(bytes.count)
-            let counts = lengths.map { Int32($0) }
-            var displs = [Int32](repeating: 0, count: size)
-            for r in 1..<max(size, 1) { displs[r] = displs[r - 1] + counts[r - 1] }
-            let total = Int(lengths.reduce(0, +))
-            var all = [UInt8](repeating: 0, count: max(total, 1))
-            bytes.withUnsafeBytes { src in
-                all.withUnsafeMutableBytes { dst in
-                    _ = MPI_Allgatherv(
-                        src.baseAddress, Int32(bytes.count), fj_mpi_byte(), dst.baseAddress, counts, displs,
-                        fj_mpi_byte(), fj_mpi_comm_world())
-                }
-            }
+            let counts = lengths(bytes.count)
+            let all = bytes.withUnsafeBytes { exchange($0, lengths: counts) }
+            let total = counts.reduce(0, +)
             traffic.sent += bytes.count
             traffic.received += total - bytes.count
-            return (0..<size).map { r in Array(all[Int(displs[r])..<Int(displs[r] + counts[r])]) }
+            var start = 0
+            return counts.map { c in
+                defer { start += c }
+                return Array(all[start..<start + c])
+            }
         }
 
         public func allreduceSum(_ values: UnsafeMutableBufferPointer<Float>) {
-            _ = arrive(values.count)
-            let copy = Array(values)
-            copy.withUnsafeBufferPointer { src in
-                _ = MPI_Allreduce(
-                    src.baseAddress, values.baseAddress, Int32(values.count), fj_mpi_float(), fj_mpi_sum(),
-                    fj_mpi_comm_world())
+            let n = values.count
+            let counts = lengths(4 * n)
+            guard counts.allSatisfy({ $0 == 4 * n }) else {
+                writeStderr(
+                    "rank \(rank): ranks reduce vectors of different lengths (\(counts)); stopping every rank\n")
+                MPI_Abort(fj_mpi_comm_world(), 70)
+                return
             }
-            traffic.sent += values.count * 4
-            traffic.received += values.count * 4
+            let all = exchange(UnsafeRawBufferPointer(values), lengths: counts)
+            all.withUnsafeBytes { raw in
+                let blocks = raw.bindMemory(to: Float.self)
+                for k in 0..<n {
+                    var sum = blocks[k]
+                    for r in 1..<max(size, 1) { sum += blocks[r * n + k] }
+                    values[k] = sum
+                }
+            }
+            traffic.sent += n * 4
+            traffic.received += n * 4
         }
 
         public func broadcast(_ bytes: UnsafeMutableRawBufferPointer, root: Int) {
-            _ = arrive(bytes.count)
-            MPI_Bcast(bytes.baseAddress, Int32(bytes.count), fj_mpi_byte(), Int32(root), fj_mpi_comm_world())
+            let counts = (0..<size).map { $0 == root ? bytes.count : 0 }
+            let all = exchange(
+                UnsafeRawBufferPointer(rank == root ? bytes : UnsafeMutableRawBufferPointer(start: nil, count: 0)),
+                lengths: counts)
+            if rank != root {
+                all.withUnsafeBytes { bytes.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<bytes.count])) }
+            }
             traffic.sent += bytes.count
             traffic.received += bytes.count
         }
