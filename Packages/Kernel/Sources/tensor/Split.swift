@@ -27,7 +27,9 @@ struct Split: ParsableCommand {
             try output.write { sink in
                 let w = NpyWriter(sink)
                 try input.forEach { i, a in
-                    guard a.shape.count >= 1 else { throw FjordError.data("array \(i) is a scalar; nothing to split") }
+                    guard a.shape.count >= 1 else {
+                        throw FjordError.data("\(input.name): array \(i) is a scalar; nothing to split")
+                    }
                     let n = a.shape[0]
                     if parts == nil && size == nil {
                         for r in 0..<n { try w.write(try a.sliced([.index(r)])) }

@@ -160,3 +160,23 @@ import Testing
         #expect(r.text.contains("no files"), "\(r.text)")
     }
 }
+
+/// The bad-input matrix (FjordTestSupport's BadInput) over every tensor subcommand that reads a stream.
+@Suite struct TensorBadInputMatrix {
+    @Test(arguments: [
+        "tensor info IN", "tensor cat IN", "tensor stack IN", "tensor select --index 0 IN",
+        "tensor slice --slice 0:1 IN", "tensor reshape --shape=-1 IN", "tensor convert --dtype f8 IN",
+        "tensor to-csv IN", "tensor diff IN IN",
+    ])
+    func streamReaders(command: String) throws {
+        var expect: [BadInput: Int32] = [:]
+        if command.contains("slice") { expect[.scalar] = 64 }  // the slice does not fit the array's rank
+        let output: String? = command.hasPrefix("tensor info") || command.hasPrefix("tensor diff") ? nil : "-o"
+        try Shell.expectBadInputHandled(command, expect: expect, output: output)
+    }
+
+    @Test(arguments: ["tensor png IN", "tensor plot IN", "tensor split IN"])
+    func pictureAndSplitReaders(command: String) throws {
+        try Shell.expectBadInputHandled(command, output: command.contains("split") ? nil : "-o")
+    }
+}

@@ -98,3 +98,16 @@ import Testing
         #expect(counts.suffix(2) == ["0", "0"], "\(r.text)")
     }
 }
+
+/// The bad-input matrix (FjordTestSupport's BadInput) over learn train's --features: five labels, so the good
+/// input (5, 4) trains; a features array that is not 2-D, holds NaN/inf, or does not match the labels is refused.
+@Suite struct LearnBadInputMatrix {
+    @Test func trainFeatures() throws {
+        let labels =
+            "<(python3 -c \"import numpy as np, sys; np.save(sys.stdout.buffer, np.array([0, 1, 0, 1, 0]))\" 2>/dev/null)"
+        let expect: [BadInput: Int32] = [.scalar: 65, .rank3: 65, .nan: 65, .infinity: 65, .nearFloatMax: 0]
+        try Shell.expectBadInputHandled(
+            "learn train --features IN --labels \(labels) --steps 2 --quiet", expect: expect, output: "--save",
+            stdout: false)
+    }
+}

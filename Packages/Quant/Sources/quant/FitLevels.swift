@@ -72,7 +72,7 @@ struct FitLevels: ParsableCommand {
     func run() throws {
         try runTool("quant fit-levels") {
             let samples = try input.readAll().map { $0.tensor() }
-            let fit = try LevelFitting(samples: samples, bucketSize: bucket)
+            let fit = try input.attributed { try LevelFitting(samples: samples, bucketSize: bucket) }
             let s = LevelSet.levelCount(bits: bits) - 2
             let start = LevelFitting.amqLevels(p: 0.5, s: s)
             let levels: [Double]

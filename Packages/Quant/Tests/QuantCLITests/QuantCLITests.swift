@@ -126,3 +126,13 @@ import Testing
         #expect(r.text.hasSuffix("100\n"), "\(r.text)")
     }
 }
+
+/// The bad-input matrix (FjordTestSupport's BadInput) over every quant subcommand that reads a tensor stream.
+@Suite struct QuantBadInputMatrix {
+    @Test(arguments: ["quant encode IN", "quant variance IN", "quant fit-levels --bits 3 IN"])
+    func streamReaders(command: String) throws {
+        // NaN and ±inf cannot be quantized; 3e38 rows have a bucket norm float32 cannot carry
+        let expect: [BadInput: Int32] = [.nan: 65, .infinity: 65, .nearFloatMax: command.contains("fit") ? 0 : 65]
+        try Shell.expectBadInputHandled(command, expect: expect, output: command.contains("variance") ? nil : "-o")
+    }
+}

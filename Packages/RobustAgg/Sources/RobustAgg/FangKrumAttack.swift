@@ -34,6 +34,9 @@ public struct FangKrumAttack: ByzantineAttack {
         }
         var lambda =
             minSum / (Double(max(n - 2 * f - 1, 1)) * Double(d).squareRoot()) + maxToMean / Double(d).squareRoot()
+        guard lambda.isFinite else {
+            throw .data("fang-krum: the honest rows hold NaN or infinite values (or distances beyond double's range)")
+        }
         var mal = mean
         while lambda >= 1e-5 {
             mal = Tensor(shape: [d], values: zip(mean.scalars, dev).map { $0 - Float(lambda) * $1 })

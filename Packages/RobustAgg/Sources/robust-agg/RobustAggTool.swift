@@ -104,6 +104,11 @@ struct Attack: ParsableCommand {
                         throw FjordError.data(
                             "\(input.name): array \(i): expected an (h, d) honest stack, got \(a.shape)")
                     }
+                    let nonFinite = nonFiniteCount(h)
+                    guard nonFinite == 0 else {
+                        throw FjordError.data(
+                            "\(input.name): array \(i): the honest stack holds \(nonFinite) NaN or infinite values")
+                    }
                     // the f rows, the output stack and its copy
                     try Memory.require(
                         Tensor.elementCount([h.shape[0] + f, h.shape[1], 3]),

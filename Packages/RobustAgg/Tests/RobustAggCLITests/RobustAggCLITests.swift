@@ -125,3 +125,23 @@ import Testing
         #expect(r.text.contains("1.666666") && r.text.contains("1.0"), "\(r.text)")
     }
 }
+
+/// The bad-input matrix (FjordTestSupport's BadInput) over the robust-agg subcommands that read a stack, with
+/// every rule: NaN and ±inf are refused, a stack must be 2-D, finite rows near the float limit aggregate.
+@Suite struct RobustAggBadInputMatrix {
+    @Test(arguments: [
+        "mean", "median", "trimmed-mean", "krum", "multi-krum", "geomed", "bulyan", "centered-clipping", "mda", "smea",
+        "sign-majority", "mixtailor-small",
+    ])
+    func aggregate(rule: String) throws {
+        let expect: [BadInput: Int32] = [.scalar: 65, .rank3: 65, .nan: 65, .infinity: 65]
+        let f = rule == "bulyan" ? "-f 0" : "-f 1"
+        try Shell.expectBadInputHandled("robust-agg aggregate --rule \(rule) \(f) IN", expect: expect)
+    }
+
+    @Test(arguments: ["alie", "ipm", "sign-flip", "gaussian", "mimic", "fang-krum", "fang-trmean", "tailored"])
+    func attack(kind: String) throws {
+        let expect: [BadInput: Int32] = [.scalar: 65, .rank3: 65, .nan: 65, .infinity: 65]
+        try Shell.expectBadInputHandled("robust-agg attack --kind \(kind) -f 1 IN", expect: expect)
+    }
+}

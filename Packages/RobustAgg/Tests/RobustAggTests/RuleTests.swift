@@ -241,6 +241,16 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
         }
     }
 
+    /// Fang et al.'s attack on Krum halves λ until Krum picks its row: with an infinite honest value λ was
+    /// infinite and the loop never ended (found by the bad-input matrix); it is refused instead.
+    @Test func fangKrumRefusesNonFiniteRows() throws {
+        var attack = FangKrumAttack()
+        var rng = RNG(seed: 1)
+        #expect(throws: FjordError.self) {
+            _ = try attack.rows(honest: stack([[1, 2], [.infinity, 4], [5, 6], [7, 8], [9, 10]]), f: 1, rng: &rng)
+        }
+    }
+
     @Test func bulyanBoundsAndRobustness() throws {
         // n = 11 = 4f + 3 with f = 2: honest rows near 1, two attackers at 100
         var rows: [[Float]] = (0..<9).map { k in [1 + Float(k) * 0.01, 1 - Float(k) * 0.01] }
