@@ -137,3 +137,29 @@ import Testing
         #expect(misses <= 2, "\(r.text)")
     }
 }
+
+/// The bad-input matrix for the JSONL readers: missing, empty, garbage, a record cut in half, a record of the
+/// wrong kind, and output faults; each a one-line message naming the input and line, no file left behind.
+@Suite struct ReasoningBenchBadInputMatrix {
+    @Test(arguments: ["solve", "score", "analyze"])
+    func jsonlReaders(sub: String) throws {
+        let rb = "reasoning-bench \(sub)"
+        let good = "reasoning-bench generate --count 2 --seed 1 -o p.jsonl; "
+        let out = sub == "analyze" ? "> out.jsonl" : "-o out.jsonl"  // analyze writes only stdout
+        let cases: [(script: String, status: Int32, fragment: String)] = [
+            ("\(rb) missing.jsonl", 66, "missing.jsonl"),
+            (": > e.jsonl; \(rb) e.jsonl", 66, "e.jsonl"),
+            ("printf 'garbage \\377 not json\\n' > g.jsonl; \(rb) g.jsonl", 65, "g.jsonl line 1"),
+            (
+                good
+                    + "head -c 150 p.jsonl > t.jsonl; \(rb) t.jsonl \(out); s=$?; test -s out.jsonl && echo left; exit $s",
+                65, "t.jsonl line 1"
+            ),
+            ("printf '[1, 2, 3]\\n' > a.jsonl; \(rb) a.jsonl", 65, "a.jsonl line 1"),
+        ]
+        try Shell.expectFailures(cases, prefix: rb)
+        let full = try Shell.run(
+            good + "reasoning-bench solve p.jsonl > s.jsonl; \(rb) \(sub == "solve" ? "p" : "s").jsonl > /dev/full")
+        #expect(full.status == 74, "\(rb) > /dev/full: \(full.status) \(full.stderr)")
+    }
+}
