@@ -1,4 +1,4 @@
-/* CRC-32C of encoded-gradient messages (version 2 of the format carries it). */
+/* CRC-32C of encoded-gradient messages (versions 2 and later of the format carry it). */
 #include "cquant.h"
 
 static uint32_t crc32c_portable(uint32_t c, const uint8_t *p, size_t n) {

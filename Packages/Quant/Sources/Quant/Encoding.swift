@@ -33,7 +33,7 @@ public enum EliasCode: String, Sendable, CaseIterable {
 ///                   3 fixed:  per coordinate q+K−1 in ⌈log₂(2K−1)⌉ bits (b bits at b-bit schemes' K = 2^(b−1))
 ///                   whichever is shortest for that bucket (ties: the lower number); zero-padded to a whole
 ///                   byte at the end (the padding bits must be 0)
-///     …       4     version 2: CRC-32C (Castagnoli) of every byte of the message before it, little-endian
+///     …       4     versions ≥ 2: CRC-32C (Castagnoli) of every byte of the message before it, little-endian
 ///
 /// The checksum makes a corrupted message an error instead of a different tensor: before it, 36% of single-bit
 /// flips decoded to another tensor with exit 0 (an outside audit's count over 1,824 flips).
