@@ -4,7 +4,7 @@ import Kernel
 
 /// `tensor`: the netpbm-style utility every Fjord pipeline uses, over streams of .npy arrays.
 @main
-struct TensorTool: ParsableCommand {
+struct TensorTool: FjordTool {
     static let configuration = CommandConfiguration(
         commandName: "tensor",
         abstract: "Create, inspect, reshape, convert and picture streams of .npy tensors.",

@@ -180,3 +180,29 @@ import Testing
         try Shell.expectBadInputHandled(command, output: command.contains("split") ? nil : "-o")
     }
 }
+
+/// Usage errors are one line naming the command, like every other error (ArgumentParser's own are three lines:
+/// the error, the usage and a pointer to --help), exit 64, for every tool; help and version still exit 0.
+@Suite struct UsageErrorsAreOneLine {
+    @Test(arguments: [
+        ("tensor reshape --shape", "tensor reshape: Missing value for '--shape <shape>'"),
+        ("tensor --bogus", "tensor: Unknown option '--bogus'"),
+        ("quant encode --scheme foo", "quant encode: The value 'foo' is invalid"),
+        ("robust-agg aggregate --rule nope", "one of the following: mean, median,"),
+        ("learn train --workers x", "learn train:"),
+        ("reasoning-bench analyze -o x", "reasoning-bench analyze: Unknown option '-o'"),
+    ])
+    func usageError(script: String, fragment: String) throws {
+        let r = try Shell.run(script)
+        #expect(r.status == 64, "\(script): \(r.status)")
+        #expect(r.stderr.split(separator: "\n").count == 1 && r.stderr.contains(fragment), "\(script): \(r.stderr)")
+        #expect(r.stderr.contains("--help')"), "\(script): \(r.stderr)")
+    }
+
+    @Test func helpAndVersionStillSucceed() throws {
+        for script in ["tensor --help", "quant encode --help", "learn --version", "robust-agg help aggregate"] {
+            let r = try Shell.run(script)
+            #expect(r.status == 0 && !r.text.isEmpty, "\(script): \(r.status) \(r.stderr)")
+        }
+    }
+}

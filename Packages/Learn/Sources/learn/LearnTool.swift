@@ -5,7 +5,7 @@ import Learn
 
 /// `learn`: train and evaluate models with Fjord's training core, on one or many (simulated or MPI) workers.
 @main
-struct LearnTool: ParsableCommand {
+struct LearnTool: FjordTool {
     static let configuration = CommandConfiguration(
         commandName: "learn",
         abstract: "Train MLPs data-parallel on bundled or .npy data; export the bundled data sets.",

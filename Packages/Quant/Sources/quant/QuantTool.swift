@@ -7,7 +7,7 @@ import Quant
 /// `quant`: stochastic gradient quantization (QSGD, QSGDinf, NUQSGD, TernGrad, custom/learned levels) that
 /// really encodes to Elias-coded bits.
 @main
-struct QuantTool: ParsableCommand {
+struct QuantTool: FjordTool {
     static let configuration = CommandConfiguration(
         commandName: "quant",
         abstract: "Quantize gradients to Elias-coded bit streams, measure their variance, decode them.",

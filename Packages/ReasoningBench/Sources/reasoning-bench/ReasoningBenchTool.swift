@@ -5,7 +5,7 @@ import ReasoningBench
 
 /// `reasoning-bench`: CogniLoad puzzles, model runs, scoring and the reasoning-efficiency decomposition.
 @main
-struct ReasoningBenchTool: ParsableCommand {
+struct ReasoningBenchTool: FjordTool {
     static let configuration = CommandConfiguration(
         commandName: "reasoning-bench",
         abstract: "Generate CogniLoad logic puzzles, run models on them, score and decompose reasoning efficiency.",

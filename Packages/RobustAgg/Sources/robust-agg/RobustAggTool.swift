@@ -7,7 +7,7 @@ import RobustAgg
 
 /// `robust-agg`: Byzantine-resilient aggregation rules, the attacks against them, and MixTailor.
 @main
-struct RobustAggTool: ParsableCommand {
+struct RobustAggTool: FjordTool {
     static let configuration = CommandConfiguration(
         commandName: "robust-agg",
         abstract: "Aggregate worker gradients robustly, attack them, train under attack, reproduce MixTailor.",
