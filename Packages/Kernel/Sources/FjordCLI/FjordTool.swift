@@ -16,7 +16,8 @@ extension FjordTool {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            if exitCode(for: error) == .validationFailure {
+            // an ExitCode was thrown after its message was printed (runTool); the rest are the parser's
+            if !(error is ExitCode), exitCode(for: error) == .validationFailure {
                 let name = configuration.commandName ?? "tool"
                 let args = CommandLine.arguments.dropFirst()
                 let sub = args.first.map { configuration.subcommands.map { $0._commandName }.contains($0) } == true
