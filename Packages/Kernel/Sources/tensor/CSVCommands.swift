@@ -7,7 +7,7 @@ struct FromCSV: ParsableCommand {
         commandName: "from-csv",
         abstract: "Read numeric CSV text into one 2-D array.",
         discussion: """
-            Every row must have the same number of numeric fields; blank lines are skipped; an error names the
+            Every row must have the same number of numeric fields; blank lines are skipped; an error names the \
             line and column. --columns keeps some columns (indices and ranges as in tensor select).
             Example: zcat digits.csv.gz | tensor from-csv --columns 64 --dtype i8 > labels.npy
             """)
@@ -59,7 +59,7 @@ struct ToCSV: ParsableCommand {
         commandName: "to-csv",
         abstract: "Write each array of a stream as CSV text (1-D: one column; N-D: first axis as rows).",
         discussion: """
-            Floats print in the shortest form that reads back to the same value; integer dtypes print as integers.
+            Floats print in the shortest form that reads back to the same value; integer dtypes print as integers. \
             Arrays of a stream are separated by a blank line.
             Example: tensor rand --shape 3,4 | tensor to-csv
             """)

@@ -6,7 +6,7 @@ struct Cat: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Concatenate tensor streams, passing every array through unchanged.",
         discussion: """
-            Arrays keep their dtype, byte order, memory order and values; headers are rewritten in Fjord's form
+            Arrays keep their dtype, byte order, memory order and values; headers are rewritten in Fjord's form \
             (v1.0, data on a 64-byte boundary). Also a validator: malformed input fails with exit 65.
             Example: tensor cat a.npy b.npy - < c.npy > abc.npy
             """)

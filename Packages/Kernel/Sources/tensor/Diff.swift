@@ -6,8 +6,8 @@ struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare two tensor streams array by array; exit 1 if they differ beyond tolerance.",
         discussion: """
-            Per array: the largest |a-b| and the largest |a-b|/max(|a|,|b|), in double. Arrays are equal within
-            tolerance when max_abs ≤ --tol or max_rel ≤ --rtol. Shapes and counts must match.
+            Per array: the largest |a-b| and the largest |a-b|/max(|a|,|b|), in double. Arrays are equal within \
+            tolerance when max_abs ≤ --tol or max_rel ≤ --rtol. Shapes and counts must match. \
             NaN equals NaN; NaN against a number is an infinite difference.
             Example: tensor diff expected.npy <(tensor rand --shape 4 --seed 1) --tol 1e-6
             """)

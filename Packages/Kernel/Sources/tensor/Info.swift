@@ -6,7 +6,7 @@ struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print shape, dtype and statistics of each array of a stream.",
         discussion: """
-            One line per array: index, shape, dtype, min, max, mean, std (population) and NaN count.
+            One line per array: index, shape, dtype, min, max, mean, std (population) and NaN count. \
             Statistics skip NaNs and are computed in double precision over float32 values.
             Example: tensor rand --shape 16,1000 --count 3 | tensor info
             """)

@@ -6,7 +6,7 @@ struct Plot: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Plot the rows of 2-D arrays (or 1-D arrays) as SVG line, scatter or bar series.",
         discussion: """
-            Every row of every array is one series against x = 0, 1, 2, …; with --x-first the first row of each
+            Every row of every array is one series against x = 0, 1, 2, …; with --x-first the first row of each \
             array is the x values for the rest.
             Example: tensor rand --shape 3,50 --dist uniform | tensor plot --labels a,b,c --title noise -o noise.svg
             """)

@@ -6,8 +6,8 @@ struct Png: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render 2-D arrays (or batches of them) as a PNG heatmap grid.",
         discussion: """
-            Each 2-D array is one tile; an array of shape (b, h, w) gives b tiles; 1-D arrays are one-row tiles.
-            All tiles share one colour scale: the data's finite range, ±max|x| for the diverging coolwarm map,
+            Each 2-D array is one tile; an array of shape (b, h, w) gives b tiles; 1-D arrays are one-row tiles. \
+            All tiles share one colour scale: the data's finite range, ±max|x| for the diverging coolwarm map, \
             or --vmin/--vmax. NaN shows magenta.
             Example: tensor rand --shape 6,32,32 | tensor png --cmap coolwarm --scale 4 -o fields.png
             """)

@@ -6,7 +6,7 @@ struct Rand: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write seeded random float32 arrays.",
         discussion: """
-            Philox4x32-10 counter-based draws: array k of the stream uses substream k of --seed, so the same
+            Philox4x32-10 counter-based draws: array k of the stream uses substream k of --seed, so the same \
             seed gives the same bytes whatever --threads and whatever --count.
               normal:  loc + scale·N(0,1)         (Box–Muller)
               laplace: loc + scale·Laplace(0,1)   (inverse CDF; heavy-tailed gradients)

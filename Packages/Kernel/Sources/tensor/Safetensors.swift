@@ -6,7 +6,7 @@ struct Pack: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Pack the arrays of a stream into one safetensors file.",
         discussion: """
-            Names come from --names (comma-separated, one per array) or default to t0, t1, …. Data is written
+            Names come from --names (comma-separated, one per array) or default to t0, t1, …. Data is written \
             little-endian in C order; the file loads with the Python safetensors package.
             Example: tensor rand --shape 10,5 --count 2 | tensor pack --names weight,bias -o model.safetensors
             """)

@@ -6,7 +6,7 @@ struct Slice: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Slice every array of a stream with numpy basic indexing.",
         discussion: """
-            --slice takes one entry per axis, comma-separated, as inside numpy's brackets: 0:10 , ::2 , -1 , 3:0:-1 .
+            --slice takes one entry per axis, comma-separated, as inside numpy's brackets: 0:10 , ::2 , -1 , 3:0:-1 . \
             A single integer removes its axis; missing trailing axes are kept whole.
             Example: tensor rand --shape 64,64 | tensor slice --slice '0:8,::-1' | tensor info
             """)

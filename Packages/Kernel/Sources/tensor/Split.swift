@@ -6,7 +6,7 @@ struct Split: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Split each array along its first axis into several arrays.",
         discussion: """
-            Default: one array per row, the first axis removed ((n, S) → n arrays of shape S).
+            Default: one array per row, the first axis removed ((n, S) → n arrays of shape S). \
             --parts k: k pieces of nearly equal size (as numpy.array_split); --size m: pieces of m rows.
             Example: tensor rand --shape 4,10 | tensor split | tensor info
             """)

@@ -6,7 +6,7 @@ struct Stack: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Stack the arrays of a stream into one array.",
         discussion: """
-            Default: along a new first axis (n arrays of shape S → shape (n, S)). With --concat, join along the
+            Default: along a new first axis (n arrays of shape S → shape (n, S)). With --concat, join along the \
             existing first axis. Arrays must share a dtype (use tensor convert first).
             Example: tensor rand --shape 100 --count 12 | tensor stack | tensor info      # (12, 100)
             """)

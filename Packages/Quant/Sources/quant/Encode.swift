@@ -7,8 +7,9 @@ struct Encode: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Quantize each array of a stream and write its Elias-coded message.",
         discussion: """
-            Output: one framed message per array (format in the package README: header, level table, then per
-            bucket a float32 norm and the sparse or dense Elias-coded body, whichever is shorter). The byte count
+            Output: one framed message per array (format in the package README: header, level table, then per \
+            bucket a float32 norm and the shortest of four bodies: dense or sparse Elias codes, codes counted from \
+            the top level, or fixed width, so no bucket costs more than b bits a coordinate). The byte count \
             is the communication cost. NaN or ±Inf in the input is refused (exit 65).
             Example: tensor rand --shape 16,1000000 | quant encode --scheme nuq --bits 4 > g.fjq
             """)

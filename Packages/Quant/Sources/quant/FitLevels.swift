@@ -48,10 +48,10 @@ struct FitLevels: ParsableCommand {
         abstract:
             "Learn a level set from gradient samples: ALQ (coordinate descent) or AMQ (multiplier by gradient descent).",
         discussion: """
-            Minimises the quantizer's exact expected variance over the samples (L2-normalised buckets, weighted by
-            squared bucket norms). ALQ updates one level at a time to its exact minimiser between its neighbours
-            (the empirical form of Faghri et al.'s Eq. 8) from three starts (exponential, uniform, quantiles), keeping the best.
-            AMQ fits levels 0, p^s, …, p, 1 by normalised gradient descent on dV/dp from p ∈ {0.1, 0.3, …, 0.9}.
+            Minimises the quantizer's exact expected variance over the samples (L2-normalised buckets, weighted by \
+            squared bucket norms). ALQ updates one level at a time to its exact minimiser between its neighbours \
+            (the empirical form of Faghri et al.'s Eq. 8) from three starts (exponential, uniform, quantiles), keeping the best. \
+            AMQ fits levels 0, p^s, …, p, 1 by normalised gradient descent on dV/dp from p ∈ {0.1, 0.3, …, 0.9}. \
             Writes the magnitudes (0 … 1) as a float32 .npy that `quant encode --levels` and `quant variance --levels` read.
             Example: quant gradients | quant fit-levels --method alq --bits 3 -o alq.npy
             """)

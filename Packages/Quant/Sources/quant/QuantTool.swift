@@ -15,7 +15,7 @@ struct QuantTool: FjordTool {
             Examples:
               tensor rand --shape 16,1000000 | quant encode --scheme nuq --bits 4 | quant decode | tensor info
               tensor rand --shape 8192 --count 4 | quant variance --bits 3,4,8
-            Conventions: b bits = 1 sign bit + (b−1) magnitude bits, i.e. 2^(b−1) levels including 0 (the papers'
+            Conventions: b bits = 1 sign bit + (b−1) magnitude bits, i.e. 2^(b−1) levels including 0 (the papers' \
             convention; the papers' reference code uses signed levels without 0, see the package README).
             """,
         version: fjordVersion,

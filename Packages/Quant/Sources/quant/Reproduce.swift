@@ -9,10 +9,10 @@ struct Reproduce: ParsableCommand {
         abstract:
             "The quantization papers' claims in miniature: variance vs bits and bucket size, accuracy vs bits, learned levels.",
         discussion: """
-            On real gradients (an MLP 64-256-256-10 training on the bundled digits) and heavy-tailed synthetic ones
-            (cubed Laplace draws): the exact normalized variance of QSGD, QSGDinf, NUQSGD, TernGrad and ALQ/AMQ levels
-            fitted to those gradients, for 2–8 bits and buckets 64–32768; then test accuracy of 4 and 8 simulated
-            workers training a 64-32-10 MLP with each scheme and bit width; then the learned 3-bit levels.
+            On real gradients (an MLP 64-256-256-10 training on the bundled digits) and heavy-tailed synthetic ones \
+            (cubed Laplace draws): the exact normalized variance of QSGD, QSGDinf, NUQSGD, TernGrad and ALQ/AMQ levels \
+            fitted to those gradients, for 2–8 bits and buckets 64–32768; then test accuracy of 4 and 8 simulated \
+            workers training a 64-32-10 MLP with each scheme and bit width; then the learned 3-bit levels. \
             Tables on stdout; SVG figures into --out. Takes about a minute in a release build.
             Example: quant reproduce --out figures/
             """)

@@ -7,8 +7,8 @@ struct Variance: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Normalized variance of each scheme on each array: sampled, exact, bound, and bits per coordinate.",
         discussion: """
-            For every array, scheme and bit budget: the mean of ‖Q(v)−v‖²/‖v‖² over --draws seeded draws, the exact
-            expectation n²Σ(ℓ_{j+1}−r)(r−ℓ_j)/‖v‖², the variance bound ε_Q (L2 schemes; bucket size as the dimension),
+            For every array, scheme and bit budget: the mean of ‖Q(v)−v‖²/‖v‖² over --draws seeded draws, the exact \
+            expectation n²Σ(ℓ_{j+1}−r)(r−ℓ_j)/‖v‖², the variance bound ε_Q (L2 schemes; bucket size as the dimension), \
             the expected fraction of nonzeros, and the bits per coordinate of one actually encoded message.
             Example: tensor rand --shape 8192 --dist laplace | quant variance --schemes qsgd,qsgdinf,nuq --bits 3,4,8
             """)
