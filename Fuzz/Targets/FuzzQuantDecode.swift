@@ -11,7 +11,7 @@ public func fuzzQuantDecode(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 
     do {
         var start = 0
         while let m = try EncodedGradient.read(from: src) {
-            let again = m.encoded()
+            let again = m.encoded(version: bytes[start + 4])  // the version it was written in
             precondition(again == Array(bytes[start..<src.offset]), "decode then encode changed the message")
             _ = m.tensor()
             start = src.offset

@@ -235,4 +235,36 @@ func payloadBits(_ q: [Int16], bucket: Int, code: EliasCode, levels K: Int, bodi
         }
         #expect(status != 0)
     }
+
+    /// A message must use the body the encoder picks: the same indices written with a longer body (here the
+    /// fixed-width one for an all-zero bucket, where the sparse body is one bit) are refused, so every tensor has
+    /// exactly one message (the fuzzer's decode → encode property) and the checksum cannot be satisfied twice.
+    @Test func nonCanonicalBodiesAreRefused() throws {
+        let qz = Quantizer(levels: .uniform(7), norm: .l2, bucketSize: 8)
+        let q = Quantized(norms: [1], indices: [Int16](repeating: 0, count: 8))
+        let good = EncodedGradient(quantizer: qz, shape: [8], quantized: q).encoded()
+        #expect(try EncodedGradient.decode(good).quantized == q)
+        // the payload again, with body 3 (fixed width: 8 × 4 bits of the offset value K − 1 = 7)
+        var payload = [UInt8](repeating: 0, count: 16)
+        let bits = payload.withUnsafeMutableBufferPointer { b -> Int in
+            var w = fjq_writer(buf: b.baseAddress, cap_bytes: b.count, pos: 0, acc: 0, nacc: 0, overflow: 0)
+            fjq_put_bits(&w, UInt64(Float(1).bitPattern), 32)
+            fjq_put_bits(&w, 3, 2)
+            for _ in 0..<8 { fjq_put_bits(&w, 7, 4) }
+            fjq_flush(&w)
+            return w.pos
+        }
+        payload.removeLast(payload.count - (bits + 7) / 8)
+        let headerEnd = 24 + 8 + 4 * 8  // fixed header, one dimension, eight levels
+        var bad = Array(good[0..<headerEnd]) + payload
+        for k in 0..<8 { bad[16 + k] = UInt8(truncatingIfNeeded: payload.count >> (8 * k)) }
+        let crc = bad.withUnsafeBufferPointer { fjq_crc32c(0, $0.baseAddress, $0.count) }
+        bad += (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * UInt32($0))) }
+        #expect(throws: FjordError.self) { _ = try EncodedGradient.decode(bad) }
+        do {
+            _ = try EncodedGradient.decode(bad)
+        } catch {
+            #expect(error.message.contains("non-canonical"), "\(error.message)")
+        }
+    }
 }
