@@ -36,7 +36,7 @@ func oneLine(_ message: String) -> String {
     text = text.split(separator: "\n").map { line in
         String(line.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
     }.filter { !$0.isEmpty }.joined(separator: "; ")
-    // a value list ("one of the following:", then "- a", "- b" lines) as "one of: a, b"
+    // a value list ("one of the following:", then "- a", "- b" lines) as "one of the following: a, b"
     text = text.replacingAll(":; - ", with: ": ").replacingAll("; - ", with: ", ")
     return text
 }
