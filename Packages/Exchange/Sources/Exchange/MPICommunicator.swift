@@ -79,8 +79,8 @@
             var mine = Int64(count).littleEndian
             let bytes = withUnsafeBytes(of: &mine) { exchange($0, lengths: [Int](repeating: 8, count: size)) }
             lengthBytes += 8 * (size - 1)
-            return (0..<size).map { r in
-                Int((0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[8 * r + $1]) << (8 * UInt64($1)) })
+            return bytes.withUnsafeBytes { raw in
+                (0..<size).map { Int(Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self))) }
             }
         }
 

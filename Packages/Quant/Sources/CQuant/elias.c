@@ -228,9 +228,7 @@ void fjq_encode_bucket(fjq_writer *w, const int16_t *q, size_t len, int code, in
     }
 }
 
-int fjq_decode_bucket(fjq_reader *r, int16_t *q, size_t len, int code, int K, int bodies) {
-    uint64_t body = fjq_get_bits(r, bodies == 2 ? 1 : 2);
-    if (r->error) return -1;
+static int decode_body(fjq_reader *r, int16_t *q, size_t len, int code, int K, uint64_t body) {
     if (body == FJQ_BODY_DENSE || body == FJQ_BODY_TOP) {
         for (size_t i = 0; i < len; i++) {
             uint64_t c = fjq_get_code(r, code, (uint64_t)K);
@@ -263,4 +261,13 @@ int fjq_decode_bucket(fjq_reader *r, int16_t *q, size_t len, int code, int K, in
         if (r->error) return -1;
         q[pos - 1] = (int16_t)(neg ? -(int)a : (int)a);
     }
+}
+
+int fjq_decode_bucket(fjq_reader *r, int16_t *q, size_t len, int code, int K, int bodies) {
+    uint64_t body = fjq_get_bits(r, bodies == 2 ? 1 : 2);
+    if (r->error || decode_body(r, q, len, code, K, body) != 0) return -1;
+    /* canonical: the body the encoder picks for these indices, so every tensor has one message */
+    size_t bits[FJQ_BODIES];
+    fjq_bucket_bits(q, len, code, K, bits);
+    return (uint64_t)fjq_bucket_body(bits, bodies) == body ? 0 : -2;
 }

@@ -191,24 +191,12 @@ public struct EncodedGradient: Sendable {
                         return
                     }
                     q.norms[b] = nrm
-                    let bodyAt = r.pos
-                    let body = Int(fjq_get_bits(&r, bodies == 4 ? 2 : 1))
-                    r.pos = bodyAt
-                    if fjq_decode_bucket(&r, qb.baseAddress! + lo, n, code.code, Int32(K), bodies) != 0 {
-                        bad = "bucket \(b): malformed or truncated code"
-                        return
+                    switch fjq_decode_bucket(&r, qb.baseAddress! + lo, n, code.code, Int32(K), bodies) {
+                    case 0: continue
+                    case -2: bad = "bucket \(b): not the shortest body (a non-canonical encoding)"
+                    default: bad = "bucket \(b): malformed or truncated code"
                     }
-                    // canonical: the body is the one the encoder picks (the shortest, ties to the lower number),
-                    // so every tensor has one message and decode → encode gives the same bytes
-                    var sizes = [Int](repeating: 0, count: 4)
-                    sizes.withUnsafeMutableBufferPointer {
-                        fjq_bucket_bits(qb.baseAddress! + lo, n, code.code, Int32(K), $0.baseAddress)
-                    }
-                    let best = sizes.withUnsafeMutableBufferPointer { Int(fjq_bucket_body($0.baseAddress, bodies)) }
-                    if body != best {
-                        bad = "bucket \(b): not the shortest body (a non-canonical encoding)"
-                        return
-                    }
+                    return
                 }
                 if (pb.count * 8 - r.pos) >= 8 { bad = "\(pb.count * 8 - r.pos) unused bits after the last bucket" }
                 if bad == nil, r.pos % 8 != 0, pb[pb.count - 1] & UInt8(0xFF >> (r.pos % 8)) != 0 {

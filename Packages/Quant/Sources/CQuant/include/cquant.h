@@ -68,8 +68,9 @@ int fjq_fixed_width(int K);
 void fjq_bucket_bits(const int16_t *q, size_t len, int code, int K, size_t bits[FJQ_BODIES]);
 int fjq_bucket_body(const size_t bits[FJQ_BODIES], int bodies);
 void fjq_encode_bucket(fjq_writer *w, const int16_t *q, size_t len, int code, int K, int bodies);
-/* Decodes a bucket body (`bodies` as written) of `len` coordinates with level indices < K; returns 0 or -1 on
- * malformed input. */
+/* Decodes a bucket body (`bodies` as written) of `len` coordinates with level indices < K; returns 0, -1 on
+ * malformed input, or -2 when the body is not the one fjq_encode_bucket picks for these indices (a
+ * non-canonical encoding: every tensor has exactly one message). */
 int fjq_decode_bucket(fjq_reader *r, int16_t *q, size_t len, int code, int K, int bodies);
 
 /* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78, as iSCSI and ext4): continue `crc` (0 to start) over n bytes.
