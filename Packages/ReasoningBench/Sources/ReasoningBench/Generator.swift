@@ -1,16 +1,18 @@
 import Kernel
 
-/// The CogniLoad generator (Kaiser et al., 2025), re-implemented from the description of the official one.
+/// The CogniLoad generator (Kaiser et al., 2025), re-implemented after the official `cogniload.py`.
 ///
 /// Per puzzle: d categories out of 12 and max(d, 2) people (d = 1 adds a spare person); per category a domain of
-/// L = (d = 1 ? 3 : d + 1) values (capped by the vocabulary), person i starting with value i mod L in every category, so
-/// all people start different. Then N statements, k of them needles (about the person of interest, PoI), the rest hays,
-/// randomly interleaved with exact counts (needle with probability needles left / statements left). A statement about
-/// target t picks k_c ~ U{1..d} condition categories holding t's current values and k_u ~ U{1..d} update categories, each
-/// new value uniform over the domain minus {t's value, PoI's value}; it applies to everyone matching all conditions.
-/// Rejected and redrawn (without using up the slot): a hay whose conditions match the PoI, a needle whose conditions
-/// match every other person, and any statement after which someone else's whole state equals the PoI's. Hence hays
-/// never touch the PoI, and the answer is the PoI's initial state with the k needles applied in order.
+/// L = (d = 1 ? 3 : d + 1) values (capped by the vocabulary), person i starting with value i mod L in every category,
+/// so all people start different. Then N statements, k of them needles (about the person of interest, PoI), the rest
+/// hays, randomly interleaved with exact counts (each attempt is a needle with probability needles left / statements
+/// left). A statement about target t picks k_c ~ U{1..d} condition categories holding t's current values and
+/// k_u ~ U{1..d} update categories, each new value uniform over the domain minus {t's value, PoI's value}; it applies
+/// to everyone matching all conditions. Rejected and redrawn (without using up the slot): a hay whose conditions match
+/// the PoI; a needle whose conditions match every other person, or after which every other person either already held
+/// all the update values (unmatched) or equals the PoI (matched), the official needle check; and any statement after
+/// which someone else's whole state equals the PoI's. Hence hays never touch the PoI, and the answer is the PoI's
+/// initial state with the k needles applied in order.
 ///
 /// Distribution-compatible with the official generator, not byte-identical (that one uses Erlang's exs1024 or
 /// Python's MT19937 and cannot be matched without them); instead each instance is reproducible from its own seed.
@@ -19,20 +21,26 @@ public enum Generator {
     static let attemptsPerStatement = 200
     static let restarts = 64
 
-    /// The puzzle at `parameters` with instance seed `seed`.
-    public static func generate(_ parameters: PuzzleParameters, seed: UInt64) throws(FjordError) -> Puzzle {
+    /// The puzzle at `parameters` with instance seed `seed`, worded in `style` (the wording draws nothing from the
+    /// puzzle's stream, so both styles give the same puzzle).
+    public static func generate(
+        _ parameters: PuzzleParameters, seed: UInt64, style: TextStyle = .official
+    ) throws(FjordError) -> Puzzle {
         for restart in 0..<restarts {
             var rng = SplitMix64(seed: SplitMix64.mix(seed &+ UInt64(restart) &* 0x9E37_79B9_7F4A_7C15))
-            if let p = attempt(parameters, seed: seed, rng: &rng) { return p }
+            if var p = attempt(parameters, seed: seed, rng: &rng) {
+                p.style = style
+                return p
+            }
         }
         throw FjordError(.software, "no valid puzzle at \(parameters) seed \(seed) after \(restarts) restarts")
     }
 
     /// Instance `index` of `parameters` under `baseSeed`.
     public static func generate(
-        _ parameters: PuzzleParameters, baseSeed: UInt64, index: Int
+        _ parameters: PuzzleParameters, baseSeed: UInt64, index: Int, style: TextStyle = .official
     ) throws(FjordError) -> Puzzle {
-        try generate(parameters, seed: parameters.seed(base: baseSeed, index: index))
+        try generate(parameters, seed: parameters.seed(base: baseSeed, index: index), style: style)
     }
 
     private static func attempt(_ par: PuzzleParameters, seed: UInt64, rng: inout SplitMix64) -> Puzzle? {
@@ -71,9 +79,10 @@ public enum Generator {
         conds.reserveCapacity(d)
         upds.reserveCapacity(d)
         while needlesLeft + haysLeft > 0 {
-            let isNeedle = rng.below(needlesLeft + haysLeft) < needlesLeft
-            var accepted = false
+            var accepted = false, isNeedle = false
             for _ in 0..<attemptsPerStatement {
+                // The kind is drawn again at every attempt, as the official generator does.
+                isNeedle = rng.below(needlesLeft + haysLeft) < needlesLeft
                 let target = isNeedle ? poi : others[rng.below(others.count)]
                 let kc = 1 + rng.below(d), ku = 1 + rng.below(d)
                 conds.removeAll(keepingCapacity: true)
@@ -116,6 +125,27 @@ public enum Generator {
                                 for u in upds { tr[p * d + u.slot] = UInt8(u.value) }
                             }
                             let mine = poi * d
+                            if isNeedle && matchedOthers > 0 {
+                                // The official needle check: refused when every other person either already holds
+                                // all the update values (not matched) or ends up equal to the PoI (matched).
+                                var similar = 0
+                                for p in 0..<nPeople where p != poi {
+                                    var same = true
+                                    if mt[p] {
+                                        for s in 0..<d where tr[p * d + s] != tr[mine + s] {
+                                            same = false
+                                            break
+                                        }
+                                    } else {
+                                        for u in upds where Int(st[p * d + u.slot]) != u.value {
+                                            same = false
+                                            break
+                                        }
+                                    }
+                                    if same { similar += 1 }
+                                }
+                                if similar >= nPeople - 1 { return true }
+                            }
                             for p in 0..<nPeople where p != poi {
                                 var same = true
                                 for s in 0..<d where tr[p * d + s] != tr[mine + s] {

@@ -18,6 +18,8 @@ public struct Puzzle: Sendable {
     public var questionSlot: Int
     /// The person of interest's final value in the asked category.
     public var gold: String
+    /// How the prompt is worded.
+    public var style: TextStyle = .official
 
     public var d: Int { categories.count }
     public var askedCategory: Category { categories[questionSlot] }
@@ -40,42 +42,49 @@ public struct Puzzle: Sendable {
         return order
     }
 
-    /// The instruction line of every prompt (ours; same content as CogniLoad's: sequential reasoning, one final sentence).
-    public static let instruction =
-        "Solve this logic puzzle. Work through the statements strictly in the order given. "
-        + "End your response with one sentence that states the asked property (for example \"Peter is located at the "
-        + "kitchen.\" or \"Peter is wearing blue socks.\")."
-
-    /// The prompt: instruction, a blank line, the introduced people's initial states, a blank line, the numbered
-    /// statements, a blank line, the question.
+    /// The prompt in the puzzle's ``TextStyle``. `official`: the instruction, a blank line, the introduced people's
+    /// starting states (attributes shuffled per line), the numbered statements, a blank line, the question, exactly
+    /// as the official generator lays it out. `fjord`: the same with a blank line before "1." and attributes in
+    /// category order.
     public func prompt() -> String { String(decoding: promptBytes(), as: UTF8.self) }
+
+    /// The order the starting-state line of person `p` lists the categories in: a permutation drawn from its own
+    /// stream of the puzzle seed (so it changes no other draw), or category order when the style does not shuffle.
+    func startingOrder(_ p: Int) -> [Int] {
+        var order = Array(0..<d)
+        guard style.shufflesStartingStates else { return order }
+        var rng = SplitMix64(seed: instanceSeed(seed, 0x5354_4152_54, UInt64(p)))
+        rng.sample(d, from: &order)
+        return order
+    }
 
     /// The prompt as UTF-8, assembled from pre-rendered clauses into one buffer sized up front (the generator's
     /// hot path: no reallocation, one memcpy per clause).
     public func promptBytes() -> [UInt8] {
         let spans = clauseSpans()
-        let clause = ClauseTable.shared.longest + ClauseTable.and.count
-        let question = Array(askedCategory.question(people[poi]).utf8)
-        var capacity = Puzzle.instructionBytes.count + question.count + 8
+        let table = ClauseTable.of(style)
+        let clause = table.longest + ClauseTable.and.count
+        let question = Array(style.question(askedCategory, people[poi]).utf8)
+        var capacity = table.instruction.count + question.count + 8
         capacity += people.reduce(0) { $0 + $1.utf8.count + 4 + d * clause }
         for st in statements { capacity += 24 + (st.conditions.count + st.updates.count) * clause }
         return [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
             var w = ByteWriter(buffer)
-            w.put(Puzzle.instructionBytes)
+            w.put(table.instruction)
             w.put(0x0A)
             w.put(0x0A)
-            ClauseTable.shared.flat.withUnsafeBufferPointer { f in
+            table.flat.withUnsafeBufferPointer { f in
                 for p in introducedPeople {
                     w.put(Array(people[p].utf8))
                     w.put(0x20)
-                    for s in 0..<d {
-                        if s > 0 { w.put(ClauseTable.and) }
+                    for (k, s) in startingOrder(p).enumerated() {
+                        if k > 0 { w.put(ClauseTable.and) }
                         spans.put(0, s, Int(initial[p * d + s]), from: f, to: &w)
                     }
                     w.put(0x2E)
                     w.put(0x0A)
                 }
-                w.put(0x0A)
+                if style.blankBeforeStatements { w.put(0x0A) }
                 for i in statements.indices {
                     writeStatement(i, spans: spans, flat: f, to: &w)
                     w.put(0x0A)
@@ -88,19 +97,17 @@ public struct Puzzle: Sendable {
         }
     }
 
-    static let instructionBytes = Array(instruction.utf8)
-
     /// Statement `i` (0-based) as its prompt line, "7. The people … ". Pass `spans` (from `clauseSpans()`) when
     /// writing many lines of one puzzle.
     public func statementLine(_ i: Int) -> String { statementLine(i, spans: clauseSpans()) }
 
     func statementLine(_ i: Int, spans: Spans) -> String {
         let st = statements[i]
-        let capacity =
-            24 + (st.conditions.count + st.updates.count) * (ClauseTable.shared.longest + ClauseTable.and.count)
+        let table = ClauseTable.of(style)
+        let capacity = 24 + (st.conditions.count + st.updates.count) * (table.longest + ClauseTable.and.count)
         let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
             var w = ByteWriter(buffer)
-            ClauseTable.shared.flat.withUnsafeBufferPointer { writeStatement(i, spans: spans, flat: $0, to: &w) }
+            table.flat.withUnsafeBufferPointer { writeStatement(i, spans: spans, flat: $0, to: &w) }
             count = w.count
         }
         return String(decoding: bytes, as: UTF8.self)
@@ -120,7 +127,7 @@ public struct Puzzle: Sendable {
     }
 
     func clauseSpans() -> Spans {
-        let t = ClauseTable.shared
+        let t = ClauseTable.of(style)
         let width = domains.map(\.count).max() ?? 0
         var b = [Int](repeating: 0, count: 3 * d * width * 2)
         for kind in 0..<3 {
@@ -153,5 +160,8 @@ public struct Puzzle: Sendable {
     }
 
     /// The exact solver's final sentence.
-    public var answerSentence: String { askedCategory.answer(people[poi], gold) }
+    public var answerSentence: String { style.answer(askedCategory, people[poi], gold) }
+
+    /// The question line.
+    public var question: String { style.question(askedCategory, people[poi]) }
 }

@@ -16,16 +16,31 @@ public struct Record: Sendable, Equatable {
     public var person: String
     public var gold: String
     public var prompt: String?
+    /// The wording of the prompt (records without one predate it and are `fjord`).
+    public var text: TextStyle
+    /// Where the instance comes from: nil for this generator (regenerable from params and seed), else the importer's
+    /// name ("cogniload-official"); such a record carries its prompt.
+    public var source: String?
 
     // Response.
     public var model: String?
+    /// Which of several samples of the same instance this is (0 when only one was asked for).
+    public var sample: Int
+    /// How the response was obtained: endpoint, max_tokens, temperature, extra parameters, system prompt, tool version.
+    public var provenance: [String: JSON]?
     public var completion: String?
     public var reasoning: String?
     public var finishReason: String?
     public var promptTokens: Int?
     public var completionTokens: Int?
-    /// How tokens were counted: the server's tokenizer ("server") or words ("whitespace") for simulated models.
+    /// Of the completion tokens, those the server reports as reasoning (`completion_tokens_details.reasoning_tokens`).
+    public var reasoningTokens: Int?
+    public var totalTokens: Int?
+    /// How tokens were counted: the server's tokenizer ("server"), or words of the answer and the reasoning text
+    /// ("words"; "whitespace" in simulated and older records, the same rule).
     public var tokenizer: String?
+    /// What the response cost, from the per-token prices given to `run`.
+    public var cost: Double?
     public var latencyMs: Double?
     public var attempts: Int?
     /// Set when the request failed for good; such a record has no completion and is retried on resume.
@@ -49,12 +64,39 @@ public struct Record: Sendable, Equatable {
         person = p.people[p.poi]
         gold = p.gold
         prompt = includePrompt ? p.prompt() : nil
+        text = p.style
+        sample = 0
+    }
+
+    /// An instance record read from another generator's files: everything comes from the prompt and the given fields.
+    public init(
+        id: String, parameters: PuzzleParameters, seed: UInt64, prompt: String, gold: String, source: String,
+        reading: Solver.Reading? = nil
+    ) throws(FjordError) {
+        let r: Solver.Reading
+        if let reading { r = reading } else { r = try Solver.read(prompt) }
+        self.id = id
+        self.parameters = parameters
+        self.seed = seed
+        needles = r.needlePositions.count
+        needleOperations = r.needleOperations
+        needlePositions = r.needlePositions
+        category = r.solution.category
+        person = r.solution.person
+        self.gold = gold
+        self.prompt = prompt
+        text = r.solution.style
+        self.source = source
+        sample = 0
     }
 
     /// Regenerates this record's puzzle from its parameters and seed.
     /// A record whose gold or person differs from the regenerated puzzle's was made by another generator: an error.
     public func puzzle() throws(FjordError) -> Puzzle {
-        let p = try Generator.generate(parameters, seed: seed)
+        if let source {
+            throw .data("\(id): an instance from \(source) cannot be regenerated; it must carry its prompt")
+        }
+        let p = try Generator.generate(parameters, seed: seed, style: text)
         guard p.gold == gold, person.isEmpty || p.people[p.poi] == person else {
             throw .data(
                 "\(id): the puzzle regenerated from its params and seed has another answer; was it made by another generator version?"
@@ -72,10 +114,25 @@ public struct Record: Sendable, Equatable {
     /// Work units W_poi: the needle count (statements the answer depends on).
     public var workload: Double { Double(needles) }
 
+    /// The asked category's possible values as the puzzle writes them (see ``Solver/Reading/answerValues``): read from
+    /// the prompt, else from the regenerated puzzle, else (neither readable) our vocabulary.
+    public func answerValues() -> [String] {
+        if let prompt, let r = try? Solver.read(prompt) { return r.answerValues }
+        if let p = try? puzzle() {
+            var out: [String] = []
+            for (s, c) in p.categories.enumerated() where c == category || (category.isColour && c.isColour) {
+                out += p.domains[s]
+            }
+            return out
+        }
+        return category.values
+    }
+
     /// Scores the completion (sets extracted, completed, correct, ambiguous). A record without a completion is left alone.
     public mutating func score() {
         guard let c = completion else { return }
-        let v = Scoring.score(completion: c, finishReason: finishReason, category: category, gold: gold)
+        let v = Scoring.score(
+            completion: c, finishReason: finishReason, category: category, gold: gold, values: answerValues())
         extracted = v.extracted
         completed = v.completed
         correct = v.correct
@@ -87,8 +144,9 @@ public struct Record: Sendable, Equatable {
             "id": .string(id),
             "params": .object([
                 "N": .number(Double(parameters.N)), "d": .number(Double(parameters.d)),
-                "rho": .number(parameters.rho),
+                "rho": .number(parameters.rho), "rounding": .string(parameters.rounding.rawValue),
             ]),
+            "text": .string(text.rawValue),
             "seed": .number(Double(seed)),
             "needles": .number(Double(needles)),
             "needle_ops": .number(Double(needleOperations)),
@@ -101,7 +159,11 @@ public struct Record: Sendable, Equatable {
         func put(_ k: String, _ v: Bool?) { if let v { o[k] = .bool(v) } }
         func put(_ k: String, _ v: Double?) { if let v { o[k] = .number(v) } }
         put("prompt", prompt)
+        put("source", source)
         put("model", model)
+        if sample != 0 { o["sample"] = .number(Double(sample)) }
+        if let provenance { o["provenance"] = .object(provenance) }
+        put("cost", cost)
         put("completion", completion)
         put("reasoning", reasoning)
         put("finish_reason", finishReason)
@@ -113,10 +175,14 @@ public struct Record: Sendable, Equatable {
         put("completed", completed)
         put("correct", correct)
         put("ambiguous", ambiguous)
-        if promptTokens != nil || completionTokens != nil {
+        if promptTokens != nil || completionTokens != nil || totalTokens != nil {
             var u: [String: JSON] = [:]
             if let p = promptTokens { u["prompt_tokens"] = .number(Double(p)) }
             if let c = completionTokens { u["completion_tokens"] = .number(Double(c)) }
+            if let r = reasoningTokens {
+                u["completion_tokens_details"] = .object(["reasoning_tokens": .number(Double(r))])
+            }
+            if let t = totalTokens { u["total_tokens"] = .number(Double(t)) }
             o["usage"] = .object(u)
         }
         return .object(o)
@@ -142,7 +208,23 @@ public struct Record: Sendable, Equatable {
         guard let n = p["N"]?.intValue, let d = p["d"]?.intValue, let r = p["rho"]?.doubleValue else {
             throw .data("\(at): \"params\" needs integer N and d and a number rho")
         }
-        do { parameters = try PuzzleParameters(N: n, d: d, rho: r) } catch { throw .data("\(at): \(error.message)") }
+        // Records written before the rounding was recorded used halves away from zero.
+        let roundingName = p["rounding"]?.stringValue ?? NeedleRounding.halfAway.rawValue
+        guard let rounding = NeedleRounding(rawValue: roundingName) else {
+            throw .data("\(at): unknown params.rounding \"\(roundingName)\" (official or half-away)")
+        }
+        do { parameters = try PuzzleParameters(N: n, d: d, rho: r, rounding: rounding) } catch {
+            throw .data("\(at): \(error.message)")
+        }
+        let textName = try opt("text") { $0.stringValue } ?? TextStyle.fjord.rawValue
+        guard let style = TextStyle(rawValue: textName) else {
+            throw .data("\(at): unknown text style \"\(textName)\" (official or fjord)")
+        }
+        text = style
+        source = try opt("source") { $0.stringValue }
+        sample = try opt("sample") { $0.intValue } ?? 0
+        provenance = try opt("provenance") { $0.objectValue }
+        cost = try opt("cost") { $0.doubleValue }
         seed = UInt64(try need("seed") { $0.intValue })
         needles = try opt("needles") { $0.intValue } ?? parameters.needles
         needleOperations = try opt("needle_ops") { $0.intValue } ?? 0
@@ -168,6 +250,8 @@ public struct Record: Sendable, Equatable {
         if let u = try opt("usage", { $0.objectValue }) {
             promptTokens = u["prompt_tokens"]?.intValue
             completionTokens = u["completion_tokens"]?.intValue
+            reasoningTokens = u["completion_tokens_details"]?["reasoning_tokens"]?.intValue
+            totalTokens = u["total_tokens"]?.intValue
         }
     }
 }

@@ -95,7 +95,7 @@ public struct SimulatedModel: Sendable, Equatable {
             let others = puzzle.domains[puzzle.questionSlot].filter { $0 != puzzle.gold }
             answer = others[rng.below(others.count)]
         }
-        let finalSentence = puzzle.askedCategory.answer(puzzle.people[puzzle.poi], answer)
+        let finalSentence = puzzle.style.answer(puzzle.askedCategory, puzzle.people[puzzle.poi], answer)
         let finalWords = finalSentence.split(separator: " ").count
         let truncated = loops || intended > budget
         let traceWords = truncated ? budget : intended - finalWords
@@ -124,7 +124,7 @@ public struct SimulatedModel: Sendable, Equatable {
                 let pass = i / puzzle.statements.count
                 let head = pass == 0 ? "Step \(k + 1)" : "Pass \(pass + 1), step \(k + 1)"
                 text.line(
-                    "\(head): \(who) matches, so \(who) now \(puzzle.categories[c.slot].update(puzzle.domains[c.slot][c.value]))."
+                    "\(head): \(who) matches, so \(who) now \(puzzle.style.clause(.update, puzzle.categories[c.slot], puzzle.domains[c.slot][c.value]))."
                 )
             }
             i += 1

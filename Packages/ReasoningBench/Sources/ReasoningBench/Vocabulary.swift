@@ -1,19 +1,18 @@
-/// The people and attribute categories puzzles are built from, with the sentence templates of each category.
+/// The people and attribute categories puzzles are built from.
 ///
 /// The shape follows CogniLoad (Kaiser et al., 2025): twelve categories (a place, six garments, hair colour, and the last
-/// thing eaten, watched, listened to and read), the seven wearable/hair categories sharing one colour list. The word lists
-/// are ours. They keep, on purpose, the pairs where one value is a substring of another (blue/blues, fiction/non-fiction,
-/// park/waterpark, port/airport, camp/campground, market/marketplace, ridge/bridge, green/greenhouse, rap/biography):
-/// an answer checker that matches substrings instead of whole words gets them wrong, and the tests prove ours does not.
+/// thing eaten, watched, listened to and read), the seven wearable/hair categories sharing one colour list. Category
+/// names are the official generator's (`clothes_pant`; records written before it was adopted say `clothes_pants`, which
+/// is still read). The sentences are a ``TextStyle``'s; the word lists below are ours.
 public enum Category: Int, CaseIterable, Sendable, Hashable {
-    case location, shirt, pants, hat, socks, gloves, underwear, hair, eat, watch, listen, read
+    case location, shirt, pant, hat, socks, gloves, underwear, hair, eat, watch, listen, read
 
-    /// The name used in records (`"category"`).
+    /// The name used in records (`"category"`), as the official generator spells it.
     public var name: String {
         switch self {
         case .location: "location"
         case .shirt: "clothes_shirt"
-        case .pants: "clothes_pants"
+        case .pant: "clothes_pant"
         case .hat: "clothes_hat"
         case .socks: "clothes_socks"
         case .gloves: "clothes_gloves"
@@ -26,16 +25,21 @@ public enum Category: Int, CaseIterable, Sendable, Hashable {
         }
     }
 
+    /// Reads a category name; "clothes_pants" (Fjord before version 0.3) is read as `clothes_pant`.
     public init?(name: String) {
+        if name == "clothes_pants" {
+            self = .pant
+            return
+        }
         guard let c = Category.allCases.first(where: { $0.name == name }) else { return nil }
         self = c
     }
 
-    /// Every value this category can take.
+    /// Every value our generator draws for this category.
     public var values: [String] {
         switch self {
         case .location: Vocabulary.places
-        case .shirt, .pants, .hat, .socks, .gloves, .underwear, .hair: Vocabulary.colours
+        case .shirt, .pant, .hat, .socks, .gloves, .underwear, .hair: Vocabulary.colours
         case .eat: Vocabulary.foods
         case .watch: Vocabulary.films
         case .listen: Vocabulary.music
@@ -43,86 +47,203 @@ public enum Category: Int, CaseIterable, Sendable, Hashable {
         }
     }
 
-    /// The clause describing a person's initial value: "Ana *is located at the park*".
-    public func initial(_ v: String) -> String {
+    /// The seven categories whose values are colours (six garments and hair).
+    public var isColour: Bool { (1...7).contains(rawValue) }
+
+    /// The noun a colour of this category is said of ("pant", "hair"); nil for the non-colour categories.
+    public var garment: String? {
         switch self {
-        case .location: "is located at the \(v)"
-        case .shirt: "is wearing \(article(v)) \(v) shirt"
-        case .pants: "is wearing \(v) pants"
-        case .hat: "is wearing \(article(v)) \(v) hat"
-        case .socks: "is wearing \(v) socks"
-        case .gloves: "is wearing \(v) gloves"
-        case .underwear: "is wearing \(v) underwear"
-        case .hair: "has \(v) colored hair"
-        case .eat: "last ate \(v)"
-        case .watch: "last watched \(article(v)) \(v) movie"
-        case .listen: "last listened to \(v) music"
-        case .read: "last read \(article(v)) \(v) book"
+        case .shirt: "shirt"
+        case .pant: "pant"
+        case .hat: "hat"
+        case .socks: "socks"
+        case .gloves: "gloves"
+        case .underwear: "underwear"
+        case .hair: "hair"
+        default: nil
+        }
+    }
+}
+
+/// The kinds of sentence a puzzle is written in.
+public enum ClauseKind: Int, CaseIterable, Sendable {
+    /// A starting-state clause: "Peter *is located at the park*".
+    case initial
+    /// A statement's condition: "The people *located in the park* …".
+    case condition
+    /// A statement's update: "… *move to the beach*".
+    case update
+}
+
+/// How a puzzle is worded.
+///
+/// - `official`: the official CogniLoad generator's text (`kaiserdan/cogniload`), clause for clause: its instruction,
+///   starting-state, condition, update and question sentences (articles as it writes them: "a egg", "a orange shirt"),
+///   each starting-state line's attributes in a random order, no blank line between the starting states and "1.".
+/// - `fjord`: the wording of Fjord before version 0.3 (articles agree, "pants", fixed attribute order, a blank line
+///   before "1."), kept so that records made then regenerate the same prompts.
+public enum TextStyle: String, CaseIterable, Sendable {
+    case official, fjord
+
+    /// The clause of `kind` for category `c` with value `v`.
+    public func clause(_ kind: ClauseKind, _ c: Category, _ v: String) -> String {
+        let (prefix, suffix) = template(kind, c, article: article(v))
+        return prefix + v + suffix
+    }
+
+    /// The text around the value of a clause: (prefix, suffix). `article` is used where the style lets it agree.
+    public func template(_ kind: ClauseKind, _ c: Category, article a: String = "a") -> (String, String) {
+        switch self {
+        case .official: Self.officialTemplates[kind.rawValue][c.rawValue]
+        case .fjord: fjordTemplate(kind, c, a)
         }
     }
 
-    /// The condition clause of a statement: "The people *located in the park* …".
-    public func condition(_ v: String) -> String {
-        switch self {
-        case .location: "located in the \(v)"
-        case .shirt: "wearing \(article(v)) \(v) shirt"
-        case .pants: "wearing \(v) pants"
-        case .hat: "wearing \(article(v)) \(v) hat"
-        case .socks: "wearing \(v) socks"
-        case .gloves: "wearing \(v) gloves"
-        case .underwear: "wearing \(v) underwear"
-        case .hair: "having \(v) hair"
-        case .eat: "who most recently ate \(v)"
-        case .watch: "who most recently watched \(article(v)) \(v) movie"
-        case .listen: "who most recently listened to \(v) music"
-        case .read: "who most recently read \(article(v)) \(v) book"
+    /// Every template of `kind` the style can write, with its category (both articles for `fjord`).
+    public func templates(_ kind: ClauseKind) -> [(prefix: String, suffix: String, category: Category)] {
+        var out: [(String, String, Category)] = []
+        for c in Category.allCases {
+            for a in self == .fjord ? ["a", "an"] : ["a"] {
+                let t = template(kind, c, article: a)
+                if !out.contains(where: { $0.0 == t.0 && $0.1 == t.1 }) { out.append((t.0, t.1, c)) }
+            }
         }
-    }
-
-    /// The update clause of a statement: "… *move to the park*".
-    public func update(_ v: String) -> String {
-        switch self {
-        case .location: "move to the \(v)"
-        case .shirt: "change into \(article(v)) \(v) shirt"
-        case .pants: "change into \(v) pants"
-        case .hat: "put on \(article(v)) \(v) hat"
-        case .socks: "change into \(v) socks"
-        case .gloves: "put on \(v) gloves"
-        case .underwear: "put on \(v) underwear"
-        case .hair: "dye their hair \(v)"
-        case .eat: "eat \(v)"
-        case .watch: "watch \(article(v)) \(v) movie"
-        case .listen: "listen to \(v) music"
-        case .read: "read \(article(v)) \(v) book"
-        }
+        return out
     }
 
     /// The question about person `p`.
-    public func question(_ p: String) -> String {
+    public func question(_ c: Category, _ p: String) -> String {
+        let (prefix, suffix) = questionTemplate(c)
+        return prefix + p + suffix
+    }
+
+    /// The text around the person's name in the question.
+    public func questionTemplate(_ c: Category) -> (String, String) {
         switch self {
-        case .location: "Where is \(p)?"
-        case .shirt: "What color is the shirt \(p) is wearing?"
-        case .pants: "What color are the pants \(p) is wearing?"
-        case .hat: "What color is the hat \(p) is wearing?"
-        case .socks: "What color are the socks \(p) is wearing?"
-        case .gloves: "What color are the gloves \(p) is wearing?"
-        case .underwear: "What color is the underwear \(p) is wearing?"
-        case .hair: "What color is the hair of \(p)?"
-        case .eat: "What did \(p) eat most recently?"
-        case .watch: "What kind of movie did \(p) watch most recently?"
-        case .listen: "What kind of music did \(p) listen to most recently?"
-        case .read: "What kind of book did \(p) read most recently?"
+        case .official:
+            switch c {
+            case .location: ("Where is ", "?")
+            case .shirt, .pant, .hat: ("What color \(c.garment!) is ", " wearing?")
+            case .socks, .gloves, .underwear: ("What color of \(c.garment!) is ", " wearing?")
+            case .hair: ("What is the final hair color of ", "?")
+            case .eat: ("What did ", " most recently eat?")
+            case .watch: ("What kind of movie did ", " most recently watch?")
+            case .listen: ("What kind of music did ", " most recently listen to?")
+            case .read: ("What kind of book did ", " most recently read?")
+            }
+        case .fjord:
+            switch c {
+            case .location: ("Where is ", "?")
+            case .shirt: ("What color is the shirt ", " is wearing?")
+            case .pant: ("What color are the pants ", " is wearing?")
+            case .hat: ("What color is the hat ", " is wearing?")
+            case .socks: ("What color are the socks ", " is wearing?")
+            case .gloves: ("What color are the gloves ", " is wearing?")
+            case .underwear: ("What color is the underwear ", " is wearing?")
+            case .hair: ("What color is the hair of ", "?")
+            case .eat: ("What did ", " eat most recently?")
+            case .watch: ("What kind of movie did ", " watch most recently?")
+            case .listen: ("What kind of music did ", " listen to most recently?")
+            case .read: ("What kind of book did ", " read most recently?")
+            }
         }
     }
 
-    /// "an" before a vowel, else "a".
-    func article(_ v: String) -> String { "aeiou".contains(v.first!) ? "an" : "a" }
+    /// The instruction line opening every prompt.
+    public var instruction: String {
+        switch self {
+        case .official:
+            "Solve this logic puzzle. You MUST finalize your response with a single sentence about the asked property "
+                + "(eg \"Peter is in the livingroom.\", \"Peter is wearing blue socks\",.. ). Solve the puzzle by "
+                + "reasoning through the statements in a strictly sequential order :"
+        case .fjord:
+            "Solve this logic puzzle. Work through the statements strictly in the order given. "
+                + "End your response with one sentence that states the asked property (for example \"Peter is located "
+                + "at the kitchen.\" or \"Peter is wearing blue socks.\")."
+        }
+    }
 
-    /// The answer sentence an exact solver gives: "Ana is located at the park."
-    public func answer(_ p: String, _ v: String) -> String { "\(p) \(initial(v))." }
+    /// Whether the starting-state lines list the attributes in a random order (else in category order).
+    public var shufflesStartingStates: Bool { self == .official }
+
+    /// Whether a blank line separates the starting states from the statements.
+    public var blankBeforeStatements: Bool { self == .fjord }
+
+    /// The exact solver's final sentence: "Peter is located at the park."
+    public func answer(_ c: Category, _ p: String, _ v: String) -> String { "\(p) \(clause(.initial, c, v))." }
+
+    /// "an" before a vowel, else "a" (the `fjord` style's agreement).
+    func article(_ v: String) -> String { "aeiou".contains(v.first ?? "x") ? "an" : "a" }
+
+    /// [kind][category] → (prefix, suffix) as the official generator writes them.
+    static let officialTemplates: [[(String, String)]] = [
+        [
+            ("is located at the ", ""), ("is wearing a ", " shirt"), ("is wearing a ", " pant"),
+            ("is wearing a ", " hat"), ("is wearing ", " socks"), ("is wearing ", " gloves"),
+            ("is wearing ", " underwear"), ("has ", " colored hair"), ("last ate a ", ""),
+            ("last watched a ", " movie"), ("last listened to ", " music"), ("last read a ", " book"),
+        ],
+        [
+            ("located in the ", ""), ("wearing a ", " shirt"), ("wearing a ", " pant"), ("wearing a ", " hat"),
+            ("wearing ", " socks"), ("wearing ", " gloves"), ("wearing ", " underwear"), ("having ", " hair"),
+            ("which most recently ate ", ""), ("which most recently watched a ", " movie"),
+            ("which most recently listened to ", " music"), ("which most recently read a ", " book"),
+        ],
+        [
+            ("move to the ", ""), ("change into a ", " shirt"), ("change into a ", " pant"),
+            ("change into a ", " hat"), ("change into ", " socks"), ("put on ", " gloves"),
+            ("put on ", " underwear"), ("color their hair to ", ""), ("eat a ", ""), ("watch a ", " movie"),
+            ("listen to ", " music"), ("read a ", " book"),
+        ],
+    ]
+
+    private func fjordTemplate(_ kind: ClauseKind, _ c: Category, _ a: String) -> (String, String) {
+        switch (kind, c) {
+        case (.initial, .location): ("is located at the ", "")
+        case (.initial, .shirt): ("is wearing \(a) ", " shirt")
+        case (.initial, .pant): ("is wearing ", " pants")
+        case (.initial, .hat): ("is wearing \(a) ", " hat")
+        case (.initial, .socks): ("is wearing ", " socks")
+        case (.initial, .gloves): ("is wearing ", " gloves")
+        case (.initial, .underwear): ("is wearing ", " underwear")
+        case (.initial, .hair): ("has ", " colored hair")
+        case (.initial, .eat): ("last ate ", "")
+        case (.initial, .watch): ("last watched \(a) ", " movie")
+        case (.initial, .listen): ("last listened to ", " music")
+        case (.initial, .read): ("last read \(a) ", " book")
+        case (.condition, .location): ("located in the ", "")
+        case (.condition, .shirt): ("wearing \(a) ", " shirt")
+        case (.condition, .pant): ("wearing ", " pants")
+        case (.condition, .hat): ("wearing \(a) ", " hat")
+        case (.condition, .socks): ("wearing ", " socks")
+        case (.condition, .gloves): ("wearing ", " gloves")
+        case (.condition, .underwear): ("wearing ", " underwear")
+        case (.condition, .hair): ("having ", " hair")
+        case (.condition, .eat): ("who most recently ate ", "")
+        case (.condition, .watch): ("who most recently watched \(a) ", " movie")
+        case (.condition, .listen): ("who most recently listened to ", " music")
+        case (.condition, .read): ("who most recently read \(a) ", " book")
+        case (.update, .location): ("move to the ", "")
+        case (.update, .shirt): ("change into \(a) ", " shirt")
+        case (.update, .pant): ("change into ", " pants")
+        case (.update, .hat): ("put on \(a) ", " hat")
+        case (.update, .socks): ("change into ", " socks")
+        case (.update, .gloves): ("put on ", " gloves")
+        case (.update, .underwear): ("put on ", " underwear")
+        case (.update, .hair): ("dye their hair ", "")
+        case (.update, .eat): ("eat ", "")
+        case (.update, .watch): ("watch \(a) ", " movie")
+        case (.update, .listen): ("listen to ", " music")
+        case (.update, .read): ("read \(a) ", " book")
+        }
+    }
 }
 
-/// The word lists. Every value is one lower-case token (letters and hyphens) so that whole-word matching is exact.
+/// The word lists (ours; the official generator's are of the same sizes: 159 names, 152 places, 10 colours, 10 foods,
+/// 14 film and 14 music genres, 10 book kinds). Every value is one lower-case token (letters and hyphens) so that
+/// whole-word matching is exact. They keep, on purpose, the pairs where one value is a substring of another
+/// (blue/blues, fiction/non-fiction, park/waterpark, port/airport, camp/campground, market/marketplace, ridge/bridge,
+/// green/greenhouse, rap/biography): an answer checker that matches substrings instead of whole words gets them wrong.
 public enum Vocabulary {
     public static let colours = [
         "blue", "red", "yellow", "green", "purple", "pink", "orange", "black", "white", "gray",

@@ -17,7 +17,9 @@ struct ReasoningBenchTool: FjordTool {
               reasoning-bench analyze results.jsonl --figures figs/
             """,
         version: fjordVersion,
-        subcommands: [Generate.self, Solve.self, Simulate.self, Run.self, Score.self, Analyze.self, Reproduce.self])
+        subcommands: [
+            Generate.self, Import.self, Solve.self, Simulate.self, Run.self, Score.self, Analyze.self, Reproduce.self,
+        ])
 }
 
 /// A JSONL input: a FILE argument or stdin.

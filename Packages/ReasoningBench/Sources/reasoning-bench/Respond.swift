@@ -7,8 +7,10 @@ struct Solve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Answer every instance with the exact solver (reads only the prompt text) and score it.",
         discussion: """
-            Writes result records with model "exact-solver"; the summary on stderr must say 100%. A prompt the solver \
-            cannot read exits 65 naming the record and line.
+            Writes result records with model "exact-solver"; the summary on stderr must say 100%. Reads prompts of \
+            either wording (the official generator's or Fjord's older one) with any vocabulary. A prompt the solver \
+            cannot read becomes a record with an "error" naming the line; the rest are still solved, and the exit \
+            status is then 65, naming the records.
             Example: reasoning-bench generate --grid paper --count 5 | reasoning-bench solve > solved.jsonl
             """)
 
@@ -19,24 +21,31 @@ struct Solve: ParsableCommand {
         try runTool("reasoning-bench solve") {
             var records = try input.read()
             var correct = 0
+            var unreadable: [String] = []
             for i in records.indices {
-                let prompt = try records[i].promptText()
-                let s: Solver.Solution
-                do { s = try Solver.solve(prompt) } catch let e as FjordError {
-                    throw FjordError.data("\(records[i].id): \(e.message)")
-                }
                 records[i].model = "exact-solver"
-                records[i].completion = s.sentence
-                records[i].finishReason = "stop"
-                records[i].tokenizer = "whitespace"
-                records[i].completionTokens = s.sentence.split(separator: " ").count
-                records[i].score()
-                if records[i].correct == true { correct += 1 }
+                do throws(FjordError) {
+                    let s = try Solver.solve(try records[i].promptText())
+                    records[i].completion = s.sentence
+                    records[i].finishReason = "stop"
+                    records[i].tokenizer = "words"
+                    records[i].completionTokens = s.sentence.split(separator: " ").count
+                    records[i].score()
+                    if records[i].correct == true { correct += 1 }
+                } catch {
+                    records[i].error = error.message
+                    unreadable.append(records[i].id)
+                    printError("reasoning-bench solve: \(records[i].id): \(error.message)")
+                }
             }
             try writeRecords(records, to: output)
             printError(
                 "reasoning-bench solve: \(correct)/\(records.count) correct (\(NumberFormat.fixed(100 * Double(correct) / Double(records.count), 1))%)"
             )
+            if !unreadable.isEmpty {
+                let shown = unreadable.prefix(5).joined(separator: ", ") + (unreadable.count > 5 ? ", …" : "")
+                throw FjordError.data("\(unreadable.count) prompts could not be read: \(shown)")
+            }
         }
     }
 }
