@@ -44,6 +44,14 @@ public struct ModelSummary: Sendable {
     /// Accuracy per (N, ρ, d) cell.
     public var cells: [Cell: (correct: Int, total: Int)]
     public var uShape: UShape?
+    /// Where accuracy falls to 50% along each load axis (CogniLoad's leaderboard columns): ECL50 in statements N,
+    /// NT50 in needle percent ρ, ID50 in difficulty d. Nil: it does not fall to 50% along that axis (within ten times
+    /// the largest level for N and d, within 0…100 for ρ), or the axis has one level.
+    public var ecl50: Estimate?
+    public var nt50: Estimate?
+    public var id50: Estimate?
+    /// How the token counts were made ("server", "words", or "mixed: …" when one model's records disagree).
+    public var tokenUnits: String
 
     public struct Cell: Hashable, Sendable {
         public var N: Int
@@ -67,6 +75,10 @@ public struct ModelSummary: Sendable {
         public var aicLinear: Double
         /// ρ at the fitted minimum of accuracy (inside 0…100 when the U opens upward there).
         public var vertex: Double
+        /// The ρ levels of the records.
+        public var rhoRange: ClosedRange<Double>
+        /// Whether the fit has a minimum inside the grid's ρ range.
+        public var minimumInRange: Bool { curvature.value > 0 && rhoRange.contains(vertex) }
     }
 }
 
@@ -188,17 +200,70 @@ public enum Analysis {
             if y[i] { v.correct += 1 }
             cells[key] = v
         }
+        // Overflows generated nothing: 0 in any unit.
+        let counted = rs.filter { $0.finishReason != "overflow" }
+        let units = Dictionary(
+            grouping: counted.isEmpty ? rs : counted,
+            by: { r -> String in
+                r.completionTokens == nil ? "words" : (r.tokenizer == "server" ? "server" : "words")
+            }
+        ).mapValues(\.count)
+        let tokenUnits =
+            units.count == 1
+            ? units.keys.first!
+            : "mixed: " + units.keys.sorted().map { "\(units[$0]!) \($0)" }.joined(separator: ", ")
+        let x = (
+            n: rs.map { log(Double($0.parameters.N)) }, rho: rs.map(\.parameters.rho),
+            d: rs.map { Double($0.parameters.d) }
+        )
+        let maxN = Double(rs.map(\.parameters.N).max()!), maxD = Double(rs.map(\.parameters.d).max()!)
+        let ecl = threshold(x.n, y, upTo: log(10 * maxN), resamples: o.fitResamples, seed: seed &+ 14).map {
+            Estimate(exp($0.value), exp($0.lo), exp($0.hi))
+        }
+        let nt = threshold(x.rho, y, within: 0...100, resamples: o.fitResamples, seed: seed &+ 15)
+        let id = threshold(x.d, y, upTo: 10 * maxD, resamples: o.fitResamples, seed: seed &+ 16)
         return ModelSummary(
             model: model, count: n, failed: input.count - n, accuracy: acc, completion: comp, conditionalAccuracy: cond,
             meanTokens: tbar, efficiency: eff, overheadPerUnit: overhead, couplingOLS: kOLS, alpha: alpha,
             coupling: tob,
             ambiguousRate: Double(rs.filter { $0.ambiguous == true }.count) / Double(n), traces: traces,
             byN: grouped({ Double($0.parameters.N) }, 11), byD: grouped({ Double($0.parameters.d) }, 12),
-            byRho: grouped({ $0.parameters.rho }, 13), cells: cells, uShape: uShape(rs, y))
+            byRho: grouped({ $0.parameters.rho }, 13), cells: cells, uShape: uShape(rs, y), ecl50: ecl, nt50: nt,
+            id50: id, tokenUnits: tokenUnits)
+    }
+
+    /// Where a logistic fit of correctness on `x` crosses 50%: −β₀/β₁, with a percentile-bootstrap interval over
+    /// refits. Nil when `x` has one level, when accuracy does not fall as `x` grows (β₁ ≥ 0) unless `within` allows
+    /// a crossing either way, or when the crossing lies past `upTo` or outside `within`.
+    static func threshold(
+        _ x: [Double], _ y: [Bool], upTo: Double = .infinity, within: ClosedRange<Double>? = nil, resamples: Int,
+        seed: UInt64
+    ) -> Estimate? {
+        guard Set(x).count > 1, Set(y).count == 2 else { return nil }
+        func crossing(_ idx: [Int]) -> Double? {
+            guard let f = Inference.logistic(idx.map { [1, x[$0]] }, idx.map { y[$0] }) else { return nil }
+            let (b0, b1) = (f.beta[0], f.beta[1])
+            guard b1.isFinite, b1 != 0, within != nil || b1 < 0 else { return nil }
+            let c = -b0 / b1
+            guard c.isFinite, c <= upTo, within?.contains(c) ?? true else { return nil }
+            return c
+        }
+        guard let v = crossing(Array(0..<x.count)) else { return nil }
+        var rng = SplitMix64(seed: seed)
+        var values: [Double] = []
+        var idx = [Int](repeating: 0, count: x.count)
+        for _ in 0..<resamples {
+            for i in idx.indices { idx[i] = rng.below(x.count) }
+            // A resample without a crossing counts as one past the range: it widens the interval to the range's edge.
+            values.append(crossing(idx) ?? (within?.upperBound ?? upTo))
+        }
+        values.sort()
+        return Estimate(v, Inference.quantile(values, 0.025), Inference.quantile(values, 0.975))
     }
 
     static func uShape(_ rs: [Record], _ y: [Bool]) -> ModelSummary.UShape? {
-        guard Set(rs.map(\.parameters.rho)).count >= 3 else { return nil }
+        // Three ρ levels, and both outcomes (all right or all wrong separates the data: no finite fit).
+        guard Set(rs.map(\.parameters.rho)).count >= 3, Set(y).count == 2 else { return nil }
         var quad: [[Double]] = [], lin: [[Double]] = []
         let varyN = Set(rs.map(\.parameters.N)).count > 1, varyD = Set(rs.map(\.parameters.d)).count > 1
         for r in rs {
@@ -216,7 +281,8 @@ public enum Analysis {
         return .init(
             curvature: Estimate(b2, b2 - z * q.se.last!, b2 + z * q.se.last!),
             aicQuadratic: 2 * Double(q.beta.count) - 2 * q.loglik, aicLinear: 2 * Double(l.beta.count) - 2 * l.loglik,
-            vertex: 50 - 50 * b1 / (2 * b2))
+            vertex: 50 - 50 * b1 / (2 * b2), rhoRange: rs.map(\.parameters.rho).min()!...rs.map(\.parameters.rho).max()!
+        )
     }
 }
 

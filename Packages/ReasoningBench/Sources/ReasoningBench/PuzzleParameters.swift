@@ -78,6 +78,6 @@ public struct PuzzleParameters: Hashable, Sendable, CustomStringConvertible {
 public enum NeedleRounding: String, CaseIterable, Sendable {
     /// Halves to even, as Python's `round` in the official `cogniload.py`.
     case official
-    /// Halves away from zero, as Elixir's `round/1` in the official `cogniload.exs` (Fjord's rule before 0.3).
+    /// Halves away from zero, as Elixir's `round/1` in the official `cogniload.exs` (Fjord's first rule; records without `params.rounding` use it).
     case halfAway = "half-away"
 }

@@ -14,13 +14,18 @@ extension Comparison {
             widths: [18, 10, 12, nil])
         for m in models.sorted(by: { $0.efficiency.value > $1.efficiency.value }) {
             guard let g = gaps.first(where: { $0.model == m.model }) else { continue }
-            let f = { (v: Double) in NumberFormat.fixed(v, 2) }
+            let f = { (v: Double) in Comparison.fixed(v, 2) }
             t.add([
                 m.model, NumberFormat.fixed(m.accuracy.value, 3), NumberFormat.fixed(m.efficiency.value, 3),
                 f(g.total) + " = " + f(g.completion) + " + " + f(g.conditional) + " + " + f(g.verbosity),
             ])
         }
         return t
+    }
+
+    /// A number with `digits` decimals; infinities as ∞ and −∞ (ln E of a model with no correct answer is −∞).
+    static func fixed(_ v: Double, _ digits: Int) -> String {
+        v.isInfinite ? (v < 0 ? "−∞" : "∞") : NumberFormat.fixed(v, digits)
     }
 
     public var text: String {
@@ -34,7 +39,8 @@ extension Comparison {
         for m in models {
             o +=
                 "model \(m.model): \(m.count) answered"
-                + (m.failed > 0 ? ", \(m.failed) without an answer (left out)" : "") + "\n"
+                + (m.failed > 0 ? ", \(m.failed) without an answer (left out)" : "") + "; tokens: \(m.tokenUnits)"
+                + (m.tokenUnits.hasPrefix("mixed") ? " (T, E, VO and κ mix units)" : "") + "\n"
             line("accuracy", m.accuracy)
             line("completion C (within budget)", m.completion)
             line("conditional accuracy Q", m.conditionalAccuracy)
@@ -62,7 +68,23 @@ extension Comparison {
                     + NumberFormat.fixed(u.curvature.lo, 2) + ", "
                     + NumberFormat.fixed(u.curvature.hi, 2) + "], AIC quadratic "
                     + NumberFormat.fixed(u.aicQuadratic, 1) + " vs linear "
-                    + NumberFormat.fixed(u.aicLinear, 1) + ", minimum at ρ≈" + NumberFormat.fixed(u.vertex, 0) + "\n"
+                    + NumberFormat.fixed(u.aicLinear, 1)
+                    + (u.minimumInRange
+                        ? ", minimum at ρ≈" + NumberFormat.fixed(u.vertex, 0)
+                        : u.curvature.value > 0
+                            ? ", no U-shape in range (fitted minimum at ρ≈" + NumberFormat.fixed(u.vertex, 0) + ")"
+                            : ", no U-shape in range (curvature ≤ 0)") + "\n"
+            }
+            func threshold(_ name: String, _ e: Estimate?, _ unit: String, _ digits: Int) -> String {
+                guard let e else { return "\(name) —" }
+                return "\(name) \(unit)" + NumberFormat.fixed(e.value, digits) + " [" + NumberFormat.fixed(e.lo, digits)
+                    + ", " + NumberFormat.fixed(e.hi, digits) + "]"
+            }
+            if m.byN.count > 1 || m.byD.count > 1 || m.byRho.count > 1 {
+                o +=
+                    "  accuracy falls to 50% at: " + threshold("ECL50", m.ecl50, "N≈", 0) + ", "
+                    + threshold("NT50", m.nt50, "ρ≈", 1) + ", " + threshold("ID50", m.id50, "d≈", 1)
+                    + " (— : not within the range)\n"
             }
             o += "\n"
         }
@@ -74,6 +96,9 @@ extension Comparison {
         }
         return o
     }
+
+    /// A JSON number; −∞ and ∞ (which JSON cannot hold) as the strings "-Infinity" and "Infinity".
+    static func number(_ v: Double) -> JSON { v.isInfinite ? .string(v < 0 ? "-Infinity" : "Infinity") : .number(v) }
 
     public var json: JSON {
         func est(_ e: Estimate) -> JSON {
@@ -91,7 +116,8 @@ extension Comparison {
                 "mean_tokens": est(m.meanTokens), "efficiency": est(m.efficiency),
                 "overhead_per_unit": est(m.overheadPerUnit),
                 "coupling_ols": est(m.couplingOLS), "coupling_tobit": est(m.coupling), "alpha_tobit": est(m.alpha),
-                "ambiguous_rate": .number(m.ambiguousRate),
+                "ambiguous_rate": .number(m.ambiguousRate), "token_units": .string(m.tokenUnits),
+                "ecl50": m.ecl50.map(est) ?? .null, "nt50": m.nt50.map(est) ?? .null, "id50": m.id50.map(est) ?? .null,
                 "by_N": groups(m.byN), "by_d": groups(m.byD), "by_rho": groups(m.byRho),
             ]
             if let t = m.traces {
@@ -104,6 +130,7 @@ extension Comparison {
                 o["u_shape"] = .object([
                     "curvature": est(u.curvature), "aic_quadratic": .number(u.aicQuadratic),
                     "aic_linear": .number(u.aicLinear), "vertex_rho": .number(u.vertex),
+                    "minimum_in_range": .bool(u.minimumInRange),
                 ])
             }
             ms.append(.object(o))
@@ -113,8 +140,9 @@ extension Comparison {
         top["gaps"] = .array(
             gaps.map {
                 .object([
-                    "model": .string($0.model), "dlnE": .number($0.total), "dlnC": .number($0.completion),
-                    "dlnQ": .number($0.conditional), "minus_dlnT": .number($0.verbosity),
+                    "model": .string($0.model), "dlnE": Comparison.number($0.total),
+                    "dlnC": Comparison.number($0.completion), "dlnQ": Comparison.number($0.conditional),
+                    "minus_dlnT": Comparison.number($0.verbosity),
                 ])
             })
         return .object(top)

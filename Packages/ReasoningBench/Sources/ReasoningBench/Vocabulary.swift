@@ -25,7 +25,7 @@ public enum Category: Int, CaseIterable, Sendable, Hashable {
         }
     }
 
-    /// Reads a category name; "clothes_pants" (Fjord before version 0.3) is read as `clothes_pant`.
+    /// Reads a category name; "clothes_pants" (older Fjord records) is read as `clothes_pant`.
     public init?(name: String) {
         if name == "clothes_pants" {
             self = .pant
@@ -80,7 +80,7 @@ public enum ClauseKind: Int, CaseIterable, Sendable {
 /// - `official`: the official CogniLoad generator's text (`kaiserdan/cogniload`), clause for clause: its instruction,
 ///   starting-state, condition, update and question sentences (articles as it writes them: "a egg", "a orange shirt"),
 ///   each starting-state line's attributes in a random order, no blank line between the starting states and "1.".
-/// - `fjord`: the wording of Fjord before version 0.3 (articles agree, "pants", fixed attribute order, a blank line
+/// - `fjord`: Fjord's first wording (articles agree, "pants", fixed attribute order, a blank line
 ///   before "1."), kept so that records made then regenerate the same prompts.
 public enum TextStyle: String, CaseIterable, Sendable {
     case official, fjord

@@ -21,7 +21,7 @@ struct Generate: ParsableCommand {
     @Option(help: "Instances per grid point.") var count = 10
     @Option(help: "Base seed.") var seed: UInt64 = 42
     @Flag(help: "Leave the prompt text out (consumers regenerate it from params and seed).") var noPrompt = false
-    @Option(help: "Wording: official (the official generator's text and layout) or fjord (Fjord's before 0.3).")
+    @Option(help: "Wording: official (the official generator's text and layout) or fjord (Fjord's first wording).")
     var text: TextOption = .official
     @Option(help: "Needle rounding at halves: official (to even, as cogniload.py) or half-away (as cogniload.exs).")
     var rounding: RoundingOption = .official

@@ -128,6 +128,91 @@ import Testing
         #expect(r.stderr.contains("HTTP 401") && r.stderr.contains("not retried"))
     }
 
+    /// Official-format input end to end: an output folder laid out as the official generator writes it (the prompts
+    /// are ours in the official wording; `Tools/check-cogniload` runs the official generator itself) → `import` →
+    /// `run` against a server that streams, sends no usage and refuses long prompts as over its context → `score` →
+    /// `analyze`. Then a second model, without streaming, whose server reports usage with reasoning tokens.
+    @Test(.timeLimit(.minutes(2))) func officialFolderImportRunScoreAnalyze() throws {
+        let r = try Shell.run(
+            """
+            set -e
+            reasoning-bench generate --N 20,50 --d 1,3 --rho 10,90 --count 3 --seed 5 > ours.jsonl
+            python3 - <<'PY'
+            import json, os
+            os.makedirs('off/exp/cogniload', exist_ok=True); os.makedirs('off/meta/cogniload', exist_ok=True)
+            with open('answers.jsonl', 'w') as answers:
+                for line in open('ours.jsonl'):
+                    r = json.loads(line)
+                    p = r['params']
+                    stem = f"{p['N']}_{p['d']}_{r['needles']}_{100000 + r['seed'] % 900000}_{r['gold']}"
+                    open(f'off/exp/cogniload/{stem}.txt', 'w').write(r['prompt'])
+                    state = {'poi': r['person'], 'num_statements': p['N'], 'difficulty': p['d'],
+                             'history': {r['person']: [{r['category']: r['gold']}]}}
+                    json.dump(state, open(f'off/meta/cogniload/{stem}_state.json', 'w'))
+                    text = 'Working through the statements in order.\\nThe answer is ' + r['gold'] + '. Hope this helps!'
+                    answers.write(json.dumps({'prompt': r['prompt'], 'answer': text}) + '\\n')
+            PY
+            reasoning-bench import off -o puzzles.jsonl
+            python3 '\(Self.server)' --no-faults --answers answers.jsonl --context 700 --no-usage > port.txt & s1=$!
+            python3 '\(Self.server)' --no-faults --answers answers.jsonl --reasoning > port2.txt & s2=$!
+            trap 'kill -9 $s1 $s2 2>/dev/null' EXIT
+            for i in $(seq 50); do [ -s port.txt ] && [ -s port2.txt ] && break; sleep 0.1; done
+            reasoning-bench run --endpoint http://127.0.0.1:$(cat port.txt)/v1 --model streamer --stream --samples 2 \\
+              --system "Be careful." --param top_p=0.9 --param reasoning_effort=high --max-tokens-field max_completion_tokens \\
+              puzzles.jsonl -o results.jsonl
+            reasoning-bench run --endpoint http://127.0.0.1:$(cat port2.txt)/v1 --model reasoner --price-prompt 2 \\
+              --price-completion 8 puzzles.jsonl -o results.jsonl
+            reasoning-bench score results.jsonl -o scored.jsonl
+            reasoning-bench analyze scored.jsonl --resamples 50 --fit-resamples 20
+            python3 - <<'PY'
+            import json, collections
+            rs = [json.loads(l) for l in open('scored.jsonl')]
+            by = collections.Counter(r['model'] for r in rs)
+            assert by == {'streamer': 48, 'reasoner': 24}, by
+            for r in rs:
+                assert r['source'] == 'cogniload-official' and r['prompt'] and r['text'] == 'official', r['id']
+                assert r['provenance']['endpoint'].endswith('/chat/completions') and r['provenance']['tool'].startswith('reasoning-bench')
+                long = len(r['prompt'].split()) > 700
+                if r['model'] == 'streamer':
+                    assert r['provenance']['params'] == {'top_p': 0.9, 'reasoning_effort': 'high'}, r['provenance']
+                    assert r['provenance']['system'] == 'Be careful.' and r['provenance']['stream'] is True
+                    assert r['finish_reason'] == ('overflow' if long else 'stop'), (r['id'], r['finish_reason'])
+                    assert r['correct'] == (not long) and r.get('tokenizer') == (None if long else 'words')
+                else:
+                    assert r['correct'] and r['tokenizer'] == 'server' and r['reasoning']
+                    assert r['usage']['completion_tokens_details']['reasoning_tokens'] == 9 and r['usage']['total_tokens'] > 0
+                    u = r['usage']; assert abs(r['cost'] - (2 * u['prompt_tokens'] + 8 * u['completion_tokens']) / 1e6) < 1e-12
+            assert sorted({r['sample'] if 'sample' in r else 0 for r in rs if r['model'] == 'streamer'}) == [0, 1]
+            over = sum(r['finish_reason'] == 'overflow' for r in rs)
+            assert 0 < over < 48, over
+            print('end to end: ok,', over, 'overflows')
+            PY
+            """)
+        #expect(r.status == 0, "\(r.text)\n\(r.stderr)")
+        #expect(r.text.contains("end to end: ok"))
+        #expect(r.stderr.contains("24 puzzles imported, 0 refused"))
+        #expect(r.text.contains("model streamer: 48 answered; tokens: words"))
+        #expect(r.text.contains("model reasoner: 24 answered; tokens: server"))
+        #expect(r.text.contains("accuracy falls to 50% at:"))
+    }
+
+    /// An official puzzle the solver cannot read becomes an error record; the others are still solved (exit 65).
+    @Test func solveKeepsGoingPastAnUnreadablePrompt() throws {
+        let r = try Shell.run(
+            """
+            reasoning-bench generate --count 3 > p.jsonl
+            python3 -c "
+            import json
+            rs = [json.loads(l) for l in open('p.jsonl')]
+            rs[1]['prompt'] = rs[1]['prompt'].replace('The people', 'Some people', 1)
+            open('q.jsonl', 'w').write(''.join(json.dumps(r) + chr(10) for r in rs))"
+            reasoning-bench solve q.jsonl -o s.jsonl; echo "status $?"
+            python3 -c "import json; rs=[json.loads(l) for l in open('s.jsonl')]; print('errors', sum('error' in r for r in rs), 'correct', sum(r.get('correct') is True for r in rs))"
+            """)
+        #expect(r.text.contains("status 65") && r.text.contains("errors 1 correct 2"), "\(r.text)\n\(r.stderr)")
+        #expect(r.stderr.contains("N20-d3-r50-0001: prompt line") && r.stderr.contains("1 prompts could not be read"))
+    }
+
     @Test func reproduceRecoversTheSimulatedParameters() throws {
         let r = try Shell.run(
             "reasoning-bench reproduce --count 3 --fit-resamples 40 --out rep && cat rep/recovery.txt")
