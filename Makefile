@@ -7,7 +7,7 @@ TOOLS    := tensor learn quant robust-agg reasoning-bench
 # Several tools in one pipe would otherwise each start a thread per core inside OpenBLAS.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: all bootstrap build release test test-mpi demo install man bench fuzz standalone format lint clean $(addprefix test-,$(PACKAGES))
+.PHONY: all bootstrap build release test test-mpi demo install man bench fuzz standalone format lint clean check-cogniload $(addprefix test-,$(PACKAGES))
 
 all: build
 
@@ -59,6 +59,12 @@ bench: release
 	Tools/bench/pipe-throughput "$$($(SWIFT) build -c release --show-bin-path)"
 	python3 Tools/bench/blas-fft.py
 	python3 Tools/bench/numpy-qsgd.py
+
+# reasoning-bench against the official CogniLoad generator (bring your own cogniload.py; run by hand):
+#   make check-cogniload COGNILOAD=path/to/cogniload.py [PUZZLES=3]
+PUZZLES ?= 3
+check-cogniload: release
+	Tools/check-cogniload "$(COGNILOAD)" $(PUZZLES) "$$($(SWIFT) build -c release --show-bin-path)"
 
 # libFuzzer over the npy and safetensors parsers; FUZZ_SECONDS each (default 120).
 FUZZ_SECONDS ?= 120

@@ -38,6 +38,9 @@ public enum Solver {
         public var needleOperations: Int
         /// Statements matching more than one person.
         public var multiMatch: Int
+        /// Conditions and updates over all statements.
+        public var conditions: Int
+        public var updates: Int
         /// The values the prompt writes for the asked category (and, for a colour, every colour it writes).
         public var answerValues: [String] {
             var out = values[solution.category] ?? []
@@ -109,6 +112,7 @@ public enum Solver {
         /// Per statement, the people it matched as a bit set of `words` words.
         var matched: [UInt64] = []
         var ops: [Int32] = []
+        var totalConditions = 0, totalUpdates = 0
         var words = 0
         var statements = 0
         var question: (person: String, category: Category, style: TextStyle)?
@@ -193,7 +197,8 @@ public enum Solver {
                     person: q.person, category: q.category, value: values[q.category.rawValue][Int(v)],
                     style: fjordSeen || q.style == .fjord ? .fjord : .official),
                 people: names, categories: Category.allCases.filter { used[$0.rawValue] }, values: vals,
-                statements: statements, needlePositions: positions, needleOperations: needleOps, multiMatch: multi)
+                statements: statements, needlePositions: positions, needleOperations: needleOps, multiMatch: multi,
+                conditions: totalConditions, updates: totalUpdates)
         }
 
         mutating func parseLine(_ u: UnsafeBufferPointer<UInt8>, _ lo: Int, _ hi: Int) throws(FjordError) {
@@ -322,6 +327,8 @@ public enum Solver {
             let base = matched.count
             matched += repeatElement(0, count: words)
             ops.append(Int32(conds.count + upds.count))
+            totalConditions += conds.count
+            totalUpdates += upds.count
             statements += 1
             for p in 0..<names.count {
                 var m = true
