@@ -205,7 +205,8 @@ public enum Analysis {
         let units = Dictionary(
             grouping: counted.isEmpty ? rs : counted,
             by: { r -> String in
-                r.completionTokens == nil ? "words" : (r.tokenizer == "server" ? "server" : "words")
+                guard r.completionTokens != nil, let t = r.tokenizer else { return "words" }
+                return t == "whitespace" ? "words" : t
             }
         ).mapValues(\.count)
         let tokenUnits =

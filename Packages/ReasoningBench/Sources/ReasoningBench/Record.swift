@@ -37,7 +37,7 @@ public struct Record: Sendable, Equatable {
     public var reasoningTokens: Int?
     public var totalTokens: Int?
     /// How tokens were counted: the server's tokenizer ("server"), or words of the answer and the reasoning text
-    /// ("words"; "whitespace" in simulated and older records, the same rule).
+    /// ("words"; "whitespace" in older records, the same rule), or a tokenizer file's name ("tekken_240911").
     public var tokenizer: String?
     /// What the response cost, from the per-token prices given to `run`.
     public var cost: Double?

@@ -13,8 +13,9 @@ import Kernel
 /// - **Overflow**: a refusal because the prompt and budget exceed the model's context (HTTP 400 saying so) is
 ///   CogniLoad's overflow outcome: recorded with `finish_reason` "overflow" and an empty completion, scored wrong (not
 ///   completed), and the run goes on.
-/// - **Tokens**: the server's usage when it sends one (`tokenizer` "server"); else the words of the answer and the
-///   reasoning text (`tokenizer` "words"). `analyze` says when one model's records mix the two.
+/// - **Tokens**: the server's usage when it sends one (`tokenizer` "server"); else, with a `tokenizer` of the model's
+///   family, its count of the answer and the reasoning text (`tokenizer` its name), else their words (`tokenizer`
+///   "words"). `analyze` says when one model's records mix units.
 /// - **Concurrency**: `concurrency` threads each hold one request in flight; records are appended as they finish (the
 ///   file is in completion order; `analyze` does not care).
 public final class Runner: @unchecked Sendable {
@@ -26,6 +27,8 @@ public final class Runner: @unchecked Sendable {
         public var backoff = 1.0
         public var maxBackoff = 60.0
         public var keepPrompt = false
+        /// Counts tokens when the server sends no usage (else words are counted).
+        public var tokenizer: BPETokenizer?
         /// The tool and version written in every record's provenance.
         public var tool = "reasoning-bench"
         /// Prices in currency units per million prompt and completion tokens (server counts only).
@@ -186,7 +189,11 @@ public final class Runner: @unchecked Sendable {
                 rec.completionTokens = r.completionTokens
                 rec.reasoningTokens = r.reasoningTokens
                 rec.totalTokens = r.totalTokens
-                if r.completionTokens == nil {
+                if r.completionTokens == nil, let t = options.tokenizer {
+                    rec.completionTokens = t.count(r.content) + t.count(r.reasoning ?? "")
+                    rec.promptTokens = r.promptTokens ?? t.count(prompt)
+                    rec.tokenizer = t.name
+                } else if r.completionTokens == nil {
                     rec.completionTokens = Runner.words(r.content) + Runner.words(r.reasoning)
                     rec.tokenizer = "words"
                 } else {

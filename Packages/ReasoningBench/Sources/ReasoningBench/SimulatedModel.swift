@@ -18,7 +18,7 @@ import Kernel
 ///   (curvature > 0 gives the U-shape in ρ); a wrong answer names another value of the puzzle's domain.
 /// - **Trace**: one line per statement it walks through: with probability `echo` the statement copied from the prompt,
 ///   with probability `filler` a line naming nothing from the puzzle, otherwise a line about the statement's people.
-/// Tokens are words (`tokenizer: "whitespace"`). Output depends only on (model name, seed, instance seed).
+/// Tokens are words (`tokenizer: "words"`). Output depends only on (model name, seed, instance seed).
 public struct SimulatedModel: Sendable, Equatable {
     public var name: String
     public var overhead = 40.0

@@ -18,7 +18,8 @@ struct ReasoningBenchTool: FjordTool {
             """,
         version: fjordVersion,
         subcommands: [
-            Generate.self, Import.self, Describe.self, Solve.self, Simulate.self, Run.self, Score.self, Analyze.self,
+            Generate.self, Import.self, Describe.self, Solve.self, Simulate.self, Run.self, Tokens.self, Score.self,
+            Analyze.self,
             Reproduce.self,
         ])
 }

@@ -148,7 +148,7 @@ func simulated(_ r: Record, model m: SimulatedModel) throws(FjordError) -> Recor
     out.completion = resp.completion
     out.finishReason = resp.finishReason
     out.completionTokens = resp.tokens
-    out.tokenizer = "whitespace"
+    out.tokenizer = "words"
     out.score()
     return out
 }

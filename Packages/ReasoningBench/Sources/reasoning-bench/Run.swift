@@ -15,8 +15,9 @@ struct Run: ParsableCommand {
             cut-off last line are dropped and redone, and no (instance, sample) is duplicated or lost. Timeouts, dropped \
             connections, 408/425/429 and 5xx are retried with exponential backoff (or Retry-After); a refusal because \
             the context is exceeded is recorded as finish_reason "overflow" (scored wrong) and the run goes on; other \
-            HTTP errors stop the run (exit 74). Tokens are the server's usage; without one, words of the answer and the \
-            reasoning text (tokenizer "words"). Every record carries its provenance: endpoint, model, token limit, \
+            HTTP errors stop the run (exit 74). Tokens are the server's usage; without one, the --tokenizer's count \
+            (a tokenizer of the model's family), else words of the answer and the reasoning text (tokenizer "words"). \
+            Every record carries its provenance: endpoint, model, token limit, \
             temperature, extra parameters, system prompt, tool version.
             Example: reasoning-bench run --endpoint http://localhost:8000/v1 --model Qwen/Qwen3-8B puzzles.jsonl -o results.jsonl
             Example: reasoning-bench run --endpoint https://api.openai.com/v1 --model o4-mini --max-tokens-field max_completion_tokens \
@@ -49,6 +50,11 @@ struct Run: ParsableCommand {
             valueName: "KEY=VALUE"))
     var param: [String] = []
     @Flag(help: "Ask for a server-sent-event stream (stream: true) instead of one JSON answer.") var stream = false
+    @Option(
+        help: ArgumentHelp(
+            "Tokenizer of the model's family for servers that send no usage (a tekken file or name, e.g. tekken_240911 for Mistral NeMo and Small 3).",
+            valueName: "NAME"))
+    var tokenizer: String?
     @Option(help: "Price per million prompt tokens (adds \"cost\" to each record).") var pricePrompt: Double?
     @Option(help: "Price per million completion tokens.") var priceCompletion: Double?
     @Option(help: "First backoff in seconds (doubles per retry, ±50% jitter).") var backoff = 1.0
@@ -106,6 +112,7 @@ struct Run: ParsableCommand {
             }
             let key = ProcessInfo.processInfo.environment[apiKeyEnv]
             let extra = try extraFields()
+            let counter = try tokenizer.map { name throws(FjordError) in try BPETokenizer.load(name) }
             var failed = 0
             for (i, m) in model.enumerated() {
                 let e = endpoint.count == 1 ? endpoint[0] : endpoint[i]
@@ -124,6 +131,7 @@ struct Run: ParsableCommand {
                 o.backoff = backoff
                 o.keepPrompt = keepPrompt
                 o.tool = "reasoning-bench \(fjordVersion)"
+                o.tokenizer = counter
                 o.pricePrompt = pricePrompt
                 o.priceCompletion = priceCompletion
                 let show = !quiet && isatty(2) == 1

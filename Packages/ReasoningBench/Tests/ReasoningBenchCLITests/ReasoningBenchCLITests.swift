@@ -159,7 +159,7 @@ import Testing
             for i in $(seq 50); do [ -s port.txt ] && [ -s port2.txt ] && break; sleep 0.1; done
             reasoning-bench run --endpoint http://127.0.0.1:$(cat port.txt)/v1 --model streamer --stream --samples 2 \\
               --system "Be careful." --param top_p=0.9 --param reasoning_effort=high --max-tokens-field max_completion_tokens \\
-              puzzles.jsonl -o results.jsonl
+              --tokenizer tekken_240911 puzzles.jsonl -o results.jsonl
             reasoning-bench run --endpoint http://127.0.0.1:$(cat port2.txt)/v1 --model reasoner --price-prompt 2 \\
               --price-completion 8 puzzles.jsonl -o results.jsonl
             reasoning-bench score results.jsonl -o scored.jsonl
@@ -177,7 +177,7 @@ import Testing
                     assert r['provenance']['params'] == {'top_p': 0.9, 'reasoning_effort': 'high'}, r['provenance']
                     assert r['provenance']['system'] == 'Be careful.' and r['provenance']['stream'] is True
                     assert r['finish_reason'] == ('overflow' if long else 'stop'), (r['id'], r['finish_reason'])
-                    assert r['correct'] == (not long) and r.get('tokenizer') == (None if long else 'words')
+                    assert r['correct'] == (not long) and r.get('tokenizer') == (None if long else 'tekken_240911')
                 else:
                     assert r['correct'] and r['tokenizer'] == 'server' and r['reasoning']
                     assert r['usage']['completion_tokens_details']['reasoning_tokens'] == 9 and r['usage']['total_tokens'] > 0
@@ -191,9 +191,42 @@ import Testing
         #expect(r.status == 0, "\(r.text)\n\(r.stderr)")
         #expect(r.text.contains("end to end: ok"))
         #expect(r.stderr.contains("24 puzzles imported, 0 refused"))
-        #expect(r.text.contains("model streamer: 48 answered; tokens: words"))
+        #expect(r.text.contains("model streamer: 48 answered; tokens: tekken_240911"))
         #expect(r.text.contains("model reasoner: 24 answered; tokens: server"))
         #expect(r.text.contains("accuracy falls to 50% at:"))
+    }
+
+    /// The offline tokenizer against tiktoken (the library mistral-common counts with) built from the same tekken
+    /// file: equal counts on prompts, reasoning-style text and Unicode edge cases (marks, title case, CJK, emoji,
+    /// every whitespace rule of the pattern). Needs Tools/bootstrap (the file and tiktoken).
+    @Test func tokenizerMatchesTiktoken() throws {
+        let r = try Shell.run(
+            #"""
+            set -e
+            f="${FJORD_DATA:-$HOME/.cache/fjord}/tokenizers/tekken_240911.json"
+            [ -s "$f" ] || { echo "no $f: run Tools/bootstrap" >&2; exit 66; }
+            reasoning-bench generate --N 20,100 --d 1,10 --rho 50 --count 2 > p.jsonl
+            python3 - "$f" <<'PY'
+            import base64, json, random, sys, tiktoken
+            texts = ["Hello world", " hello", "HELLO there", "ÉCOLE élève", "e\u0301cole", "\u0301ABC", "123456",
+                     "x=3.14; y=2/3", "a  b   c", "l1\nl2\r\n\r\n  ind", "   ", "\n\n", "tab\tsep", "😀👍🏽 ok",
+                     "日本語のテキスト", "Ελληνικά Русский", "<think>check.</think>\nRed.", "path//f\n/", "ǅungla ǈ",
+                     "XMLHttpRequest", "\u00a0nbsp\u2003", "", "  trailing   ", "A\u0300\u0301B", "ℝ ⅻ ½"]
+            texts += [json.loads(l)['prompt'] for l in open('p.jsonl')]
+            random.seed(1)
+            texts += ["".join(random.choice("aAéÉ 1.\n\r\t/-😀\u0301日ǅ½'?") for _ in range(random.randint(0, 30))) for _ in range(200)]
+            d = json.load(open(sys.argv[1])); c = d['config']; n = c['default_vocab_size'] - c['default_num_special_tokens']
+            enc = tiktoken.Encoding(name='tekken', pat_str=c['pattern'], special_tokens={},
+                                    mergeable_ranks={base64.b64decode(t['token_bytes']): t['rank'] for t in d['vocab'][:n]})
+            with open('texts.jsonl', 'w') as t, open('oracle.txt', 'w') as o:
+                for x in texts:
+                    t.write(json.dumps(x) + '\n'); o.write(str(len(enc.encode(x, disallowed_special=()))) + '\n')
+            PY
+            reasoning-bench tokens --tokenizer tekken_240911 --strings texts.jsonl > ours.txt
+            paste oracle.txt ours.txt | awk '$1 != $2 { bad++ } END { print "texts", NR, "mismatches", bad + 0 }'
+            """#)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.text.contains("texts 233 mismatches 0"), "\(r.text)")
     }
 
     /// An official puzzle the solver cannot read becomes an error record; the others are still solved (exit 65).
