@@ -144,9 +144,13 @@ public enum Analysis {
         var measures: [TraceMeasures?] = Array(repeating: nil, count: n)
         if o.traces {
             for (i, r) in rs.enumerated() {
-                guard let text = r.completion, let p = try? r.puzzle() else { continue }
-                measures[i] = TraceMeasures(
-                    trace: (r.reasoning.map { $0 + "\n" } ?? "") + text, puzzle: p, prompt: r.prompt)
+                guard let text = r.completion else { continue }
+                let trace = (r.reasoning.map { $0 + "\n" } ?? "") + text
+                if let prompt = r.prompt {
+                    measures[i] = try? TraceMeasures(trace: trace, prompt: prompt)
+                } else if let p = try? r.puzzle() {
+                    measures[i] = TraceMeasures(trace: trace, puzzle: p)
+                }
             }
         }
         let isLoop = (0..<n).map { !c[$0] && (measures[$0]?.repetition ?? 0) >= Analysis.loopRepetition }

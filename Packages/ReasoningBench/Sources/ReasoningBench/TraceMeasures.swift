@@ -15,11 +15,25 @@ public struct TraceMeasures: Sendable, Equatable {
 
     public static let ngram = 8
 
-    /// Measures `trace` against `puzzle` (its prompt and entities). Works on UTF-8 bytes with hashed words, so a long
-    /// trace costs one pass and no per-word allocation.
+    /// Measures `trace` against `puzzle` (its prompt and entities).
     public init(trace: String, puzzle: Puzzle, prompt: String? = nil) {
-        var entities = Set(puzzle.people.map { fnv1a($0.lowercased()) })
-        for d in puzzle.domains { for v in d { entities.insert(fnv1a(v)) } }
+        self.init(
+            trace: trace, people: puzzle.people, values: puzzle.domains.flatMap { $0 },
+            prompt: prompt ?? puzzle.prompt())
+    }
+
+    /// Measures `trace` against a prompt alone: its people and values as the solver reads them (any generator's
+    /// puzzles, imported ones included).
+    public init(trace: String, prompt: String) throws(FjordError) {
+        let r = try Solver.read(prompt)
+        self.init(trace: trace, people: r.people, values: r.values.values.flatMap { $0 }, prompt: prompt)
+    }
+
+    /// Measures `trace` against the entities (people, values) and the prompt. Works on UTF-8 bytes with hashed words,
+    /// so a long trace costs one pass and no per-word allocation.
+    init(trace: String, people: [String], values: [String], prompt: String) {
+        var entities = Set(people.map { fnv1a($0.lowercased()) })
+        for v in values { entities.insert(fnv1a(v)) }
         var grounded = 0, repeated = 0, lines = 0
         var seen = Set<UInt64>()
         var traceWords: [UInt64] = []
@@ -46,7 +60,7 @@ public struct TraceMeasures: Sendable, Equatable {
         }
         grounding = lines == 0 ? 0 : Double(grounded) / Double(lines)
         repetition = lines == 0 ? 0 : Double(repeated) / Double(lines)
-        let promptGrams = Set(TraceMeasures.ngrams(TraceMeasures.tokens(prompt ?? puzzle.prompt())))
+        let promptGrams = Set(TraceMeasures.ngrams(TraceMeasures.tokens(prompt)))
         let traceGrams = TraceMeasures.ngrams(traceWords)
         copying =
             traceGrams.isEmpty

@@ -81,7 +81,7 @@ public enum ClauseKind: Int, CaseIterable, Sendable {
 ///   starting-state, condition, update and question sentences (articles as it writes them: "a egg", "a orange shirt"),
 ///   each starting-state line's attributes in a random order, no blank line between the starting states and "1.".
 /// - `fjord`: Fjord's first wording (articles agree, "pants", fixed attribute order, a blank line
-///   before "1."), kept so that records made then regenerate the same prompts.
+///   before "1."), for comparison with runs made on it; records without a `text` field are read as this style.
 public enum TextStyle: String, CaseIterable, Sendable {
     case official, fjord
 

@@ -5,11 +5,14 @@ import ReasoningBench
 
 struct Score: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Score result records: extract the answer from the final sentence, check it, flag truncation.",
+        abstract: "Score result records: extract the answer from the answer sentence, check it, flag truncation.",
         discussion: """
-            The answer is the value of the asked category named, as a whole word, in the last sentence of the completion \
-            (after </think> if present). Two or more such values: ambiguous, wrong. finish_reason "length": incomplete, \
-            wrong. Writes the records with extracted, completed, correct, ambiguous; a summary goes to stderr.
+            The candidates are the asked category's values as the puzzle's prompt writes them (any vocabulary). The \
+            answer sentence is the last sentence naming one of them, after </think> (trailing sentences naming none are \
+            passed over; an unclosed <think> has no answer). Former values ("from X to Y", "no longer X", "changed from \
+            X") and other garments' colours do not count; two or more values left: ambiguous, wrong. finish_reason \
+            "length" or "overflow": incomplete, wrong. Writes the records with extracted, completed, correct, \
+            ambiguous; a summary goes to stderr.
             Example: reasoning-bench score results.jsonl -o scored.jsonl
             """)
 
