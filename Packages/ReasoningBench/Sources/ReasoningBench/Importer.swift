@@ -109,7 +109,7 @@ public enum Importer {
         let stem = String(name.dropLast(4))
         let parts = stem.split(separator: "_", maxSplits: 4, omittingEmptySubsequences: false)
         guard parts.count == 5, let n = Int(parts[0]), let d = Int(parts[1]), let k = Int(parts[2]),
-            let pid = UInt64(parts[3]), !parts[4].isEmpty
+            let pid = Int(parts[3]), pid >= 0, !parts[4].isEmpty
         else {
             throw .data("the name is not <N>_<d>_<needles>_<id>_<answer>.txt")
         }
@@ -118,7 +118,7 @@ public enum Importer {
         guard let prompt = String(validating: bytes, as: UTF8.self) else { throw .data("not UTF-8 text") }
         let id = parts[0..<4].joined(separator: "_")
         let r = try record(
-            id: id, N: n, d: d, needles: k, rho: nil, seed: pid, prompt: prompt, gold: gold, options: o)
+            id: id, N: n, d: d, needles: k, rho: nil, seed: UInt64(pid), prompt: prompt, gold: gold, options: o)
         // The state file: meta/cogniload/<same sub-path>/<stem>_state.json.
         if let range = file.range(of: "/exp/cogniload/", options: .backwards) {
             let meta =
@@ -128,7 +128,7 @@ public enum Importer {
                 try checkState(String(meta), record: r)
             }
         }
-        return ([n, d, k, Int(pid)], r)
+        return ([n, d, k, pid], r)
     }
 
     /// Checks a state file against the record read from the prompt.

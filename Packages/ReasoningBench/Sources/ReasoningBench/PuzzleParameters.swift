@@ -13,13 +13,13 @@ public struct PuzzleParameters: Hashable, Sendable, CustomStringConvertible {
     public var rho: Double
     public var rounding: NeedleRounding
 
-    public static let dRange = 1...10
+    public static let dRange = 1...12
     public static let rhoRange = 0.0...100.0
     public static let maxN = 100_000
 
     public init(N: Int, d: Int, rho: Double, rounding: NeedleRounding = .official) throws(FjordError) {
         guard N >= 1, N <= Self.maxN else { throw .usage("N = \(N) is out of range: allowed 1…\(Self.maxN)") }
-        guard Self.dRange.contains(d) else { throw .usage("d = \(d) is out of range: allowed 1…10") }
+        guard Self.dRange.contains(d) else { throw .usage("d = \(d) is out of range: allowed 1…12") }
         guard rho.isFinite, Self.rhoRange.contains(rho) else {
             throw .usage(
                 "rho = \(rho) is out of range: allowed 0…100 (percent of statements about the person of interest)")

@@ -9,7 +9,7 @@ struct Generate: ParsableCommand {
         discussion: """
             The grid is the product of --N, --d and --rho (or --grid paper: N 20,50,100,250 × ρ 5,10,25,50,75,90,95 × \
             d 1,3,5,7,10), --count instances each. Instance k of a grid point has its own seed, a hash of (--seed, N, d, ρ, k), \
-            so it is the same puzzle whatever else the grid holds. Ranges: N 1…100000, d 1…10, ρ 0…100 (percent of the \
+            so it is the same puzzle whatever else the grid holds. Ranges: N 1…100000, d 1…12, ρ 0…100 (percent of the \
             statements that concern the person asked about). The text is the official CogniLoad generator's wording and \
             layout (--text official), needle counts rounded as its Python port does (--rounding official).
             Example: reasoning-bench generate --N 50 --d 3 --rho 10,50,90 --count 20 -o puzzles.jsonl
@@ -17,7 +17,7 @@ struct Generate: ParsableCommand {
 
     @Option(help: "Preset grid: paper.") var grid: String?
     @Option(name: .customLong("N"), help: "Statement counts, comma-separated.") var n = "20"
-    @Option(name: .customLong("d"), help: "Intrinsic difficulties 1…10, comma-separated.") var d = "3"
+    @Option(name: .customLong("d"), help: "Intrinsic difficulties 1…12, comma-separated.") var d = "3"
     @Option(help: "Needle percentages 0…100, comma-separated.") var rho = "50"
     @Option(help: "Instances per grid point.") var count = 10
     @Option(help: "Base seed.") var seed: UInt64 = 42

@@ -27,12 +27,13 @@ struct Tokens: ParsableCommand {
             if strings {
                 let src = try ByteSource.open(path: input.input)
                 let bytes = try src.readAll()
+                let name = input.input == "-" ? "stdin" : input.input
                 var out = ""
                 for (n, line) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated()
                 where !line.isEmpty {
-                    let v = try JSON.parse(Array(line), what: "\(input.input) line \(n + 1)")
+                    let v = try JSON.parse(Array(line), what: "\(name) line \(n + 1)")
                     guard let s = v.stringValue else {
-                        throw FjordError.data("\(input.input) line \(n + 1): not a JSON string")
+                        throw FjordError.data("\(name) line \(n + 1): not a JSON string")
                     }
                     out += "\(t.count(s))\n"
                 }

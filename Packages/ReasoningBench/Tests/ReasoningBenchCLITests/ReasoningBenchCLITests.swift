@@ -39,7 +39,7 @@ import Testing
     @Test func badInputIsReportedWithLineNumbersAndRanges() throws {
         try Shell.expectFailures(
             [
-                ("reasoning-bench generate --d 11", 64, "d = 11 is out of range: allowed 1…10"),
+                ("reasoning-bench generate --d 13", 64, "d = 13 is out of range: allowed 1…12"),
                 ("reasoning-bench generate --rho 120", 64, "allowed 0…100"),
                 ("reasoning-bench generate --N 0", 64, "N = 0 is out of range: allowed 1…100000"),
                 ("reasoning-bench generate --N 2.5", 64, "--N values must be integers"),
@@ -55,6 +55,14 @@ import Testing
                 ("reasoning-bench analyze missing.jsonl", 66, "missing.jsonl: cannot open"),
                 ("reasoning-bench generate --count 1 | reasoning-bench analyze", 65, "no record has a completion"),
                 ("reasoning-bench simulate --preset nobody < /dev/null", 64, "--preset must be one of"),
+                ("reasoning-bench import nowhere", 66, "nowhere: no such file or folder"),
+                ("mkdir -p e; reasoning-bench import e", 66, "e: no puzzle files"),
+                ("reasoning-bench describe missing.jsonl", 66, "missing.jsonl"),
+                ("echo '[1]' | reasoning-bench tokens --strings", 65, "stdin line 1: not a JSON string"),
+                (
+                    "echo '\"a\"' | reasoning-bench tokens --tokenizer nosuch --strings", 66,
+                    "tokenizer \"nosuch\": no such file"
+                ),
                 (
                     "reasoning-bench generate --count 1 | reasoning-bench simulate --noise 1000", 64,
                     "--noise must be in"
@@ -227,6 +235,36 @@ import Testing
             """#)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.text.contains("texts 233 mismatches 0"), "\(r.text)")
+    }
+
+    /// `import` refuses a puzzle whose file name, prompt or state file disagree, names each, and imports the rest.
+    @Test func importRefusesInconsistentPuzzlesAndKeepsTheRest() throws {
+        let r = try Shell.run(
+            """
+            reasoning-bench generate --N 20 --d 3 --rho 50 --count 3 > ours.jsonl
+            python3 - <<'PY'
+            import json, os
+            os.makedirs('off/exp/cogniload', exist_ok=True); os.makedirs('off/meta/cogniload', exist_ok=True)
+            rs = [json.loads(l) for l in open('ours.jsonl')]
+            for i, r in enumerate(rs):
+                gold = r['gold'] if i != 1 else 'nothing'            # 1: the name's answer is wrong
+                k = r['needles'] if i != 2 else r['needles'] + 1     # 2: the name's needle count is wrong
+                stem = f"20_3_{k}_{100000 + i}_{gold}"
+                open(f'off/exp/cogniload/{stem}.txt', 'w').write(r['prompt'])
+            json.dump({'poi': 'Somebody'}, open(f'off/meta/cogniload/20_3_{rs[0]["needles"]}_100000_{rs[0]["gold"]}_state.json', 'w'))
+            open('off/exp/cogniload/badname.txt', 'w').write('x')
+            rs2 = rs[0]
+            PY
+            reasoning-bench import off -o out.jsonl; echo "status $?"
+            printf '{"prompt": 3}\\n' > j.jsonl; reasoning-bench import j.jsonl -o o.jsonl; echo "jsonl status $?"
+            """)
+        #expect(r.text.contains("status 65"), "\(r.stderr)")
+        #expect(r.stderr.contains("the person of interest is Somebody"))
+        #expect(r.stderr.contains("the solver answers"))
+        #expect(r.stderr.contains("the name says") && r.stderr.contains("needles"))
+        #expect(r.stderr.contains("badname.txt: the name is not <N>_<d>_<needles>_<id>_<answer>.txt"))
+        #expect(r.stderr.contains("0 puzzles imported, 4 refused"))
+        #expect(r.text.contains("jsonl status 65") && r.stderr.contains("j.jsonl line 1: no prompt text"))
     }
 
     /// An official puzzle the solver cannot read becomes an error record; the others are still solved (exit 65).

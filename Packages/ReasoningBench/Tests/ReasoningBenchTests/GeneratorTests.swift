@@ -28,8 +28,8 @@ import Testing
     }
 
     @Test func parametersOutOfRangeAreRejectedWithTheRange() {
-        #expect(throws: FjordError.usage("d = 11 is out of range: allowed 1…10")) {
-            try PuzzleParameters(N: 10, d: 11, rho: 5)
+        #expect(throws: FjordError.usage("d = 13 is out of range: allowed 1…12")) {
+            try PuzzleParameters(N: 10, d: 13, rho: 5)
         }
         #expect(throws: FjordError.self) { try PuzzleParameters(N: 0, d: 1, rho: 5) }
         #expect(throws: FjordError.self) { try PuzzleParameters(N: 10, d: 1, rho: 100.5) }
