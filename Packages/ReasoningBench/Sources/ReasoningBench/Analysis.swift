@@ -45,7 +45,7 @@ public struct ModelSummary: Sendable {
     public var cells: [Cell: (correct: Int, total: Int)]
     public var uShape: UShape?
     /// Where accuracy falls to 50% along each load axis (CogniLoad's leaderboard columns): ECL50 in statements N,
-    /// NT50 in needle percent ρ, ID50 in difficulty d. Nil: it does not fall to 50% along that axis (within ten times
+    /// NT50 in needle percent ρ, ID50 in difficulty d. Nil: it does not fall to 50% along that axis (within twice
     /// the largest level for N and d, within 0…100 for ρ), or the axis has one level.
     public var ecl50: Estimate?
     public var nt50: Estimate?
@@ -222,11 +222,11 @@ public enum Analysis {
             d: rs.map { Double($0.parameters.d) }
         )
         let maxN = Double(rs.map(\.parameters.N).max()!), maxD = Double(rs.map(\.parameters.d).max()!)
-        let ecl = threshold(x.n, y, upTo: log(10 * maxN), resamples: o.fitResamples, seed: seed &+ 14).map {
+        let ecl = threshold(x.n, y, upTo: log(2 * maxN), resamples: o.fitResamples, seed: seed &+ 14).map {
             Estimate(exp($0.value), exp($0.lo), exp($0.hi))
         }
         let nt = threshold(x.rho, y, within: 0...100, resamples: o.fitResamples, seed: seed &+ 15)
-        let id = threshold(x.d, y, upTo: 10 * maxD, resamples: o.fitResamples, seed: seed &+ 16)
+        let id = threshold(x.d, y, upTo: 2 * maxD, resamples: o.fitResamples, seed: seed &+ 16)
         return ModelSummary(
             model: model, count: n, failed: input.count - n, accuracy: acc, completion: comp, conditionalAccuracy: cond,
             meanTokens: tbar, efficiency: eff, overheadPerUnit: overhead, couplingOLS: kOLS, alpha: alpha,
