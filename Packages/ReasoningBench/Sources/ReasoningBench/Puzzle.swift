@@ -7,7 +7,7 @@ public struct Puzzle: Sendable {
     /// Person names; `poi` indexes the person of interest.
     public var people: [String]
     public var poi: Int
-    /// The d categories, in the order init lines list them.
+    /// The d categories (the `fjord` wording lists starting states in this order; `official` shuffles each line).
     public var categories: [Category]
     /// Per category slot, the values in play (domain).
     public var domains: [[String]]
