@@ -2,8 +2,8 @@
 # which installs only what is missing.
 SWIFT    ?= swift
 PREFIX   ?= /usr/local
-PACKAGES := Kernel Exchange Learn Quant RobustAgg Distributed ReasoningBench
-TOOLS    := tensor learn quant robust-agg reasoning-bench
+PACKAGES := Kernel Exchange Learn Quant RobustAgg Distributed ReasoningBench VIOpt
+TOOLS    := tensor learn quant robust-agg reasoning-bench vi-opt
 # Several tools in one pipe would otherwise each start a thread per core inside OpenBLAS.
 export OPENBLAS_NUM_THREADS ?= 1
 

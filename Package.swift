@@ -24,6 +24,8 @@ let package = Package(
         .executable(name: "robust-agg", targets: ["robust-agg"]),
         .library(name: "ReasoningBench", targets: ["ReasoningBench"]),
         .executable(name: "reasoning-bench", targets: ["reasoning-bench"]),
+        .library(name: "VIOpt", targets: ["VIOpt"]),
+        .executable(name: "vi-opt", targets: ["vi-opt"]),
     ],
     traits: [
         .trait(name: "MPI", description: "Open MPI communicator (needs libopenmpi-dev); run under mpirun."),
@@ -138,6 +140,19 @@ let package = Package(
         .testTarget(
             name: "ReasoningBenchCLITests", dependencies: ["reasoning-bench", "FjordTestSupport"],
             path: "Packages/ReasoningBench/Tests/ReasoningBenchCLITests"),
+
+        // VIOpt: monotone operators, extra-gradient and dual methods, Q-GenX over the exchange step.
+        .target(name: "VIOpt", dependencies: ["Kernel", "Exchange"], path: "Packages/VIOpt/Sources/VIOpt"),
+        .executableTarget(
+            name: "vi-opt",
+            dependencies: ["VIOpt", "Quant", "DistributedCLI", "Exchange", "Kernel", "FjordCLI", argumentParser],
+            path: "Packages/VIOpt/Sources/vi-opt"),
+        .testTarget(
+            name: "VIOptTests", dependencies: ["VIOpt", "Quant", "Exchange", "Kernel"],
+            path: "Packages/VIOpt/Tests/VIOptTests"),
+        .testTarget(
+            name: "VIOptCLITests", dependencies: ["vi-opt", "tensor", "FjordTestSupport"],
+            path: "Packages/VIOpt/Tests/VIOptCLITests"),
 
         // Distributed: one option set for quantized, Byzantine-robust training (codec, rule and attack together),
         // shared by quant train and robust-agg train.

@@ -1,0 +1,28 @@
+import Kernel
+
+/// A monotone operator A: ℝᵈ → ℝᵈ, ⟨A(x) − A(y), x − y⟩ ≥ 0: the object a variational-inequality method solves
+/// (find x* with ⟨A(x*), x − x*⟩ ≥ 0 for all x). A min-max problem min_x max_y f(x, y) is the operator
+/// A(x, y) = (∇ₓf, −∇_y f).
+///
+/// Contract: `apply` writes A(x) for `x.count == dimension` into `out` (same length), allocates nothing, and is
+/// deterministic. `solution` is the known solution when there is one (nil otherwise: asking a distance of such a
+/// problem is an error).
+public protocol MonotoneOperator: Sendable {
+    /// What the problem is, for messages and reports ("bilinear 1000×1000, λ = 0").
+    var name: String { get }
+    var dimension: Int { get }
+    /// The known solution x*, if any.
+    var solution: [Float]? { get }
+    /// A(x) into `out`.
+    func apply(_ x: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>)
+}
+
+extension MonotoneOperator {
+    /// A(x) as a new array (for tests and metrics; the solver's loop uses `apply` into its own buffers).
+    public func callAsFunction(_ x: [Float]) -> [Float] {
+        precondition(x.count == dimension)
+        var out = [Float](repeating: 0, count: dimension)
+        x.withUnsafeBufferPointer { xb in out.withUnsafeMutableBufferPointer { apply(xb, into: $0) } }
+        return out
+    }
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import DistributedCLI
+import Exchange
+import FjordCLI
+import Foundation
+import Kernel
+import Quant
+import VIOpt
+
+/// The problems `solve` knows.
+enum ProblemKind: String, ExpressibleByArgument, CaseIterable {
+    case bilinear, quadratic, banded, kelly
+}
+
+struct Solve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a method on a problem; write the trajectory of metrics as a .npy tensor.",
+        discussion: """
+            Problems: bilinear (min_x max_y xᵀAy ± λ/2 regularisation; A seeded N(0, 1/n), or --matrix FILE.npy), \
+            quadratic (A(z) = Mz − b, M = μI + skew, or --matrix FILE.npy for M), banded (diagonal plus a skew-symmetric \
+            band, for large --dimension), kelly (the 4-player Kelly auction, x* = 185.76, 326.15, 441.015, 536.735). \
+            Methods: gda, eg, og, dual-avg, dual-x, dual-opt (--adaptive: step lr/√(1 + Σ‖ΔV‖²)). With --workers K each \
+            worker draws its own oracle noise (--noise-abs, --noise-rel) and every oracle vector is exchanged through \
+            --scheme (any quant codec): Q-GenX is dual-x or dual-opt with a codec. Output: one row per --every \
+            iterations, columns iteration, ‖x½ − x*‖, ‖x̄ − x*‖ (running mean of half iterates), ‖A(x½)‖, bytes sent \
+            per worker; the distance columns are NaN for a problem without a known solution, and --require-solution \
+            makes that an error.
+            Example: vi-opt solve --problem bilinear --dimension 200 --method dual-x --adaptive --lr 1 --iterations 2000 -o traj.npy
+            """)
+
+    @Option(help: "Problem.") var problem = ProblemKind.bilinear
+    @Option(help: "Size: the side of A (bilinear: m = n), of M (quadratic), or d (banded).") var dimension = 100
+    @Option(help: ArgumentHelp("Game matrix as .npy (bilinear A, quadratic M).", valueName: "FILE")) var matrix: String?
+    @Option(help: "Regularisation λ (bilinear) or strong monotonicity μ (quadratic, banded).") var lambda: Float = 0
+    @Option(help: "Method.") var method = VIMethodOption.extragradient
+    @Option(help: "Step size (base rate with --adaptive).") var lr: Float = 0.1
+    @Flag(help: "Adaptive step lr/√(1 + S) of the generalized extra-gradient template.") var adaptive = false
+    @Option(help: "Iterations.") var iterations = 1000
+    @Option(help: "Record metrics every N iterations.") var every = 1
+    @Option(help: "Absolute oracle noise σ_abs.") var noiseAbs: Float = 0
+    @Option(help: "Relative oracle noise σ_rel (times ‖A(x)‖).") var noiseRel: Float = 0
+    @Option(help: "Workers (threads), each with its own oracle noise.") var workers = 1
+    @OptionGroup var codec: CodecOptions
+    @Option(help: "Every coordinate of the start x₁ (default: 1 for bilinear, whose solution is 0; else 0).")
+    var start: Float?
+    @Option(help: "Seed of the problem, the noise and the codecs.") var seed: UInt64 = 0
+    @Flag(help: "Fail when the problem has no known solution (instead of NaN distances).") var requireSolution = false
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if dimension < 1 || dimension > 100_000_000 { throw ValidationError("--dimension must be in 1…10^8") }
+        if workers < 1 || workers > 256 { throw ValidationError("--workers must be in 1…256") }
+        if !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be a finite number > 0, not \(lr)") }
+        if iterations < 1 { throw ValidationError("--iterations must be ≥ 1") }
+        if every < 1 { throw ValidationError("--every must be ≥ 1") }
+        for (v, n) in [(noiseAbs, "--noise-abs"), (noiseRel, "--noise-rel"), (lambda, "--lambda")]
+        where !(v >= 0 && v.isFinite) {
+            throw ValidationError("\(n) must be a finite number ≥ 0")
+        }
+    }
+
+    func makeProblem() throws(FjordError) -> any MonotoneOperator {
+        func load() throws(FjordError) -> Tensor? {
+            guard let matrix else { return nil }
+            let arrays = try NpyReader(path: matrix).readAll()
+            guard arrays.count == 1 else { throw .data("\(matrix): \(arrays.count) arrays, expected one matrix") }
+            return arrays[0].tensor()
+        }
+        switch problem {
+        case .bilinear:
+            if let a = try load() {
+                do { return try BilinearGame(a, lambda: lambda) } catch { throw error.prefixed(matrix!) }
+            }
+            return try BilinearGame.random(m: dimension, n: dimension, lambda: lambda, seed: seed)
+        case .quadratic:
+            if let m = try load() {
+                guard m.shape.count == 2, m.shape[0] == m.shape[1] else {
+                    throw .data("\(matrix!): M must be a square matrix, not of shape \(m.shape)")
+                }
+                var rng = RNG(seed: seed)
+                let b = (0..<m.shape[0]).map { _ in rng.normal() }
+                do { return try QuadraticGame(m, b) } catch { throw error.prefixed(matrix!) }
+            }
+            return try QuadraticGame.random(dimension: dimension, mu: lambda > 0 ? lambda : 0.1, seed: seed)
+        case .banded:
+            return try BandedGame(dimension: dimension, mu: lambda > 0 ? lambda : 0.1, seed: seed)
+        case .kelly:
+            return try KellyAuction()
+        }
+    }
+
+    func run() throws { try runTool("vi-opt solve") { try execute() } }
+
+    func execute() throws {
+        let p = try makeProblem()
+        if requireSolution && p.solution == nil {
+            throw FjordError.data("\(p.name) has no known solution: distances cannot be computed")
+        }
+        var o = VISolver.Options(method: method.value, lr: lr, iterations: iterations)
+        o.adaptive = adaptive
+        o.every = every
+        o.noise = NoiseModel(absolute: noiseAbs, relative: noiseRel)
+        o.seed = seed
+        let x1 = start ?? (problem == .bilinear ? 1 : 0)
+        guard x1.isFinite else { throw FjordError.usage("--start must be finite") }
+        o.start = [Float](repeating: x1, count: p.dimension)
+        let factory = try (codec.scheme ?? .none).factory(codec.settings, dimension: p.dimension)
+        let results = try VISolver.simulate(p, o, workers: workers, codec: factory)
+        let rows = results[0].rows
+        var values: [Float] = []
+        for r in rows {
+            values += [
+                Float(r.iteration), Float(r.distance ?? .nan), Float(r.averageDistance ?? .nan),
+                Float(r.operatorNorm), Float(r.bytesSent),
+            ]
+        }
+        try output.write { sink in try NpyWriter(sink).write(Tensor(shape: [rows.count, 5], values: values)) }
+        if let last = rows.last {
+            let dist = last.distance.map { ", ‖x½ − x*‖ = " + NumberFormat.significant($0) } ?? ""
+            printError(
+                "vi-opt solve: \(p.name), \(method.rawValue), \(iterations) iterations\(dist), ‖A(x½)‖ = \(NumberFormat.significant(last.operatorNorm)), \(last.bytesSent) bytes sent per worker"
+            )
+        }
+    }
+}
+
+/// `--method` values.
+enum VIMethodOption: String, ExpressibleByArgument, CaseIterable {
+    case gda
+    case extragradient = "eg"
+    case optimistic = "og"
+    case dualAveraging = "dual-avg"
+    case dualExtrapolation = "dual-x"
+    case dualOptimistic = "dual-opt"
+    var value: VIMethod { VIMethod(rawValue: rawValue)! }
+}
+
+extension FjordError {
+    /// The same error with `what: ` in front of its message.
+    func prefixed(_ what: String) -> FjordError {
+        FjordError(kind, "\(what): \(message)")
+    }
+}

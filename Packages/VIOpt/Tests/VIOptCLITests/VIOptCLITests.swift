@@ -1,0 +1,51 @@
+import FjordTestSupport
+import Foundation
+import Testing
+
+/// `vi-opt` as a user runs it: a trajectory through a pipe, Q-GenX with a codec, and bad input.
+@Suite struct VIOptCLITests {
+    @Test func trajectoryIsATensorStream() throws {
+        let r = try Shell.run(
+            """
+            set -e -o pipefail
+            vi-opt solve --problem kelly --method dual-x --lr 2 --iterations 6000 --every 2000 -o k.npy
+            python3 -c "
+            import numpy as np
+            t = np.load('k.npy'); assert t.shape == (3, 5), t.shape
+            assert list(t[:, 0]) == [2000, 4000, 6000] and t[-1, 1] < 0.1 and t[-1, 4] == 0, t
+            print('kelly ok', t[-1, 1])"
+            vi-opt solve --problem quadratic --dimension 300 --lambda 0.5 --method dual-x --adaptive --lr 1 \\
+              --iterations 300 --every 300 --workers 4 --scheme nuq --bits 4 | python3 -c "
+            import numpy as np, sys, io
+            t = np.load(io.BytesIO(sys.stdin.buffer.read())); print('qgenx bytes', int(t[-1, 4]), 'distance', t[-1, 1])"
+            """)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.text.contains("kelly ok"), "\(r.text)")
+        // 4-bit NUQ messages are far below float32's 2 × 300 iterations × 1200 bytes
+        let bytes = r.text.split(separator: "\n").first { $0.hasPrefix("qgenx bytes") }
+            .flatMap { Int($0.split(separator: " ")[2]) }
+        #expect(bytes != nil && bytes! < 2 * 300 * 1200 / 3, "\(r.text)")
+    }
+
+    @Test func badInputIsAOneLineError() throws {
+        try Shell.expectFailures(
+            [
+                ("vi-opt solve --lr 0 -o o.npy", 64, "--lr must be a finite number > 0"),
+                ("vi-opt solve --lr=-1 -o o.npy", 64, "--lr must be a finite number > 0"),
+                ("vi-opt solve --scheme nuq --bits 40 --workers 2 -o o.npy", 64, "--bits must be between 2 and 16"),
+                (
+                    "python3 -c \"import numpy as np; np.save('m.npy', np.ones((3, 4), np.float32))\"; vi-opt solve --problem quadratic --matrix m.npy -o o.npy",
+                    65, "m.npy: M must be a square matrix, not of shape [3, 4]"
+                ),
+                (
+                    "python3 -c \"import numpy as np; np.save('a.npy', np.eye(3, dtype=np.float32))\"; vi-opt solve --problem bilinear --matrix a.npy --require-solution -o o.npy",
+                    65, "has no known solution"
+                ),
+                ("vi-opt solve --problem bilinear --matrix missing.npy -o o.npy", 66, "missing.npy"),
+                (
+                    "python3 -c \"import numpy as np; np.save('a.npy', np.ones((1, 1), np.float32))\"; vi-opt solve --problem bilinear --matrix a.npy --lambda 0.1 --method eg --lr 10 --iterations 1000 -o o.npy",
+                    65, "diverged"
+                ),
+            ], prefix: "vi-opt solve: ")
+    }
+}
