@@ -145,7 +145,9 @@ let package = Package(
         .target(name: "VIOpt", dependencies: ["Kernel", "Exchange"], path: "Packages/VIOpt/Sources/VIOpt"),
         .executableTarget(
             name: "vi-opt",
-            dependencies: ["VIOpt", "Quant", "DistributedCLI", "Exchange", "Kernel", "FjordCLI", argumentParser],
+            dependencies: [
+                "VIOpt", "Quant", "DistributedCLI", "LearnCLI", "Exchange", "Kernel", "FjordCLI", argumentParser,
+            ],
             path: "Packages/VIOpt/Sources/vi-opt"),
         .testTarget(
             name: "VIOptTests", dependencies: ["VIOpt", "Quant", "Exchange", "Kernel"],

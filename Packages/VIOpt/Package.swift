@@ -19,6 +19,7 @@ let package = Package(
         .package(path: "../Exchange"),
         .package(path: "../Quant"),
         .package(path: "../Distributed"),
+        .package(path: "../Learn"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
@@ -28,6 +29,7 @@ let package = Package(
             dependencies: [
                 "VIOpt", kernel, exchange, .product(name: "Quant", package: "Quant"),
                 .product(name: "DistributedCLI", package: "Distributed"),
+                .product(name: "LearnCLI", package: "Learn"),
                 .product(name: "FjordCLI", package: "Kernel"), argumentParser,
             ]),
         .testTarget(

@@ -34,30 +34,58 @@ public struct BandedGame: MonotoneOperator {
 
     public var name: String { "banded \(dimension), bandwidth \(band.count)" }
 
-    /// D z + S z (without b).
+    /// D z + S z − b (b = 0 when nil), one pass: the interior rows without branches, the first and last `bandwidth` rows
+    /// with the band clipped.
     static func raw(
         _ diagonal: [Float], _ band: [Float], _ z: UnsafeBufferPointer<Float>,
-        into out: UnsafeMutableBufferPointer<Float>
+        into out: UnsafeMutableBufferPointer<Float>,
+        minus b: [Float]? = nil
     ) {
-        let d = diagonal.count
-        diagonal.withUnsafeBufferPointer { dg in
-            band.withUnsafeBufferPointer { s in
-                for i in 0..<d {
-                    var v = dg[i] * z[i]
-                    var k = 1
-                    while k <= s.count {
-                        if i + k < d { v += s[k - 1] * z[i + k] }
-                        if i - k >= 0 { v -= s[k - 1] * z[i - k] }
-                        k += 1
+        let d = diagonal.count, w = band.count
+        let zeros = b == nil ? [Float](repeating: 0, count: d) : []
+        (b ?? zeros).withUnsafeBufferPointer { bb in
+            diagonal.withUnsafeBufferPointer { dg in
+                band.withUnsafeBufferPointer { s in
+                    let zp = z.baseAddress!, op = out.baseAddress!, dp = dg.baseAddress!, sp = s.baseAddress!
+                    let bp = bb.baseAddress!
+                    func edge(_ i: Int) {
+                        var v = dp[i] * zp[i] - bp[i]
+                        for k in 1...max(1, w) where w > 0 {
+                            if i + k < d { v += sp[k - 1] * zp[i + k] }
+                            if i - k >= 0 { v -= sp[k - 1] * zp[i - k] }
+                        }
+                        op[i] = v
                     }
-                    out[i] = v
+                    if d <= 2 * w {
+                        for i in 0..<d { edge(i) }
+                        return
+                    }
+                    for i in 0..<w { edge(i) }
+                    switch w {
+                    case 0: for i in 0..<d { op[i] = dp[i] * zp[i] - bp[i] }
+                    case 1:
+                        let s1 = sp[0]
+                        for i in 1..<(d - 1) { op[i] = dp[i] * zp[i] - bp[i] + s1 * (zp[i + 1] - zp[i - 1]) }
+                    case 2:
+                        let s1 = sp[0], s2 = sp[1]
+                        for i in 2..<(d - 2) {
+                            op[i] =
+                                dp[i] * zp[i] - bp[i] + s1 * (zp[i + 1] - zp[i - 1]) + s2 * (zp[i + 2] - zp[i - 2])
+                        }
+                    default:
+                        for i in w..<(d - w) {
+                            var v = dp[i] * zp[i] - bp[i]
+                            for k in 1...w { v += sp[k - 1] * (zp[i + k] - zp[i - k]) }
+                            op[i] = v
+                        }
+                    }
+                    for i in max(w, d - w)..<d { edge(i) }
                 }
             }
         }
     }
 
     public func apply(_ z: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) {
-        Self.raw(diagonal, band, z, into: out)
-        b.withUnsafeBufferPointer { bb in for i in 0..<dimension { out[i] -= bb[i] } }
+        Self.raw(diagonal, band, z, into: out, minus: b)
     }
 }

@@ -53,10 +53,13 @@ public enum VISolver {
         /// The final iterate x and the running mean of half iterates.
         public var last: [Float]
         public var average: [Float]
+        /// Wall-clock seconds of the iterations (metrics included).
+        public var seconds: Double
     }
 
     /// Runs on this worker (SPMD: call on every worker of `comm` with the same arguments); `codec` is this worker's
-    /// codec (nil: float32 when there are several workers, no exchange on one).
+    /// codec (nil: float32 when there are several workers, no exchange on one). The loop works in buffers allocated
+    /// once, with no allocation per iteration; one worker without a codec calls its oracle straight into them.
     public static func run(
         _ problem: any MonotoneOperator, _ o: Options, comm: (any Communicator)?, codec: (any GradientCodec)?
     ) throws -> Result {
@@ -64,47 +67,50 @@ public enum VISolver {
         try o.validate(dimension: d)
         let workers = comm?.size ?? 1
         var step: ExchangeStep? =
-            (workers > 1 || codec != nil)
+            (comm != nil && (workers > 1 || codec != nil))
             ? try ExchangeStep(workers: workers, dimension: d, codec: codec ?? Float32Codec()) : nil
         let rank = comm?.rank ?? 0
         var noiseRNG = RNG(seed: o.seed).substream(UInt64(rank))
         var codecRNG = RNG(seed: o.seed ^ 0xC0DEC).substream(UInt64(rank))
         var sharedRNG = RNG(seed: o.seed ^ 0x5EED)
         var label = 0, iteration = 0
-        var local = [Float](repeating: 0, count: d)
+
+        func buffer<T: Numeric>(_: T.Type) -> UnsafeMutableBufferPointer<T> {
+            let b = UnsafeMutableBufferPointer<T>.allocate(capacity: max(d, 1))
+            b.initialize(repeating: 0)
+            return b
+        }
+        let x = buffer(Float.self), half = buffer(Float.self), x1 = buffer(Float.self)
+        let v0 = buffer(Float.self), v1 = buffer(Float.self), prev = buffer(Float.self), local = buffer(Float.self)
+        let exact = buffer(Float.self)
+        let y = buffer(Double.self), avg = buffer(Double.self)
+        defer {
+            for p in [x, half, x1, v0, v1, prev, local, exact] { p.deallocate() }
+            y.deallocate()
+            avg.deallocate()
+        }
+        if let s = o.start { for i in 0..<d { x1[i] = s[i] } }
+        for i in 0..<d { x[i] = x1[i] }
+        var havePrev = false
 
         /// The exchanged oracle at p into `out`.
-        func oracle(_ p: [Float], into out: inout [Float]) throws {
-            p.withUnsafeBufferPointer { pb in local.withUnsafeMutableBufferPointer { problem.apply(pb, into: $0) } }
-            local.withUnsafeMutableBufferPointer { o.noise.perturb($0, rng: &noiseRNG) }
+        func oracle(_ p: UnsafeMutableBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) throws {
             guard let c = comm, step != nil else {
-                out = local
-                for v in out where !v.isFinite {
-                    throw FjordError.data(
-                        "iteration \(iteration + 1): the oracle value is not finite (diverged; try a smaller step)")
-                }
+                problem.apply(UnsafeBufferPointer(p), into: out)
+                o.noise.perturb(out, rng: &noiseRNG)
                 label += 1
                 return
             }
-            let mean = try local.withUnsafeBufferPointer { lb in
-                try step!.exchange(c, step: label, codecRNG: &codecRNG, sharedRNG: &sharedRNG) { lb }
+            problem.apply(UnsafeBufferPointer(p), into: local)
+            o.noise.perturb(local, rng: &noiseRNG)
+            let mean = try step!.exchange(c, step: label, codecRNG: &codecRNG, sharedRNG: &sharedRNG) {
+                UnsafeBufferPointer(local)
             }
             label += 1
-            mean.withUnsafeBufferPointer { out = Array($0) }
+            mean.withUnsafeBufferPointer { m in for i in 0..<d { out[i] = m[i] } }
         }
-
-        let x1 = o.start ?? [Float](repeating: 0, count: d)
-        var x = x1, half = x1
-        var y = [Double](repeating: 0, count: d)
-        var s = 0.0
-        var v0 = [Float](repeating: 0, count: d), v1 = [Float](repeating: 0, count: d)
-        var prev: [Float]?
-        var avg = [Double](repeating: 0, count: d)
-        var rows: [Row] = []
-        let solution = problem.solution
-        var exact = [Float](repeating: 0, count: d)
-        func gamma() -> Float { o.adaptive ? Float(Double(o.lr) / (1 + s).squareRoot()) : o.lr }
-        func sq(_ a: [Float], _ b: [Float]?) -> Double {
+        /// ‖a − b‖² (or ‖a‖²), and whether every coordinate of a is finite.
+        func sq(_ a: UnsafeMutableBufferPointer<Float>, _ b: UnsafeMutableBufferPointer<Float>?) throws -> Double {
             var t = 0.0
             if let b {
                 for i in 0..<d {
@@ -112,53 +118,80 @@ public enum VISolver {
                     t += e * e
                 }
             } else {
-                for v in a { t += Double(v) * Double(v) }
+                for i in 0..<d { t += Double(a[i]) * Double(a[i]) }
+            }
+            guard t.isFinite else {
+                throw FjordError.data(
+                    "iteration \(iteration + 1): the oracle value is not finite (diverged; try a smaller step)")
             }
             return t
         }
 
+        var s = 0.0
+        var rows: [Row] = []
+        let solution = problem.solution
+        func gamma() -> Float { o.adaptive ? Float(Double(o.lr) / (1 + s).squareRoot()) : o.lr }
+        let started = monotonicSeconds()
         for t in 0..<o.iterations {
             iteration = t
             let g = gamma()
             switch o.method {
             case .gda:
-                try oracle(x, into: &v1)
-                half = x
-                for i in 0..<d { x[i] -= g * v1[i] }
-                s += sq(v1, nil)
+                try oracle(x, into: v1)
+                for i in 0..<d {
+                    half[i] = x[i]
+                    x[i] -= g * v1[i]
+                }
+                s += try sq(v1, nil)
             case .extragradient:
-                try oracle(x, into: &v0)
+                try oracle(x, into: v0)
                 for i in 0..<d { half[i] = x[i] - g * v0[i] }
-                try oracle(half, into: &v1)
-                for i in 0..<d { x[i] -= g * v1[i] }
-                s += sq(v1, v0)
+                try oracle(half, into: v1)
+                // one pass: the step, S and the running sum of half iterates (the last is skipped below)
+                var t2 = 0.0
+                for i in 0..<d {
+                    x[i] -= g * v1[i]
+                    let e = Double(v1[i]) - Double(v0[i])
+                    t2 += e * e
+                    avg[i] += Double(half[i])
+                }
+                guard t2.isFinite else {
+                    throw FjordError.data(
+                        "iteration \(t + 1): the oracle value is not finite (diverged; try a smaller step)")
+                }
+                s += t2
             case .optimistic:
-                try oracle(x, into: &v1)
-                half = x
-                let p = prev ?? v1
-                for i in 0..<d { x[i] += -2 * g * v1[i] + g * p[i] }
-                s += sq(v1, p)
-                prev = v1
+                try oracle(x, into: v1)
+                if !havePrev { for i in 0..<d { prev[i] = v1[i] } }
+                for i in 0..<d {
+                    half[i] = x[i]
+                    x[i] += -2 * g * v1[i] + g * prev[i]
+                }
+                s += try sq(v1, prev)
+                for i in 0..<d { prev[i] = v1[i] }
+                havePrev = true
             case .dualAveraging, .dualExtrapolation, .dualOptimistic:
                 switch o.method {
-                case .dualExtrapolation: try oracle(x, into: &v0)
+                case .dualExtrapolation: try oracle(x, into: v0)
                 case .dualOptimistic:
-                    if let p = prev { v0 = p } else { try oracle(x, into: &v0) }
+                    if havePrev { for i in 0..<d { v0[i] = prev[i] } } else { try oracle(x, into: v0) }
                 default: for i in 0..<d { v0[i] = 0 }
                 }
                 for i in 0..<d { half[i] = x[i] - g * v0[i] }
-                try oracle(half, into: &v1)
-                s += sq(v1, v0)
-                for i in 0..<d { y[i] -= Double(v1[i]) }
-                let g2 = gamma()
-                for i in 0..<d { x[i] = x1[i] + Float(Double(g2) * y[i]) }
-                prev = v1
+                try oracle(half, into: v1)
+                s += try sq(v1, v0)
+                let g2 = Double(gamma())
+                for i in 0..<d {
+                    y[i] -= Double(v1[i])
+                    x[i] = x1[i] + Float(g2 * y[i])
+                    prev[i] = v1[i]
+                }
+                havePrev = true
             }
-            for i in 0..<d { avg[i] += Double(half[i]) }
+            if o.method != .extragradient { for i in 0..<d { avg[i] += Double(half[i]) } }
             if (t + 1) % o.every == 0 || t + 1 == o.iterations {
                 let n = Double(t + 1)
-                half.withUnsafeBufferPointer { h in exact.withUnsafeMutableBufferPointer { problem.apply(h, into: $0) }
-                }
+                problem.apply(UnsafeBufferPointer(half), into: exact)
                 var dist: Double?, adist: Double?
                 if let z = solution {
                     var a = 0.0, b = 0.0
@@ -173,12 +206,12 @@ public enum VISolver {
                 rows.append(
                     Row(
                         iteration: t + 1, distance: dist, averageDistance: adist,
-                        operatorNorm: sq(exact, nil).squareRoot(),
-                        bytesSent: step?.traffic.sent ?? 0))
+                        operatorNorm: try sq(exact, nil).squareRoot(), bytesSent: step?.traffic.sent ?? 0))
             }
         }
         let n = Double(o.iterations)
-        return Result(rows: rows, last: x, average: avg.map { Float($0 / n) })
+        return Result(
+            rows: rows, last: Array(x), average: avg.map { Float($0 / n) }, seconds: monotonicSeconds() - started)
     }
 
     /// Runs on `workers` simulated workers (threads) with codecs from `codec` (per rank), and returns every worker's

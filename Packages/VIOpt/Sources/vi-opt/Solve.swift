@@ -4,6 +4,7 @@ import Exchange
 import FjordCLI
 import Foundation
 import Kernel
+import LearnCLI
 import Quant
 import VIOpt
 
@@ -39,7 +40,12 @@ struct Solve: ParsableCommand {
     @Option(help: "Record metrics every N iterations.") var every = 1
     @Option(help: "Absolute oracle noise σ_abs.") var noiseAbs: Float = 0
     @Option(help: "Relative oracle noise σ_rel (times ‖A(x)‖).") var noiseRel: Float = 0
-    @Option(help: "Workers (threads), each with its own oracle noise.") var workers = 1
+    @Option(help: "Workers, each with its own oracle noise (threads; with --backend mpi, the mpirun ranks).")
+    var workers = 1
+    @Option(help: "Where the workers run: local (threads) or mpi (one per rank under mpirun, build with --traits MPI).")
+    var backend = Backend.local
+    @Option(help: ArgumentHelp("Also write the final iterate x as .npy to FILE (rank 0).", valueName: "FILE"))
+    var iterate: String?
     @OptionGroup var codec: CodecOptions
     @Option(help: "Every coordinate of the start x₁ (default: 1 for bilinear, whose solution is 0; else 0).")
     var start: Float?
@@ -105,8 +111,22 @@ struct Solve: ParsableCommand {
         guard x1.isFinite else { throw FjordError.usage("--start must be finite") }
         o.start = [Float](repeating: x1, count: p.dimension)
         let factory = try (codec.scheme ?? .none).factory(codec.settings, dimension: p.dimension)
-        let results = try VISolver.simulate(p, o, workers: workers, codec: factory)
-        let rows = results[0].rows
+        let result: VISolver.Result
+        if backend == .mpi {
+            #if MPI
+                let comm = MPICommunicator(timeout: 300)
+                defer { comm.finalize() }
+                result = try VISolver.run(p, o, comm: comm, codec: try factory?(comm.rank))
+                if comm.rank != 0 { return }  // every rank holds the same trajectory; rank 0 writes it
+            #else
+                throw FjordError.usage(
+                    "--backend mpi: this build has no MPI support; build with `swift build --traits MPI` (needs libopenmpi-dev)"
+                )
+            #endif
+        } else {
+            result = try VISolver.simulate(p, o, workers: workers, codec: factory)[0]
+        }
+        let rows = result.rows
         var values: [Float] = []
         for r in rows {
             values += [
@@ -115,10 +135,20 @@ struct Solve: ParsableCommand {
             ]
         }
         try output.write { sink in try NpyWriter(sink).write(Tensor(shape: [rows.count, 5], values: values)) }
+        if let iterate {
+            let f = try AtomicFile(path: iterate)
+            do {
+                try NpyWriter(f.sink).write(Tensor(result.last))
+                try f.commit()
+            } catch {
+                f.discard()
+                throw error
+            }
+        }
         if let last = rows.last {
             let dist = last.distance.map { ", ‖x½ − x*‖ = " + NumberFormat.significant($0) } ?? ""
             printError(
-                "vi-opt solve: \(p.name), \(method.rawValue), \(iterations) iterations\(dist), ‖A(x½)‖ = \(NumberFormat.significant(last.operatorNorm)), \(last.bytesSent) bytes sent per worker"
+                "vi-opt solve: \(p.name), \(method.rawValue), \(iterations) iterations\(dist), ‖A(x½)‖ = \(NumberFormat.significant(last.operatorNorm)), \(last.bytesSent) bytes sent per worker, \(NumberFormat.significant(Double(iterations) / result.seconds)) iterations/s"
             )
         }
     }
