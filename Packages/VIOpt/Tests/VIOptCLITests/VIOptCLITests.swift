@@ -49,3 +49,16 @@ import Testing
             ], prefix: "vi-opt solve: ")
     }
 }
+
+/// `vi-opt reproduce` on a short run: its figures and tables are written, and the relative-noise slope is near −1.
+@Suite struct VIOptReproduceTests {
+    @Test func reproduceWritesFiguresAndSlopes() throws {
+        let r = try Shell.run("vi-opt reproduce --seeds 2 --iterations 20000 --bits-iterations 40 --out rep && ls rep")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.text.contains("rates.svg") && r.text.contains("bits.svg") && r.text.contains("tables.html"))
+        let line = r.text.split(separator: "\n").first { $0.hasPrefix("relative") }
+        let slope = line.flatMap { Double($0.split(separator: " ").filter { !$0.isEmpty }[4]) }
+        #expect(slope != nil && slope! < -0.6 && slope! > -1.3, "\(r.text)")
+        #expect(r.text.contains("optimistic dual (QODA's exchange) float32"))
+    }
+}
