@@ -42,7 +42,8 @@ public struct DistributedTrainingOptions: ParsableArguments {
                 guard f < n else { throw FjordError.usage("-f \(f) must be below the number of workers \(n)") }
                 if let make = try scheme.factory(
                     cs, dimension: model.parameterCount,
-                    blocks: model.views.map { (offset: $0.offset, count: $0.count) })
+                    blocks: model.views.map { (offset: $0.offset, count: $0.count) },
+                    types: model.views.map { layerType($0, model).rawValue })
                 {
                     setup.makeCodec = make
                 }
@@ -50,4 +51,14 @@ public struct DistributedTrainingOptions: ParsableArguments {
                 if let attack { setup.makeByzantine = { n in .last(f, of: n, attack: attack) } }
             }, extra: extra)
     }
+}
+
+/// The type of a parameter block for per-type level learning: biases and normalization parameters, embeddings,
+/// attention weights, and the rest (feed-forward weights).
+func layerType(_ v: ParameterView, _ model: Sequential) -> LayerType {
+    let layer = model.layers[v.layer]
+    if v.name.hasSuffix(".bias") || layer is LayerNorm { return .biasOrNorm }
+    if layer is Embedding { return .embedding }
+    if layer is MultiHeadAttention { return .attention }
+    return .feedForward
 }

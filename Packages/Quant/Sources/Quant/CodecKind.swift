@@ -43,9 +43,13 @@ public enum CodecKind: String, CaseIterable, Sendable {
 
     /// A per-worker codec factory for vectors of `dimension` coordinates (nil: send float32), checked once here so
     /// that a bad setting fails before training starts. `blocks` tile the vector for layer-wise quantization.
+    ///
+    /// With `layerwise`, ALQ and AMQ learn one level set per layer type (`types`, one per block: embedding,
+    /// attention, feed-forward, bias/norm as ``LayerType`` numbers them; ``LayerTypeLevelsCodec``); without types every
+    /// block is its own type.
     public func factory(
         _ s: CodecSettings, dimension d: Int,
-        blocks: [(offset: Int, count: Int)] = []
+        blocks: [(offset: Int, count: Int)] = [], types: [Int]? = nil
     ) throws(FjordError) -> ((_ rank: Int) throws -> any GradientCodec)? {
         if let scheme {  // the four fixed-level quantizers
             let q = try scheme.quantizer(bits: s.bits, bucketSize: s.bucket)
@@ -62,6 +66,19 @@ public enum CodecKind: String, CaseIterable, Sendable {
         case .topk:
             guard s.topk > 0 && s.topk <= 1 else { throw .usage("--topk must be in (0, 1], not \(s.topk)") }
             return { _ in TopKCodec(fraction: s.topk) }
+        case .alq,
+            .amq where s.layerwise && !blocks.isEmpty:
+            let method: AdaptiveLevelsCodec.Method = self == .alq ? .alq : .amq
+            let t = types ?? Array(blocks.indices)
+            guard t.count == blocks.count else { throw .usage("layer types: \(t.count) for \(blocks.count) blocks") }
+            let b = zip(blocks, t).map { (offset: $0.0.offset, count: $0.0.count, type: $0.1) }
+            let make = { () throws(FjordError) in
+                try LayerTypeLevelsCodec(
+                    method: method, bits: s.bits, bucketSize: s.bucket, blocks: b, schedule: s.adaptiveSchedule,
+                    period: s.adaptivePeriod)
+            }
+            _ = try make()
+            return { _ in try make() }
         case .alq, .amq:
             let method: AdaptiveLevelsCodec.Method = self == .alq ? .alq : .amq
             let make = { () throws(FjordError) in
@@ -74,4 +91,9 @@ public enum CodecKind: String, CaseIterable, Sendable {
         case .qsgd, .qsgdinf, .nuq, .terngrad: preconditionFailure("handled above through `scheme`")
         }
     }
+}
+
+/// The layer types of per-type level learning (QODA's layer-wise quantization).
+public enum LayerType: Int, CaseIterable, Sendable {
+    case embedding, attention, feedForward, biasOrNorm
 }

@@ -45,6 +45,8 @@ public struct BilinearGame: MonotoneOperator {
 
     public var name: String { "bilinear \(m)×\(n), λ = \(lambda)" }
     public var dimension: Int { m + n }
+    /// The two players' variables: x (type 0) and y (type 1).
+    public var blocks: [(offset: Int, count: Int, type: Int)] { [(0, m, 0), (m, n, 1)] }
 
     public func apply(_ z: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) {
         let x = z.baseAddress!, y = z.baseAddress! + m, o = out.baseAddress!

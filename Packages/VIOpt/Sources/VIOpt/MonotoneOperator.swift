@@ -15,9 +15,14 @@ public protocol MonotoneOperator: Sendable {
     var solution: [Float]? { get }
     /// A(x) into `out`.
     func apply(_ x: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>)
+    /// The blocks of x a layer-wise codec quantizes separately, with a type each (QODA's layer types): one block
+    /// of type 0 unless the problem has parts (a game's players, a GAN's generator and critic).
+    var blocks: [(offset: Int, count: Int, type: Int)] { get }
 }
 
 extension MonotoneOperator {
+    public var blocks: [(offset: Int, count: Int, type: Int)] { [(0, dimension, 0)] }
+
     /// A(x) as a new array (for tests and metrics; the solver's loop uses `apply` into its own buffers).
     public func callAsFunction(_ x: [Float]) -> [Float] {
         precondition(x.count == dimension)

@@ -10,7 +10,7 @@ import VIOpt
 
 /// The problems `solve` knows.
 enum ProblemKind: String, ExpressibleByArgument, CaseIterable {
-    case bilinear, quadratic, banded, kelly
+    case bilinear, quadratic, banded, kelly, covariance
 }
 
 struct Solve: ParsableCommand {
@@ -18,11 +18,14 @@ struct Solve: ParsableCommand {
         abstract: "Run a method on a problem; write the trajectory of metrics as a .npy tensor.",
         discussion: """
             Problems: bilinear (min_x max_y xᵀAy ± λ/2 regularisation; A seeded N(0, 1/n), or --matrix FILE.npy), \
+            covariance (a WGAN learning Σ with a linear generator and a quadratic critic, from V = I; the summary gives \
+            max |VVᵀ − Σ|), \
             quadratic (A(z) = Mz − b, M = μI + skew, or --matrix FILE.npy for M), banded (diagonal plus a skew-symmetric \
             band, for large --dimension), kelly (the 4-player Kelly auction, x* = 185.76, 326.15, 441.015, 536.735). \
             Methods: gda, eg, og, dual-avg, dual-x, dual-opt (--adaptive: step lr/√(1 + Σ‖ΔV‖²)). With --workers K each \
             worker draws its own oracle noise (--noise-abs, --noise-rel) and every oracle vector is exchanged through \
-            --scheme (any quant codec): Q-GenX is dual-x or dual-opt with a codec. Output: one row per --every \
+            --scheme (any quant codec): Q-GenX is dual-x or dual-opt with a codec; QODA is dual-opt with --scheme alq \
+            --layerwise (levels learned per block type: a game's players, a GAN's generator and critic). Output: one row per --every \
             iterations, columns iteration, ‖x½ − x*‖, ‖x̄ − x*‖ (running mean of half iterates), ‖A(x½)‖, bytes sent \
             per worker; the distance columns are NaN for a problem without a known solution, and --require-solution \
             makes that an error.
@@ -92,6 +95,11 @@ struct Solve: ParsableCommand {
             return try BandedGame(dimension: dimension, mu: lambda > 0 ? lambda : 0.1, seed: seed)
         case .kelly:
             return try KellyAuction()
+        case .covariance:
+            guard dimension <= 1000 else {
+                throw .usage("--dimension of covariance learning must be ≤ 1000 (n×n matrices)")
+            }
+            return try CovarianceLearning.random(n: dimension, seed: seed)
         }
     }
 
@@ -110,7 +118,10 @@ struct Solve: ParsableCommand {
         let x1 = start ?? (problem == .bilinear ? 1 : 0)
         guard x1.isFinite else { throw FjordError.usage("--start must be finite") }
         o.start = [Float](repeating: x1, count: p.dimension)
-        let factory = try (codec.scheme ?? .none).factory(codec.settings, dimension: p.dimension)
+        if let c = p as? CovarianceLearning, start == nil { o.start = c.identityStart }
+        let factory = try (codec.scheme ?? .none).factory(
+            codec.settings, dimension: p.dimension, blocks: p.blocks.map { (offset: $0.offset, count: $0.count) },
+            types: p.blocks.map(\.type))
         let result: VISolver.Result
         if backend == .mpi {
             #if MPI
@@ -146,7 +157,10 @@ struct Solve: ParsableCommand {
             }
         }
         if let last = rows.last {
-            let dist = last.distance.map { ", ‖x½ − x*‖ = " + NumberFormat.significant($0) } ?? ""
+            var dist = last.distance.map { ", ‖x½ − x*‖ = " + NumberFormat.significant($0) } ?? ""
+            if let c = p as? CovarianceLearning {
+                dist += ", max |VVᵀ − Σ| = " + NumberFormat.significant(Double(c.generatorError(result.last)))
+            }
             printError(
                 "vi-opt solve: \(p.name), \(method.rawValue), \(iterations) iterations\(dist), ‖A(x½)‖ = \(NumberFormat.significant(last.operatorNorm)), \(last.bytesSent) bytes sent per worker, \(NumberFormat.significant(Double(iterations) / result.seconds)) iterations/s"
             )

@@ -105,6 +105,36 @@ import Testing
         #expect(late < early && late > 0.1 * early, "\(early) → \(late)")
     }
 
+    /// Covariance learning as a WGAN: extra-gradient and optimistic recover V Vᵀ = Σ (and W → 0) from V = I;
+    /// gradient descent–ascent diverges.
+    @Test func covarianceWGANRecoversSigma() throws {
+        let g = try CovarianceLearning.random(n: 3, seed: 1)
+        for m in [VIMethod.extragradient, .optimistic] {
+            let r = try run(g, m, lr: 0.1, t: 3000, start: g.identityStart)
+            #expect(g.generatorError(r.last) < 1e-4, "\(m): \(g.generatorError(r.last))")
+            #expect(r.last[9...].allSatisfy { abs($0) < 1e-4 }, "\(m): W = \(Array(r.last[9...]))")
+        }
+        #expect(throws: FjordError.self) { _ = try run(g, .gda, lr: 0.1, t: 3000, start: g.identityStart) }
+    }
+
+    /// QODA: optimistic dual averaging (one exchange per iteration) with levels learned per block type (the
+    /// generator V and the critic W each get their own ALQ levels) on 4 workers still recovers Σ, with fewer bytes
+    /// than float32.
+    @Test func qodaWithPerTypeLevelsRecoversSigma() throws {
+        let g = try CovarianceLearning.random(n: 12, seed: 2)
+        var o = VISolver.Options(method: .dualOptimistic, lr: 0.1, iterations: 3000)
+        o.start = g.identityStart
+        o.every = 3000
+        let blocks = g.blocks
+        let qoda = try VISolver.simulate(g, o, workers: 4) { _ in
+            try LayerTypeLevelsCodec(method: .alq, bits: 4, bucketSize: 64, blocks: blocks)
+        }
+        let plain = try VISolver.simulate(g, o, workers: 4)
+        #expect(g.generatorError(qoda[0].last) < 1e-4, "\(g.generatorError(qoda[0].last))")
+        #expect(qoda[0].rows.last!.bytesSent < plain[0].rows.last!.bytesSent / 2)
+        #expect(plain[0].rows.last!.bytesSent == (3000 + 1) * 4 * g.dimension)
+    }
+
     @Test func badInputIsRefused() throws {
         #expect(throws: FjordError.self) { try BilinearGame(Tensor([1, 2, 3])) }
         #expect(throws: FjordError.self) {
