@@ -18,10 +18,16 @@ public protocol MonotoneOperator: Sendable {
     /// The blocks of x a layer-wise codec quantizes separately, with a type each (QODA's layer types): one block
     /// of type 0 unless the problem has parts (a game's players, a GAN's generator and critic).
     var blocks: [(offset: Int, count: Int, type: Int)] { get }
+    /// Blocks constrained to probability simplices (entropic steps keep them there); nil: unconstrained ℝᵈ.
+    var simplices: [(offset: Int, count: Int)]? { get }
+    /// The problem's own optimality measure at x where it has one (a matrix game's duality gap); nil otherwise.
+    func gap(_ x: UnsafeBufferPointer<Float>) -> Double?
 }
 
 extension MonotoneOperator {
     public var blocks: [(offset: Int, count: Int, type: Int)] { [(0, dimension, 0)] }
+    public var simplices: [(offset: Int, count: Int)]? { nil }
+    public func gap(_ x: UnsafeBufferPointer<Float>) -> Double? { nil }
 
     /// A(x) as a new array (for tests and metrics; the solver's loop uses `apply` into its own buffers).
     public func callAsFunction(_ x: [Float]) -> [Float] {

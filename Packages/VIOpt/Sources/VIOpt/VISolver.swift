@@ -1,4 +1,5 @@
 import Exchange
+import Foundation
 import Kernel
 
 /// Runs a ``VIMethod`` on a ``MonotoneOperator`` with K workers, each with its own noisy oracle, exchanging every
@@ -46,6 +47,8 @@ public enum VISolver {
         public var operatorNorm: Double
         /// Message bytes this worker has sent so far (0 on one worker without a codec: nothing is exchanged).
         public var bytesSent: Int
+        /// The problem's own measure at x½ (a matrix game's duality gap), if it has one.
+        public var gap: Double? = nil
     }
 
     public struct Result: Sendable {
@@ -127,6 +130,31 @@ public enum VISolver {
             return t
         }
 
+        /// Entropic (mirror) step on the simplex blocks: out_b ∝ base_b ⊙ exp(scale · dir_b), computed stably.
+        let simplices = problem.simplices
+        func mirror(
+            _ base: UnsafeMutableBufferPointer<Float>, _ scale: Double, _ dir: (Int) -> Double,
+            into out: UnsafeMutableBufferPointer<Float>
+        ) throws {
+            for b in simplices ?? [] {
+                var top = -Double.infinity
+                for i in b.offset..<(b.offset + b.count) {
+                    top = max(top, log(Double(max(base[i], 1e-30))) + scale * dir(i))
+                }
+                var z = 0.0
+                for i in b.offset..<(b.offset + b.count) {
+                    let e = exp(log(Double(max(base[i], 1e-30))) + scale * dir(i) - top)
+                    out[i] = Float(e)
+                    z += e
+                }
+                guard z.isFinite, z > 0 else {
+                    throw FjordError.data(
+                        "iteration \(iteration + 1): the mirror step is not finite (try a smaller step)")
+                }
+                for i in b.offset..<(b.offset + b.count) { out[i] = Float(Double(out[i]) / z) }
+            }
+        }
+
         var s = 0.0
         var rows: [Row] = []
         let solution = problem.solution
@@ -135,60 +163,102 @@ public enum VISolver {
         for t in 0..<o.iterations {
             iteration = t
             let g = gamma()
-            switch o.method {
-            case .gda:
-                try oracle(x, into: v1)
-                for i in 0..<d {
-                    half[i] = x[i]
-                    x[i] -= g * v1[i]
-                }
-                s += try sq(v1, nil)
-            case .extragradient:
-                try oracle(x, into: v0)
-                for i in 0..<d { half[i] = x[i] - g * v0[i] }
-                try oracle(half, into: v1)
-                // one pass: the step, S and the running sum of half iterates (the last is skipped below)
-                var t2 = 0.0
-                for i in 0..<d {
-                    x[i] -= g * v1[i]
-                    let e = Double(v1[i]) - Double(v0[i])
-                    t2 += e * e
-                    avg[i] += Double(half[i])
-                }
-                guard t2.isFinite else {
-                    throw FjordError.data(
-                        "iteration \(t + 1): the oracle value is not finite (diverged; try a smaller step)")
-                }
-                s += t2
-            case .optimistic:
-                try oracle(x, into: v1)
-                if !havePrev { for i in 0..<d { prev[i] = v1[i] } }
-                for i in 0..<d {
-                    half[i] = x[i]
-                    x[i] += -2 * g * v1[i] + g * prev[i]
-                }
-                s += try sq(v1, prev)
-                for i in 0..<d { prev[i] = v1[i] }
-                havePrev = true
-            case .dualAveraging, .dualExtrapolation, .dualOptimistic:
+            if simplices != nil {
+                let gd = Double(g)
                 switch o.method {
-                case .dualExtrapolation: try oracle(x, into: v0)
-                case .dualOptimistic:
-                    if havePrev { for i in 0..<d { v0[i] = prev[i] } } else { try oracle(x, into: v0) }
-                default: for i in 0..<d { v0[i] = 0 }
+                case .gda:
+                    try oracle(x, into: v1)
+                    for i in 0..<d { half[i] = x[i] }
+                    try mirror(half, -gd, { Double(v1[$0]) }, into: x)
+                    s += try sq(v1, nil)
+                case .extragradient:
+                    try oracle(x, into: v0)
+                    try mirror(x, -gd, { Double(v0[$0]) }, into: half)
+                    try oracle(half, into: v1)
+                    try mirror(x, -gd, { Double(v1[$0]) }, into: x)
+                    s += try sq(v1, v0)
+                case .optimistic:
+                    try oracle(x, into: v1)
+                    if !havePrev { for i in 0..<d { prev[i] = v1[i] } }
+                    for i in 0..<d { half[i] = x[i] }
+                    try mirror(half, -gd, { 2 * Double(v1[$0]) - Double(prev[$0]) }, into: x)
+                    s += try sq(v1, prev)
+                    for i in 0..<d { prev[i] = v1[i] }
+                    havePrev = true
+                case .dualAveraging, .dualExtrapolation, .dualOptimistic:
+                    switch o.method {
+                    case .dualExtrapolation: try oracle(x, into: v0)
+                    case .dualOptimistic:
+                        if havePrev { for i in 0..<d { v0[i] = prev[i] } } else { try oracle(x, into: v0) }
+                    default: for i in 0..<d { v0[i] = 0 }
+                    }
+                    try mirror(x, -gd, { Double(v0[$0]) }, into: half)
+                    try oracle(half, into: v1)
+                    s += try sq(v1, v0)
+                    for i in 0..<d {
+                        y[i] -= Double(v1[i])
+                        prev[i] = v1[i]
+                    }
+                    try mirror(x1, Double(gamma()), { y[$0] }, into: x)
+                    havePrev = true
                 }
-                for i in 0..<d { half[i] = x[i] - g * v0[i] }
-                try oracle(half, into: v1)
-                s += try sq(v1, v0)
-                let g2 = Double(gamma())
-                for i in 0..<d {
-                    y[i] -= Double(v1[i])
-                    x[i] = x1[i] + Float(g2 * y[i])
-                    prev[i] = v1[i]
+                for i in 0..<d { avg[i] += Double(half[i]) }
+            } else {
+                switch o.method {
+                case .gda:
+                    try oracle(x, into: v1)
+                    for i in 0..<d {
+                        half[i] = x[i]
+                        x[i] -= g * v1[i]
+                    }
+                    s += try sq(v1, nil)
+                case .extragradient:
+                    try oracle(x, into: v0)
+                    for i in 0..<d { half[i] = x[i] - g * v0[i] }
+                    try oracle(half, into: v1)
+                    // one pass: the step, S and the running sum of half iterates (the last is skipped below)
+                    var t2 = 0.0
+                    for i in 0..<d {
+                        x[i] -= g * v1[i]
+                        let e = Double(v1[i]) - Double(v0[i])
+                        t2 += e * e
+                        avg[i] += Double(half[i])
+                    }
+                    guard t2.isFinite else {
+                        throw FjordError.data(
+                            "iteration \(t + 1): the oracle value is not finite (diverged; try a smaller step)")
+                    }
+                    s += t2
+                case .optimistic:
+                    try oracle(x, into: v1)
+                    if !havePrev { for i in 0..<d { prev[i] = v1[i] } }
+                    for i in 0..<d {
+                        half[i] = x[i]
+                        x[i] += -2 * g * v1[i] + g * prev[i]
+                    }
+                    s += try sq(v1, prev)
+                    for i in 0..<d { prev[i] = v1[i] }
+                    havePrev = true
+                case .dualAveraging, .dualExtrapolation, .dualOptimistic:
+                    switch o.method {
+                    case .dualExtrapolation: try oracle(x, into: v0)
+                    case .dualOptimistic:
+                        if havePrev { for i in 0..<d { v0[i] = prev[i] } } else { try oracle(x, into: v0) }
+                    default: for i in 0..<d { v0[i] = 0 }
+                    }
+                    for i in 0..<d { half[i] = x[i] - g * v0[i] }
+                    try oracle(half, into: v1)
+                    s += try sq(v1, v0)
+                    let g2 = Double(gamma())
+                    for i in 0..<d {
+                        y[i] -= Double(v1[i])
+                        x[i] = x1[i] + Float(g2 * y[i])
+                        prev[i] = v1[i]
+                    }
+                    havePrev = true
                 }
-                havePrev = true
+                if o.method != .extragradient { for i in 0..<d { avg[i] += Double(half[i]) } }
             }
-            if o.method != .extragradient { for i in 0..<d { avg[i] += Double(half[i]) } }
             if (t + 1) % o.every == 0 || t + 1 == o.iterations {
                 let n = Double(t + 1)
                 problem.apply(UnsafeBufferPointer(half), into: exact)
@@ -206,7 +276,8 @@ public enum VISolver {
                 rows.append(
                     Row(
                         iteration: t + 1, distance: dist, averageDistance: adist,
-                        operatorNorm: try sq(exact, nil).squareRoot(), bytesSent: step?.traffic.sent ?? 0))
+                        operatorNorm: try sq(exact, nil).squareRoot(), bytesSent: step?.traffic.sent ?? 0,
+                        gap: problem.gap(UnsafeBufferPointer(half))))
             }
         }
         let n = Double(o.iterations)

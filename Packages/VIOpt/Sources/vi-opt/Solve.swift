@@ -10,7 +10,7 @@ import VIOpt
 
 /// The problems `solve` knows.
 enum ProblemKind: String, ExpressibleByArgument, CaseIterable {
-    case bilinear, quadratic, banded, kelly, covariance
+    case bilinear, quadratic, banded, kelly, covariance, rps, matrix
 }
 
 struct Solve: ParsableCommand {
@@ -19,7 +19,8 @@ struct Solve: ParsableCommand {
         discussion: """
             Problems: bilinear (min_x max_y xᵀAy ± λ/2 regularisation; A seeded N(0, 1/n), or --matrix FILE.npy), \
             covariance (a WGAN learning Σ with a linear generator and a quadratic critic, from V = I; the summary gives \
-            max |VVᵀ − Σ|), \
+            max |VVᵀ − Σ|), rps and matrix (zero-sum games on simplices, seeded N(0, 1) payoffs or --matrix; entropic \
+            steps from the uniform strategies, duality gap), \
             quadratic (A(z) = Mz − b, M = μI + skew, or --matrix FILE.npy for M), banded (diagonal plus a skew-symmetric \
             band, for large --dimension), kelly (the 4-player Kelly auction, x* = 185.76, 326.15, 441.015, 536.735). \
             Methods: gda, eg, og, dual-avg, dual-x, dual-opt (--adaptive: step lr/√(1 + Σ‖ΔV‖²)). With --workers K each \
@@ -27,7 +28,7 @@ struct Solve: ParsableCommand {
             --scheme (any quant codec): Q-GenX is dual-x or dual-opt with a codec; QODA is dual-opt with --scheme alq \
             --layerwise (levels learned per block type: a game's players, a GAN's generator and critic). Output: one row per --every \
             iterations, columns iteration, ‖x½ − x*‖, ‖x̄ − x*‖ (running mean of half iterates), ‖A(x½)‖, bytes sent \
-            per worker; the distance columns are NaN for a problem without a known solution, and --require-solution \
+            per worker, the duality gap (matrix games; NaN otherwise); the distance columns are NaN for a problem without a known solution, and --require-solution \
             makes that an error.
             Example: vi-opt solve --problem bilinear --dimension 200 --method dual-x --adaptive --lr 1 --iterations 2000 -o traj.npy
             """)
@@ -95,6 +96,13 @@ struct Solve: ParsableCommand {
             return try BandedGame(dimension: dimension, mu: lambda > 0 ? lambda : 0.1, seed: seed)
         case .kelly:
             return try KellyAuction()
+        case .rps:
+            return try MatrixGame.rockPaperScissors()
+        case .matrix:
+            if let g = try load() {
+                do { return try MatrixGame(g) } catch { throw error.prefixed(matrix!) }
+            }
+            return try MatrixGame.random(m: dimension, n: dimension, seed: seed)
         case .covariance:
             guard dimension <= 1000 else {
                 throw .usage("--dimension of covariance learning must be ≤ 1000 (n×n matrices)")
@@ -119,6 +127,12 @@ struct Solve: ParsableCommand {
         guard x1.isFinite else { throw FjordError.usage("--start must be finite") }
         o.start = [Float](repeating: x1, count: p.dimension)
         if let c = p as? CovarianceLearning, start == nil { o.start = c.identityStart }
+        if let g = p as? MatrixGame {
+            guard start == nil else {
+                throw FjordError.usage("--start: a matrix game starts from the uniform strategies")
+            }
+            o.start = g.uniformStart
+        }
         let factory = try (codec.scheme ?? .none).factory(
             codec.settings, dimension: p.dimension, blocks: p.blocks.map { (offset: $0.offset, count: $0.count) },
             types: p.blocks.map(\.type))
@@ -142,10 +156,10 @@ struct Solve: ParsableCommand {
         for r in rows {
             values += [
                 Float(r.iteration), Float(r.distance ?? .nan), Float(r.averageDistance ?? .nan),
-                Float(r.operatorNorm), Float(r.bytesSent),
+                Float(r.operatorNorm), Float(r.bytesSent), Float(r.gap ?? .nan),
             ]
         }
-        try output.write { sink in try NpyWriter(sink).write(Tensor(shape: [rows.count, 5], values: values)) }
+        try output.write { sink in try NpyWriter(sink).write(Tensor(shape: [rows.count, 6], values: values)) }
         if let iterate {
             let f = try AtomicFile(path: iterate)
             do {
@@ -158,6 +172,7 @@ struct Solve: ParsableCommand {
         }
         if let last = rows.last {
             var dist = last.distance.map { ", ‖x½ − x*‖ = " + NumberFormat.significant($0) } ?? ""
+            if let gap = last.gap { dist += ", duality gap = " + NumberFormat.significant(gap) }
             if let c = p as? CovarianceLearning {
                 dist += ", max |VVᵀ − Σ| = " + NumberFormat.significant(Double(c.generatorError(result.last)))
             }

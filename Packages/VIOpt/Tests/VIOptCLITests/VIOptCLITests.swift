@@ -11,7 +11,7 @@ import Testing
             vi-opt solve --problem kelly --method dual-x --lr 2 --iterations 6000 --every 2000 -o k.npy
             python3 -c "
             import numpy as np
-            t = np.load('k.npy'); assert t.shape == (3, 5), t.shape
+            t = np.load('k.npy'); assert t.shape == (3, 6), t.shape
             assert list(t[:, 0]) == [2000, 4000, 6000] and t[-1, 1] < 0.1 and t[-1, 4] == 0, t
             print('kelly ok', t[-1, 1])"
             vi-opt solve --problem quadratic --dimension 300 --lambda 0.5 --method dual-x --adaptive --lr 1 \\

@@ -135,6 +135,30 @@ import Testing
         #expect(plain[0].rows.last!.bytesSent == (3000 + 1) * 4 * g.dimension)
     }
 
+    /// Matrix games on simplices with entropic steps: on rock–paper–scissors extra-gradient (mirror-prox) and
+    /// optimistic reach p = q = (1/3, 1/3, 1/3) with a vanishing duality gap, the iterates stay on the simplices;
+    /// entropic GDA's last iterate does not converge (it cycles away from the interior).
+    @Test func matrixGamesOnSimplices() throws {
+        let rps = try MatrixGame.rockPaperScissors()
+        var start: [Float] = [0.5, 0.3, 0.2, 0.2, 0.3, 0.5]
+        for m in [VIMethod.extragradient, .optimistic] {
+            let r = try run(rps, m, lr: 0.5, t: 3000, start: start)
+            #expect(r.last.allSatisfy { abs($0 - 1.0 / 3) < 1e-3 }, "\(m): \(r.last)")
+            #expect(try #require(r.rows.last?.gap) < 1e-3)
+            #expect(abs(r.last[0..<3].reduce(0, +) - 1) < 1e-5 && abs(r.last[3...].reduce(0, +) - 1) < 1e-5)
+        }
+        let gda = try run(rps, .gda, lr: 0.1, t: 3000, start: start)
+        #expect(try #require(gda.rows.last?.gap) > 0.1, "entropic GDA gap \(gda.rows.last!.gap!)")
+        // a random 30×20 game (its equilibrium may sit on a face, where entropic steps slow down): the gap falls
+        let g = try MatrixGame.random(m: 30, n: 20, seed: 5)
+        start = g.uniformStart
+        var o = VISolver.Options(method: .extragradient, lr: 0.2, iterations: 2000)
+        o.start = start
+        o.every = 100
+        let rows = try VISolver.simulate(g, o, workers: 1)[0].rows
+        #expect(rows.last!.gap! < 0.5 * rows[0].gap!, "\(rows[0].gap!) → \(rows.last!.gap!)")
+    }
+
     @Test func badInputIsRefused() throws {
         #expect(throws: FjordError.self) { try BilinearGame(Tensor([1, 2, 3])) }
         #expect(throws: FjordError.self) {
