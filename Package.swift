@@ -146,7 +146,8 @@ let package = Package(
         .executableTarget(
             name: "vi-opt",
             dependencies: [
-                "VIOpt", "Quant", "DistributedCLI", "LearnCLI", "Exchange", "Kernel", "FjordCLI", argumentParser,
+                "VIOpt", "Quant", "DistributedCLI", "Learn", "LearnCLI", "Exchange", "Kernel", "FjordCLI",
+                argumentParser,
             ],
             path: "Packages/VIOpt/Sources/vi-opt"),
         .testTarget(

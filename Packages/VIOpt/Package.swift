@@ -29,7 +29,7 @@ let package = Package(
             dependencies: [
                 "VIOpt", kernel, exchange, .product(name: "Quant", package: "Quant"),
                 .product(name: "DistributedCLI", package: "Distributed"),
-                .product(name: "LearnCLI", package: "Learn"),
+                .product(name: "Learn", package: "Learn"), .product(name: "LearnCLI", package: "Learn"),
                 .product(name: "FjordCLI", package: "Kernel"), argumentParser,
             ]),
         .testTarget(

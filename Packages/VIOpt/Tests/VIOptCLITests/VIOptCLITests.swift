@@ -62,3 +62,18 @@ import Testing
         #expect(r.text.contains("optimistic dual (QODA's exchange) float32"))
     }
 }
+
+/// `vi-opt momentum` on a short run: the stability table's SGDM distance exceeds SGDEM's once the early phase ends.
+@Suite struct VIOptMomentumTests {
+    @Test func sgdmDriftsFurtherThanSgdemOnNeighbouringData() throws {
+        let r = try Shell.run("vi-opt momentum --seeds 2 --epochs 10 --early 2 --out m && ls m")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.text.contains("stability.svg") && r.text.contains("momentum-gap.svg"))
+        func last(_ name: String) -> Double? {
+            r.text.split(separator: "\n").last { $0.hasPrefix(name + " ") }
+                .flatMap { Double($0.split(separator: " ").filter { !$0.isEmpty }.last!) }
+        }
+        let sgdm = try #require(last("SGDM")), sgdem = try #require(last("SGDEM (early 2 epochs)"))
+        #expect(sgdm > 1.3 * sgdem, "SGDM \(sgdm), SGDEM \(sgdem)")
+    }
+}
