@@ -66,8 +66,8 @@ public enum CodecKind: String, CaseIterable, Sendable {
         case .topk:
             guard s.topk > 0 && s.topk <= 1 else { throw .usage("--topk must be in (0, 1], not \(s.topk)") }
             return { _ in TopKCodec(fraction: s.topk) }
-        case .alq,
-            .amq where s.layerwise && !blocks.isEmpty:
+        // (a `where` binds to one pattern only: each pattern carries its own)
+        case .alq where s.layerwise && !blocks.isEmpty, .amq where s.layerwise && !blocks.isEmpty:
             let method: AdaptiveLevelsCodec.Method = self == .alq ? .alq : .amq
             let t = types ?? Array(blocks.indices)
             guard t.count == blocks.count else { throw .usage("layer types: \(t.count) for \(blocks.count) blocks") }

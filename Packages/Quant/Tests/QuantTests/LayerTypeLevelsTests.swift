@@ -61,6 +61,24 @@ import Testing
             bias < 4 * exact / Double(rounds), "squared bias \(bias) against the variance of the mean \(exact / 300)")
     }
 
+    /// The factory gives per-type levels only with --layerwise and blocks, for ALQ and AMQ alike.
+    @Test func factoryChoosesPerTypeLevelsOnlyWhenLayerwise() throws {
+        for kind in [CodecKind.alq, .amq] {
+            var s = CodecSettings()
+            s.bits = 3
+            s.bucket = 64
+            let plain = try #require(try kind.factory(s, dimension: 100))
+            #expect(try plain(0) is AdaptiveLevelsCodec, "\(kind)")
+            s.layerwise = true
+            let noBlocks = try #require(try kind.factory(s, dimension: 100))
+            #expect(try noBlocks(0) is AdaptiveLevelsCodec, "\(kind)")
+            let typed = try #require(
+                try kind.factory(s, dimension: 100, blocks: [(0, 60), (60, 40)], types: [2, 3]))
+            let c = try typed(0)
+            #expect((c as? LayerTypeLevelsCodec)?.types == [2, 3], "\(kind)")
+        }
+    }
+
     @Test func blocksMustTileTheVector() {
         #expect(throws: FjordError.self) {
             _ = try LayerTypeLevelsCodec(
