@@ -77,3 +77,19 @@ import Testing
         #expect(sgdm > 1.3 * sgdem, "SGDM \(sgdm), SGDEM \(sgdem)")
     }
 }
+
+/// `vi-opt overparam` on a tiny grid: the wider student fits its teacher's labels better in the same steps, and a
+/// run above the work cap is reported as skipped.
+@Suite struct VIOptOverparamTests {
+    @Test func widerStudentsFitBetter() throws {
+        let r = try Shell.run("vi-opt overparam --n 64 --exponents 0.5,1.5,2 --steps 200 --max-work 40000")
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = r.text.split(separator: "\n").filter { $0.hasPrefix("64 ") }.map {
+            $0.split(separator: " ").filter { !$0.isEmpty }
+        }
+        #expect(rows.count == 3, "\(r.text)")
+        let narrow = Double(rows[0][4]), wide = Double(rows[1][4])
+        #expect(narrow != nil && wide != nil && wide! < narrow!, "\(r.text)")
+        #expect(rows[2].contains("skipped"))
+    }
+}
