@@ -176,7 +176,7 @@ public final class ChatClient: @unchecked Sendable {
             while payload.first == 0x20 { payload = payload.dropFirst() }
             if payload.elementsEqual(Array("[DONE]".utf8)) { break }
             let v = try JSON.parse(Array(payload), what: "stream event")
-            if let e = v["error"] { throw .data("stream error: \(e.serialized.prefix(200))") }
+            if let e = v["error"], e != .null { throw .data("stream error: \(e.serialized.prefix(200))") }
             sawChunk = true
             if let choice = v["choices"]?.arrayValue?.first {
                 let delta = choice["delta"] ?? choice["message"]
