@@ -154,22 +154,15 @@ public enum Importer {
     static func loadJSONL(_ path: String, options o: Options) throws(FjordError) -> ([Record], [Failure]) {
         let bytes = try ByteSource.open(path: path).readAll()
         var records: [Record] = [], failures: [Failure] = []
-        var lineNo = 0, start = 0
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            lineNo += 1
-            let slice = Array(bytes[start..<end])
-            start = end + 1
-            if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            let at = "\(path) line \(lineNo)"
+        for line in JSONLines(bytes) {
+            let at = "\(path) line \(line.number)"
             do throws(FjordError) {
-                let v = try JSON.parse(slice, what: at)
+                let v = try JSON.parse(line.bytes, what: at)
                 if v["params"]?["N"] != nil, v["category"] != nil {
                     records.append(try Record(json: v, at: at))
                     continue
                 }
-                records.append(try jsonRecord(v, line: lineNo, options: o))
+                records.append(try jsonRecord(v, line: line.number, options: o))
             } catch {
                 failures.append(Failure(input: at, message: error.message))
             }

@@ -128,11 +128,14 @@ public struct Record: Sendable, Equatable {
         return category.values
     }
 
-    /// Scores the completion (sets extracted, completed, correct, ambiguous). A record without a completion is left alone.
-    public mutating func score() {
+    /// Scores the completion (sets extracted, completed, correct, ambiguous) against `values`, the asked category's
+    /// values (default: ``answerValues()``; pass them when the prompt was just read). A record without a completion
+    /// is left alone.
+    public mutating func score(values: [String]? = nil) {
         guard let c = completion else { return }
         let v = Scoring.score(
-            completion: c, finishReason: finishReason, category: category, gold: gold, values: answerValues())
+            completion: c, finishReason: finishReason, category: category, gold: gold,
+            values: values ?? answerValues())
         extracted = v.extracted
         completed = v.completed
         correct = v.correct
@@ -266,22 +269,14 @@ public enum RecordFile {
         truncatedTail: UnsafeMutablePointer<Int>? = nil
     ) throws(FjordError) -> [Record] {
         var out: [Record] = []
-        var start = 0, lineNo = 0
-        while start < bytes.count {
-            lineNo += 1
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            let isLast = end == bytes.count
-            let slice = Array(bytes[start..<end])
-            defer { start = end + 1 }
-            if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            let at = "\(name) line \(lineNo)"
+        for line in JSONLines(bytes) {
+            let at = "\(name) line \(line.number)"
             do {
-                let v = try JSON.parse(slice, what: at)
+                let v = try JSON.parse(line.bytes, what: at)
                 out.append(try Record(json: v, at: at))
             } catch {
-                if allowTruncatedLast && isLast {
-                    truncatedTail?.pointee = slice.count
+                if allowTruncatedLast && line.isLast {
+                    truncatedTail?.pointee = line.bytes.count
                     return out
                 }
                 throw error
@@ -325,5 +320,27 @@ public struct RecordWriter {
     public mutating func flush() throws(FjordError) {
         try sink.write(chunk)
         chunk.removeAll(keepingCapacity: true)
+    }
+}
+
+/// The non-blank lines of a JSON Lines file with their 1-based numbers (blank: only spaces, tabs and carriage
+/// returns), and whether a line is the last, unterminated one (an interrupted writer's).
+public struct JSONLines: Sequence, IteratorProtocol {
+    let data: [UInt8]
+    var start = 0, number = 0
+
+    public init(_ data: [UInt8]) { self.data = data }
+
+    public mutating func next() -> (number: Int, bytes: [UInt8], isLast: Bool)? {
+        while start < data.count {
+            number += 1
+            var end = start
+            while end < data.count && data[end] != 0x0A { end += 1 }
+            let slice = Array(data[start..<end])
+            start = end + 1
+            if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            return (number, slice, end == data.count)
+        }
+        return nil
     }
 }

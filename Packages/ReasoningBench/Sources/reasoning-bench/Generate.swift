@@ -22,10 +22,10 @@ struct Generate: ParsableCommand {
     @Option(help: "Instances per grid point.") var count = 10
     @Option(help: "Base seed.") var seed: UInt64 = 42
     @Flag(help: "Leave the prompt text out (consumers regenerate it from params and seed).") var noPrompt = false
-    @Option(help: "Wording: official (the official generator's text and layout) or fjord (Fjord's first wording).")
-    var text: TextOption = .official
-    @Option(help: "Needle rounding at halves: official (to even, as cogniload.py) or half-away (as cogniload.exs).")
-    var rounding: RoundingOption = .official
+    @Option(help: "Wording of the prompts.")
+    var text = TextStyle.official
+    @Option(help: "Needle-count rounding at halves.")
+    var rounding = NeedleRounding.official
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -36,7 +36,7 @@ struct Generate: ParsableCommand {
                 var w = RecordWriter(sink)
                 for p in points {
                     for i in 0..<count {
-                        let puzzle = try Generator.generate(p, baseSeed: seed, index: i, style: text.value)
+                        let puzzle = try Generator.generate(p, baseSeed: seed, index: i, style: text)
                         try w.write(Record(puzzle: puzzle, index: i, includePrompt: !noPrompt))
                     }
                 }
@@ -48,7 +48,7 @@ struct Generate: ParsableCommand {
     func gridPoints() throws(FjordError) -> [PuzzleParameters] {
         if let grid {
             guard grid == "paper" else { throw .usage("--grid must be \"paper\" (or give --N, --d, --rho)") }
-            return PuzzleParameters.paperGrid(rounding: rounding.value)
+            return PuzzleParameters.paperGrid(rounding: rounding)
         }
         var out: [PuzzleParameters] = []
         for nv in try parseList(n, option: "--N") {
@@ -57,7 +57,7 @@ struct Generate: ParsableCommand {
                 for dv in try parseList(d, option: "--d") {
                     guard dv == dv.rounded() else { throw .usage("--d values must be integers, got \(dv)") }
                     guard abs(nv) < 1e9, abs(dv) < 1e9 else { throw .usage("--N and --d values are out of range") }
-                    out.append(try PuzzleParameters(N: Int(nv), d: Int(dv), rho: r, rounding: rounding.value))
+                    out.append(try PuzzleParameters(N: Int(nv), d: Int(dv), rho: r, rounding: rounding))
                 }
             }
         }

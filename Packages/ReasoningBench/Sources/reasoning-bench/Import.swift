@@ -19,15 +19,15 @@ struct Import: ParsableCommand {
     @Argument(help: ArgumentHelp("Official output folder, .txt puzzle or JSON Lines file.", valueName: "PATH"))
     var path: String
     @Option(help: "ρ values the puzzles were made at (percent), comma-separated.") var rhoGrid = "5,10,25,50,75,90,95"
-    @Option(help: "Needle rounding the puzzles were made with: official (cogniload.py) or half-away (cogniload.exs).")
-    var rounding: RoundingOption = .official
+    @Option(help: "Needle-count rounding the puzzles were made with.")
+    var rounding = NeedleRounding.official
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         try runTool("reasoning-bench import") {
             var o = Importer.Options()
             o.rhoGrid = try parseList(rhoGrid, option: "--rho-grid")
-            o.rounding = rounding.value
+            o.rounding = rounding
             let (records, failures) = try Importer.load(path, options: o)
             for f in failures { printError("reasoning-bench import: \(f.input): \(f.message)") }
             if !records.isEmpty { try writeRecords(records, to: output) }
@@ -40,15 +40,20 @@ struct Import: ParsableCommand {
     }
 }
 
-/// `--rounding` values.
-enum RoundingOption: String, ExpressibleByArgument, CaseIterable {
-    case official
-    case halfAway = "half-away"
-    var value: NeedleRounding { NeedleRounding(rawValue: rawValue)! }
+extension NeedleRounding: Choice {
+    public var help: String {
+        switch self {
+        case .official: "halves to even, as Python's round in cogniload.py"
+        case .halfAway: "halves away from zero, as Elixir's round in cogniload.exs"
+        }
+    }
 }
 
-/// `--text` values.
-enum TextOption: String, ExpressibleByArgument, CaseIterable {
-    case official, fjord
-    var value: TextStyle { TextStyle(rawValue: rawValue)! }
+extension TextStyle: Choice {
+    public var help: String {
+        switch self {
+        case .official: "the official generator's text and layout"
+        case .fjord: "Fjord's first wording"
+        }
+    }
 }

@@ -25,12 +25,13 @@ struct Solve: ParsableCommand {
             for i in records.indices {
                 records[i].model = "exact-solver"
                 do throws(FjordError) {
-                    let s = try Solver.solve(try records[i].promptText())
+                    let reading = try Solver.read(try records[i].promptText())
+                    let s = reading.solution
                     records[i].completion = s.sentence
                     records[i].finishReason = "stop"
                     records[i].tokenizer = "words"
                     records[i].completionTokens = s.sentence.split(separator: " ").count
-                    records[i].score()
+                    records[i].score(values: reading.answerValues)
                     if records[i].correct == true { correct += 1 }
                 } catch {
                     records[i].error = error.message

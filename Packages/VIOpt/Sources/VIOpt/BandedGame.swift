@@ -23,7 +23,7 @@ public struct BandedGame: MonotoneOperator {
         let zStar = (0..<d).map { _ in rng.normal() }
         var bb = [Float](repeating: 0, count: d)
         zStar.withUnsafeBufferPointer { z in
-            bb.withUnsafeMutableBufferPointer { Self.raw(diag, s, z, into: $0) }
+            bb.withUnsafeMutableBufferPointer { Self.raw(diag, s, z, into: $0, minus: [Float](repeating: 0, count: d)) }
         }
         dimension = d
         diagonal = diag
@@ -34,16 +34,15 @@ public struct BandedGame: MonotoneOperator {
 
     public var name: String { "banded \(dimension), bandwidth \(band.count)" }
 
-    /// D z + S z − b (b = 0 when nil), one pass: the interior rows without branches, the first and last `bandwidth` rows
+    /// D z + S z − b, one pass: the interior rows without branches, the first and last `bandwidth` rows
     /// with the band clipped.
     static func raw(
         _ diagonal: [Float], _ band: [Float], _ z: UnsafeBufferPointer<Float>,
         into out: UnsafeMutableBufferPointer<Float>,
-        minus b: [Float]? = nil
+        minus b: [Float]
     ) {
         let d = diagonal.count, w = band.count
-        let zeros = b == nil ? [Float](repeating: 0, count: d) : []
-        (b ?? zeros).withUnsafeBufferPointer { bb in
+        b.withUnsafeBufferPointer { bb in
             diagonal.withUnsafeBufferPointer { dg in
                 band.withUnsafeBufferPointer { s in
                     let zp = z.baseAddress!, op = out.baseAddress!, dp = dg.baseAddress!, sp = s.baseAddress!

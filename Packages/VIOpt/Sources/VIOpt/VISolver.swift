@@ -132,6 +132,8 @@ public enum VISolver {
 
         /// Entropic (mirror) step on the simplex blocks: out_b ∝ base_b ⊙ exp(scale · dir_b), computed stably.
         let simplices = problem.simplices
+        let exponents = UnsafeMutableBufferPointer<Double>.allocate(capacity: simplices == nil ? 1 : max(d, 1))
+        defer { exponents.deallocate() }
         func mirror(
             _ base: UnsafeMutableBufferPointer<Float>, _ scale: Double, _ dir: (Int) -> Double,
             into out: UnsafeMutableBufferPointer<Float>
@@ -139,11 +141,12 @@ public enum VISolver {
             for b in simplices ?? [] {
                 var top = -Double.infinity
                 for i in b.offset..<(b.offset + b.count) {
-                    top = max(top, log(Double(max(base[i], 1e-30))) + scale * dir(i))
+                    exponents[i] = log(Double(max(base[i], 1e-30))) + scale * dir(i)
+                    top = max(top, exponents[i])
                 }
                 var z = 0.0
                 for i in b.offset..<(b.offset + b.count) {
-                    let e = exp(log(Double(max(base[i], 1e-30))) + scale * dir(i) - top)
+                    let e = exp(exponents[i] - top)
                     out[i] = Float(e)
                     z += e
                 }
@@ -152,6 +155,16 @@ public enum VISolver {
                         "iteration \(iteration + 1): the mirror step is not finite (try a smaller step)")
                 }
                 for i in b.offset..<(b.offset + b.count) { out[i] = Float(Double(out[i]) / z) }
+            }
+        }
+
+        /// The dual methods' leading vector V̂ into v0: V(x), the last half step's V, or 0.
+        func leadingVector() throws {
+            switch o.method {
+            case .dualExtrapolation: try oracle(x, into: v0)
+            case .dualOptimistic:
+                if havePrev { for i in 0..<d { v0[i] = prev[i] } } else { try oracle(x, into: v0) }
+            default: for i in 0..<d { v0[i] = 0 }
             }
         }
 
@@ -186,12 +199,7 @@ public enum VISolver {
                     for i in 0..<d { prev[i] = v1[i] }
                     havePrev = true
                 case .dualAveraging, .dualExtrapolation, .dualOptimistic:
-                    switch o.method {
-                    case .dualExtrapolation: try oracle(x, into: v0)
-                    case .dualOptimistic:
-                        if havePrev { for i in 0..<d { v0[i] = prev[i] } } else { try oracle(x, into: v0) }
-                    default: for i in 0..<d { v0[i] = 0 }
-                    }
+                    try leadingVector()
                     try mirror(x, -gd, { Double(v0[$0]) }, into: half)
                     try oracle(half, into: v1)
                     s += try sq(v1, v0)
@@ -240,12 +248,7 @@ public enum VISolver {
                     for i in 0..<d { prev[i] = v1[i] }
                     havePrev = true
                 case .dualAveraging, .dualExtrapolation, .dualOptimistic:
-                    switch o.method {
-                    case .dualExtrapolation: try oracle(x, into: v0)
-                    case .dualOptimistic:
-                        if havePrev { for i in 0..<d { v0[i] = prev[i] } } else { try oracle(x, into: v0) }
-                    default: for i in 0..<d { v0[i] = 0 }
-                    }
+                    try leadingVector()
                     for i in 0..<d { half[i] = x[i] - g * v0[i] }
                     try oracle(half, into: v1)
                     s += try sq(v1, v0)

@@ -116,11 +116,15 @@ struct Reproduce: ParsableCommand {
             let codecs: [(CodecKind?, Int)] = [
                 (nil, 0), (.nuq, 2), (.nuq, 4), (.nuq, 8), (.qsgd, 4), (.qsgd, 6), (.qsgd, 8),
             ]
+            /// The codec settings of the bits and messages runs.
+            func settings(bits: Int) -> CodecSettings {
+                var c = CodecSettings()
+                c.bits = bits
+                c.bucket = 1024
+                return c
+            }
             for (kind, b) in codecs {
-                var settings = CodecSettings()
-                settings.bits = b == 0 ? 4 : b
-                settings.bucket = 1024
-                let factory = try kind?.factory(settings, dimension: 1000)
+                let factory = try kind?.factory(settings(bits: b == 0 ? 4 : b), dimension: 1000)
                 let rows = try VISolver.simulate(game, o, workers: 4, codec: factory)[0].rows
                 let last = rows.last!
                 let label = kind.map { "\($0.rawValue) \(b)-bit" } ?? "float32"
@@ -146,10 +150,7 @@ struct Reproduce: ParsableCommand {
                 for b in [0, 4] {
                     var oo = o
                     oo.method = method
-                    var settings = CodecSettings()
-                    settings.bits = 4
-                    settings.bucket = 1024
-                    let factory = b == 0 ? nil : try CodecKind.nuq.factory(settings, dimension: 1000)
+                    let factory = b == 0 ? nil : try CodecKind.nuq.factory(settings(bits: 4), dimension: 1000)
                     let last = try VISolver.simulate(game, oo, workers: 4, codec: factory)[0].rows.last!
                     let perMessage = b == 0 ? 4000 : 0
                     msgs.add([

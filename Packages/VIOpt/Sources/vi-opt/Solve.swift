@@ -9,8 +9,32 @@ import Quant
 import VIOpt
 
 /// The problems `solve` knows.
-enum ProblemKind: String, ExpressibleByArgument, CaseIterable {
+enum ProblemKind: String, Choice {
     case bilinear, quadratic, banded, kelly, covariance, rps, matrix
+    var help: String {
+        switch self {
+        case .bilinear: "min_x max_y xᵀAy ± λ/2 regularisation (A seeded, or --matrix)"
+        case .quadratic: "A(z) = Mz − b, M = μI + skew (or --matrix for M)"
+        case .banded: "diagonal plus a skew-symmetric band, one pass, for large --dimension"
+        case .kelly: "the 4-player Kelly auction with its known equilibrium"
+        case .covariance: "a WGAN learning Σ (linear generator, quadratic critic)"
+        case .rps: "rock–paper–scissors on simplices"
+        case .matrix: "a zero-sum game on simplices (seeded payoffs, or --matrix)"
+        }
+    }
+}
+
+extension VIMethod: Choice {
+    public var help: String {
+        switch self {
+        case .gda: "gradient descent–ascent"
+        case .extragradient: "extra-gradient (two oracle calls)"
+        case .optimistic: "optimistic gradient (one call, the previous one reused)"
+        case .dualAveraging: "dual averaging"
+        case .dualExtrapolation: "dual extrapolation (Q-GenX with a codec)"
+        case .dualOptimistic: "optimistic dual averaging (QODA's exchange: one message per iteration)"
+        }
+    }
 }
 
 struct Solve: ParsableCommand {
@@ -37,7 +61,7 @@ struct Solve: ParsableCommand {
     @Option(help: "Size: the side of A (bilinear: m = n), of M (quadratic), or d (banded).") var dimension = 100
     @Option(help: ArgumentHelp("Game matrix as .npy (bilinear A, quadratic M).", valueName: "FILE")) var matrix: String?
     @Option(help: "Regularisation λ (bilinear) or strong monotonicity μ (quadratic, banded).") var lambda: Float = 0
-    @Option(help: "Method.") var method = VIMethodOption.extragradient
+    @Option(help: "Method.") var method = VIMethod.extragradient
     @Option(help: "Step size (base rate with --adaptive).") var lr: Float = 0.1
     @Flag(help: "Adaptive step lr/√(1 + S) of the generalized extra-gradient template.") var adaptive = false
     @Option(help: "Iterations.") var iterations = 1000
@@ -118,7 +142,7 @@ struct Solve: ParsableCommand {
         if requireSolution && p.solution == nil {
             throw FjordError.data("\(p.name) has no known solution: distances cannot be computed")
         }
-        var o = VISolver.Options(method: method.value, lr: lr, iterations: iterations)
+        var o = VISolver.Options(method: method, lr: lr, iterations: iterations)
         o.adaptive = adaptive
         o.every = every
         o.noise = NoiseModel(absolute: noiseAbs, relative: noiseRel)
@@ -181,17 +205,6 @@ struct Solve: ParsableCommand {
             )
         }
     }
-}
-
-/// `--method` values.
-enum VIMethodOption: String, ExpressibleByArgument, CaseIterable {
-    case gda
-    case extragradient = "eg"
-    case optimistic = "og"
-    case dualAveraging = "dual-avg"
-    case dualExtrapolation = "dual-x"
-    case dualOptimistic = "dual-opt"
-    var value: VIMethod { VIMethod(rawValue: rawValue)! }
 }
 
 extension FjordError {
