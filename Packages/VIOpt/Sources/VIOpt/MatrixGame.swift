@@ -42,6 +42,18 @@ public struct MatrixGame: MonotoneOperator {
         [Float](repeating: 1 / Float(m), count: m) + [Float](repeating: 1 / Float(n), count: n)
     }
 
+    /// Seeded interior strategies: each weight uniform in [0.5, 1.5), normalized per player (the uniform start is
+    /// rock–paper–scissors' equilibrium itself, where nothing would move).
+    public func randomStart(seed: UInt64) -> [Float] {
+        var rng = RNG(seed: seed ^ 0x57A7)
+        func player(_ k: Int) -> [Float] {
+            let w = (0..<k).map { _ in 0.5 + rng.uniform() }
+            let z = w.reduce(0, +)
+            return w.map { $0 / z }
+        }
+        return player(m) + player(n)
+    }
+
     public func apply(_ z: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) {
         let p = z.baseAddress!, q = z.baseAddress! + m, o = out.baseAddress!
         g.withUnsafeBufferPointer { gb in

@@ -44,7 +44,7 @@ struct Solve: ParsableCommand {
             Problems: bilinear (min_x max_y xᵀAy ± λ/2 regularisation; A seeded N(0, 1/n), or --matrix FILE.npy), \
             covariance (a WGAN learning Σ with a linear generator and a quadratic critic, from V = I; the summary gives \
             max |VVᵀ − Σ|), rps and matrix (zero-sum games on simplices, seeded N(0, 1) payoffs or --matrix; entropic \
-            steps from the uniform strategies, duality gap), \
+            steps from seeded interior strategies, duality gap), \
             quadratic (A(z) = Mz − b, M = μI + skew, or --matrix FILE.npy for M), banded (diagonal plus a skew-symmetric \
             band, for large --dimension), kelly (the 4-player Kelly auction, x* = 185.76, 326.15, 441.015, 536.735). \
             Methods: gda, eg, og, dual-avg, dual-x, dual-opt (--adaptive: step lr/√(1 + Σ‖ΔV‖²)). With --workers K each \
@@ -153,9 +153,9 @@ struct Solve: ParsableCommand {
         if let c = p as? CovarianceLearning, start == nil { o.start = c.identityStart }
         if let g = p as? MatrixGame {
             guard start == nil else {
-                throw FjordError.usage("--start: a matrix game starts from the uniform strategies")
+                throw FjordError.usage("--start: a matrix game starts from seeded interior strategies (--seed)")
             }
-            o.start = g.uniformStart
+            o.start = g.randomStart(seed: seed)
         }
         let factory = try (codec.scheme ?? .none).factory(
             codec.settings, dimension: p.dimension, blocks: p.blocks.map { (offset: $0.offset, count: $0.count) },

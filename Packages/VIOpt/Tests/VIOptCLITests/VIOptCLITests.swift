@@ -27,6 +27,20 @@ import Testing
         #expect(bytes != nil && bytes! < 2 * 300 * 1200 / 3, "\(r.text)")
     }
 
+    /// Rock–paper–scissors from the CLI starts away from its equilibrium (the uniform strategies are the
+    /// equilibrium): mirror-prox reaches it, entropic GDA does not.
+    @Test func matrixGameStartsAwayFromItsEquilibrium() throws {
+        let r = try Shell.run(
+            """
+            for m in eg gda; do
+              vi-opt solve --problem rps --method $m --lr 0.5 --iterations 3000 --every 3000 | tensor to-csv
+            done
+            """)
+        #expect(r.status == 0, "\(r.stderr)")
+        let gaps = r.text.split(separator: "\n").compactMap { Double($0.split(separator: ",").last!) }
+        #expect(gaps.count == 2 && gaps[0] < 1e-3 && gaps[1] > 0.1, "\(r.text)")
+    }
+
     @Test func badInputIsAOneLineError() throws {
         try Shell.expectFailures(
             [
