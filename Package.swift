@@ -142,7 +142,7 @@ let package = Package(
             path: "Packages/ReasoningBench/Tests/ReasoningBenchCLITests"),
 
         // VIOpt: monotone operators, extra-gradient and dual methods, Q-GenX over the exchange step.
-        .target(name: "VIOpt", dependencies: ["Kernel", "Exchange"], path: "Packages/VIOpt/Sources/VIOpt"),
+        .target(name: "VIOpt", dependencies: ["Kernel", "Exchange", "Learn"], path: "Packages/VIOpt/Sources/VIOpt"),
         .executableTarget(
             name: "vi-opt",
             dependencies: [
@@ -151,7 +151,7 @@ let package = Package(
             ],
             path: "Packages/VIOpt/Sources/vi-opt"),
         .testTarget(
-            name: "VIOptTests", dependencies: ["VIOpt", "Quant", "Exchange", "Kernel"],
+            name: "VIOptTests", dependencies: ["VIOpt", "Quant", "Exchange", "Learn", "Kernel"],
             path: "Packages/VIOpt/Tests/VIOptTests"),
         .testTarget(
             name: "VIOptCLITests", dependencies: ["vi-opt", "tensor", "FjordTestSupport"],

@@ -23,7 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        .target(name: "VIOpt", dependencies: [kernel, exchange]),
+        .target(name: "VIOpt", dependencies: [kernel, exchange, .product(name: "Learn", package: "Learn")]),
         .executableTarget(
             name: "vi-opt",
             dependencies: [
@@ -33,7 +33,11 @@ let package = Package(
                 .product(name: "FjordCLI", package: "Kernel"), argumentParser,
             ]),
         .testTarget(
-            name: "VIOptTests", dependencies: ["VIOpt", kernel, exchange, .product(name: "Quant", package: "Quant")]),
+            name: "VIOptTests",
+            dependencies: [
+                "VIOpt", kernel, exchange, .product(name: "Quant", package: "Quant"),
+                .product(name: "Learn", package: "Learn"),
+            ]),
         .testTarget(
             name: "VIOptCLITests", dependencies: ["vi-opt", .product(name: "FjordTestSupport", package: "Kernel")]),
     ]

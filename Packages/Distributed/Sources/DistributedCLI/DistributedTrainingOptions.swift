@@ -55,7 +55,7 @@ public struct DistributedTrainingOptions: ParsableArguments {
 
 /// The type of a parameter block for per-type level learning: biases and normalization parameters, embeddings,
 /// attention weights, and the rest (feed-forward weights).
-func layerType(_ v: ParameterView, _ model: Sequential) -> LayerType {
+public func layerType(_ v: ParameterView, _ model: Sequential) -> LayerType {
     let layer = model.layers[v.layer]
     if v.name.hasSuffix(".bias") || layer is LayerNorm { return .biasOrNorm }
     if layer is Embedding { return .embedding }

@@ -92,16 +92,21 @@ public final class AtomicFile {
         pending.removeAll()
     }
 
-    /// Writes `bytes` to `path` atomically.
-    public static func write(_ bytes: [UInt8], to path: String) throws(FjordError) {
+    /// Writes what `body` puts into the sink to `path` atomically: all of it, or (on an error) nothing.
+    public static func write(to path: String, _ body: (ByteSink) throws(FjordError) -> Void) throws(FjordError) {
         let f = try AtomicFile(path: path)
         do {
-            try f.sink.write(bytes)
+            try body(f.sink)
             try f.commit()
         } catch {
             f.discard()
             throw error
         }
+    }
+
+    /// Writes `bytes` to `path` atomically.
+    public static func write(_ bytes: [UInt8], to path: String) throws(FjordError) {
+        try write(to: path) { sink throws(FjordError) in try sink.write(bytes) }
     }
 
     public static func write(_ text: String, to path: String) throws(FjordError) {

@@ -150,9 +150,7 @@ public struct TrainingOptions: ParsableArguments {
                     h.map { $0.testAccuracy ?? .nan },
                 ]
                 let a = NpyArray(doubles: rows.flatMap { $0 }, shape: [4, h.count], dtype: .f4)
-                let f = try AtomicFile(path: path)
-                try NpyWriter(f.sink).write(a)
-                try f.commit()
+                try AtomicFile.write(to: path) { sink throws(FjordError) in try NpyWriter(sink).write(a) }
             }
             if let path = save {
                 let model = Sequential.mlp(sizes, activation: modelOptions.activation)

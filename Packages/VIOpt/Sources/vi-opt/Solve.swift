@@ -185,13 +185,8 @@ struct Solve: ParsableCommand {
         }
         try output.write { sink in try NpyWriter(sink).write(Tensor(shape: [rows.count, 6], values: values)) }
         if let iterate {
-            let f = try AtomicFile(path: iterate)
-            do {
-                try NpyWriter(f.sink).write(Tensor(result.last))
-                try f.commit()
-            } catch {
-                f.discard()
-                throw error
+            try AtomicFile.write(to: iterate) { sink throws(FjordError) in
+                try NpyWriter(sink).write(Tensor(result.last))
             }
         }
         if let last = rows.last {

@@ -17,5 +17,5 @@ struct VIOptTool: FjordTool {
               vi-opt solve --problem quadratic --method dual-x --adaptive --workers 4 --scheme nuq --bits 4 -o q.npy
             """,
         version: fjordVersion,
-        subcommands: [Solve.self, Reproduce.self, Momentum.self, Overparam.self])
+        subcommands: [Solve.self, GAN.self, Reproduce.self, Momentum.self, Overparam.self])
 }

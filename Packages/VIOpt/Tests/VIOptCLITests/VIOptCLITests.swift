@@ -41,6 +41,28 @@ import Testing
         #expect(gaps.count == 2 && gaps[0] < 1e-3 && gaps[1] > 0.1, "\(r.text)")
     }
 
+    /// `vi-opt gan`: samples through a pipe, a PNG of them, the metrics rows; 2 quantized workers send bytes.
+    @Test func ganWritesSamplesPictureAndMetrics() throws {
+        let r = try Shell.run(
+            #"""
+            set -e -o pipefail
+            vi-opt gan --iterations 20 --critic-steps 2 --batch 32 --hidden 16 --every 10 --samples 64 \
+              --png g.png --metrics m.npy | tensor info
+            vi-opt gan --iterations 4 --critic-steps 1 --batch 16 --hidden 8 --every 4 --samples 16 --workers 2 \
+              --scheme qsgd --bits 4 --method extra-adam --metrics q.npy -o s.npy
+            python3 -c "
+            import numpy as np
+            m, q, s = np.load('m.npy'), np.load('q.npy'), np.load('s.npy')
+            assert m.shape == (3, 7) and list(m[:, 0]) == [0, 10, 20] and (m[:, 5] == 0).all(), m
+            assert s.shape == (16, 2) and q[-1, 5] > 0, q
+            assert open('g.png', 'rb').read(8) == b'\x89PNG\r\n\x1a\n'
+            print('gan ok')"
+            """#)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.text.contains("gan ok") && r.text.contains("(64, 2)"), "\(r.text)")
+        #expect(r.stderr.contains("modes covered") && r.stderr.contains("two real samples"), "\(r.stderr)")
+    }
+
     @Test func badInputIsAOneLineError() throws {
         try Shell.expectFailures(
             [
@@ -61,6 +83,15 @@ import Testing
                     65, "diverged"
                 ),
             ], prefix: "vi-opt solve: ")
+        try Shell.expectFailures(
+            [
+                ("vi-opt gan --critic-lr 0 -o o.npy", 64, "--critic-lr must be a finite number > 0"),
+                ("vi-opt gan --hidden 0 -o o.npy", 64, "--hidden must be in 1…4096"),
+                (
+                    "vi-opt gan --iterations 1 --every 1 --samples 4 --png /nonexistent/g.png -o o.npy", 73,
+                    "/nonexistent"
+                ),
+            ], prefix: "vi-opt gan: ")
     }
 }
 
