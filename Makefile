@@ -2,12 +2,12 @@
 # which installs only what is missing.
 SWIFT    ?= swift
 PREFIX   ?= /usr/local
-PACKAGES := Kernel Exchange Learn Quant RobustAgg Distributed ReasoningBench VIOpt
-TOOLS    := tensor learn quant robust-agg reasoning-bench vi-opt
+PACKAGES := Kernel Exchange Learn Quant RobustAgg Distributed ReasoningBench VIOpt ShiftAdapt
+TOOLS    := tensor learn quant robust-agg reasoning-bench vi-opt shift-adapt
 # Several tools in one pipe would otherwise each start a thread per core inside OpenBLAS.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: all bootstrap build release test test-mpi demo install man bench fuzz standalone format lint clean check-cogniload $(addprefix test-,$(PACKAGES))
+.PHONY: all bootstrap build release test test-mpi demo install man bench fuzz standalone format lint clean check-cogniload check-shift $(addprefix test-,$(PACKAGES))
 
 all: build
 
@@ -65,6 +65,10 @@ bench: release
 PUZZLES ?= 3
 check-cogniload: release
 	Tools/check-cogniload "$(COGNILOAD)" $(PUZZLES) "$$($(SWIFT) build -c release --show-bin-path)"
+
+# shift-adapt against abstention 0.1.3.1 (PyPI, scratch venv): BCTS, EM, BBSE, RLLS on identical inputs.
+check-shift: release
+	Tools/check-shift "$$($(SWIFT) build -c release --show-bin-path)"
 
 # libFuzzer over the npy and safetensors parsers; FUZZ_SECONDS each (default 120).
 FUZZ_SECONDS ?= 120

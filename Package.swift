@@ -26,6 +26,8 @@ let package = Package(
         .executable(name: "reasoning-bench", targets: ["reasoning-bench"]),
         .library(name: "VIOpt", targets: ["VIOpt"]),
         .executable(name: "vi-opt", targets: ["vi-opt"]),
+        .library(name: "ShiftAdapt", targets: ["ShiftAdapt"]),
+        .executable(name: "shift-adapt", targets: ["shift-adapt"]),
     ],
     traits: [
         .trait(name: "MPI", description: "Open MPI communicator (needs libopenmpi-dev); run under mpirun."),
@@ -156,6 +158,18 @@ let package = Package(
         .testTarget(
             name: "VIOptCLITests", dependencies: ["vi-opt", "tensor", "FjordTestSupport"],
             path: "Packages/VIOpt/Tests/VIOptCLITests"),
+
+        // ShiftAdapt: label-shift estimators (BBSE, RLLS, MLLS/EM), calibration, federated shift set-ups.
+        .target(name: "ShiftAdapt", dependencies: ["Kernel"], path: "Packages/ShiftAdapt/Sources/ShiftAdapt"),
+        .executableTarget(
+            name: "shift-adapt", dependencies: ["ShiftAdapt", "Kernel", "FjordCLI", argumentParser],
+            path: "Packages/ShiftAdapt/Sources/shift-adapt"),
+        .testTarget(
+            name: "ShiftAdaptTests", dependencies: ["ShiftAdapt", "Kernel"],
+            path: "Packages/ShiftAdapt/Tests/ShiftAdaptTests"),
+        .testTarget(
+            name: "ShiftAdaptCLITests", dependencies: ["shift-adapt", "tensor", "FjordTestSupport"],
+            path: "Packages/ShiftAdapt/Tests/ShiftAdaptCLITests"),
 
         // Distributed: one option set for quantized, Byzantine-robust training (codec, rule and attack together),
         // shared by quant train and robust-agg train.

@@ -1,0 +1,31 @@
+// swift-tools-version: 6.1
+// ShiftAdapt standalone: the same targets as the root manifest declares for it, over ../Kernel by path.
+import PackageDescription
+
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let kernel: Target.Dependency = .product(name: "Kernel", package: "Kernel")
+
+let package = Package(
+    name: "ShiftAdapt",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "ShiftAdapt", targets: ["ShiftAdapt"]),
+        .executable(name: "shift-adapt", targets: ["shift-adapt"]),
+    ],
+    dependencies: [
+        .package(path: "../Kernel"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "ShiftAdapt", dependencies: [kernel]),
+        .executableTarget(
+            name: "shift-adapt",
+            dependencies: [
+                "ShiftAdapt", kernel, .product(name: "FjordCLI", package: "Kernel"), argumentParser,
+            ]),
+        .testTarget(name: "ShiftAdaptTests", dependencies: ["ShiftAdapt", kernel]),
+        .testTarget(
+            name: "ShiftAdaptCLITests",
+            dependencies: ["shift-adapt", .product(name: "FjordTestSupport", package: "Kernel")]),
+    ]
+)

@@ -1,0 +1,110 @@
+import ArgumentParser
+import FjordCLI
+import Kernel
+import ShiftAdapt
+
+struct Estimate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Estimate label-shift weights w_y = q(y)/p(y) from a labelled hold-out set and an unlabelled target.",
+        discussion: """
+            Writes the m weights as a float32 .npy vector; stderr (or --json FILE) gets the method, the source prior \
+            p the weights are against (--prior for mlls; BBSE and RLLS are against the hold-out label frequencies by \
+            construction), the target prior q = w ⊙ p, Σ w_y p_y, EM's iterations and clipped weights. Posteriors are \
+            n×m probabilities (or logits with --logits, softmaxed); labels a vector of class numbers. Calibrate first \
+            (shift-adapt calibrate) for mlls: EM assumes calibrated posteriors.
+            Example: shift-adapt estimate --method mlls --holdout val-p.npy --labels val-y.npy --target test-p.npy -o w.npy
+            """)
+
+    @Option(help: "Estimator.") var method = LabelShiftMethod.mlls
+    @Option(help: ArgumentHelp("Hold-out posteriors (n×m .npy).", valueName: "FILE")) var holdout: String?
+    @Option(help: ArgumentHelp("Hold-out labels (n .npy).", valueName: "FILE")) var labels: String?
+    @Option(help: ArgumentHelp("Target posteriors (N×m .npy).", valueName: "FILE")) var target: String?
+    @Option(help: ArgumentHelp("ulsif: source (train) features (n×d .npy), the denominator.", valueName: "FILE"))
+    var train: String?
+    @Option(help: ArgumentHelp("ulsif: target (test) features (N×d .npy), the numerator.", valueName: "FILE"))
+    var test: String?
+    @Option(help: ArgumentHelp("ulsif: the points to evaluate the ratio at (default: --train).", valueName: "FILE"))
+    var at: String?
+    @Option(help: "ulsif: kernel widths σ to choose from by leave-one-out (default 10^(−3…1), 9 values).")
+    var sigma: [Double] = []
+    @Option(help: "ulsif: regularisations λ to choose from (default 10^(−3…1), 9 values).") var lambda: [Double] = []
+    @Option(help: "ulsif: Gaussian kernels, centred on test points.") var kernels = 100
+    @Option(help: "ulsif: seed of the centre choice.") var seed: UInt64 = 0
+    @Flag(help: "The posterior files hold logits (softmax is applied).") var logits = false
+    @Option(help: "Source prior of mlls.") var prior = SourcePrior.meanPosterior
+    @Option(help: "RLLS's α in Δ = α·3(2 ln(2m/δ)/(3n) + √(2 ln(2m/δ)/n)).") var alpha = 0.01
+    @Option(help: ArgumentHelp("True weights (m .npy): report the mean squared error.", valueName: "FILE"))
+    var truth: String?
+    @Option(help: ArgumentHelp("Write the summary as JSON to FILE.", valueName: "FILE")) var json: String?
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if !(alpha >= 0 && alpha.isFinite) { throw ValidationError("--alpha must be a finite number ≥ 0") }
+    }
+
+    func run() throws { try runTool("shift-adapt estimate") { try execute() } }
+
+    func execute() throws {
+        if method == .ulsif { return try densityRatio() }
+        guard let holdout, let labels, let target else {
+            throw FjordError.usage("\(method.rawValue) needs --holdout, --labels and --target")
+        }
+        let h = try readPosteriors(holdout, logits: logits)
+        let t = try readPosteriors(target, logits: logits)
+        let y = try classLabels(try readTensor(labels), classes: h.classes, name: labels)
+        let e = try LabelShift.estimate(method, holdout: h, labels: y, target: t, prior: prior, rllsAlpha: alpha)
+        var summary: [String: JSON] = [
+            "method": .string(method.rawValue), "source_prior": .string(e.convention.rawValue),
+            "weights": .array(e.weights.map { .number($0) }), "target_prior": .array(e.target.map { .number($0) }),
+            "source": .array(e.source.map { .number($0) }), "normalisation": .number(e.normalisation),
+            "clipped": .number(Double(e.clipped)), "holdout_rows": .number(Double(h.rows)),
+            "target_rows": .number(Double(t.rows)),
+        ]
+        if let it = e.iterations {
+            summary["iterations"] = .number(Double(it))
+            summary["converged"] = .bool(e.converged)
+        }
+        if let truth {
+            let w = try readTensor(truth).scalars.map(Double.init)
+            guard w.count == e.weights.count else {
+                throw FjordError.data("\(truth): \(w.count) true weights for \(e.weights.count) classes")
+            }
+            summary["mse"] = .number(e.meanSquaredError(w))
+        }
+        try output.write { sink in try NpyWriter(sink).write(Tensor(e.weights.map(Float.init))) }
+        let text = JSON.object(summary).serialized
+        if let json { try AtomicFile.write(text + "\n", to: json) } else { printError(text) }
+    }
+
+    /// uLSIF on features: the ratio at --at (or the train points), a vector.
+    func densityRatio() throws {
+        guard let train, let test else { throw FjordError.usage("ulsif needs --train and --test features") }
+        func features(_ path: String) throws(FjordError) -> (values: [Double], d: Int) {
+            let t = try readTensor(path)
+            guard t.shape.count == 2 || t.shape.count == 1 else {
+                throw .data("\(path): features must be n×d (or a vector), not of shape \(t.shape)")
+            }
+            return (t.scalars.map(Double.init), t.shape.count == 2 ? t.shape[1] : 1)
+        }
+        let (y, d) = try features(train), (x, dx) = try features(test)
+        guard d == dx else { throw FjordError.data("\(test): \(dx) features, \(train) has \(d)") }
+        let fit = try ULSIF(
+            numerator: x, denominator: y, dimension: d, sigmas: sigma.isEmpty ? ULSIF.defaultGrid : sigma,
+            lambdas: lambda.isEmpty ? ULSIF.defaultGrid : lambda, kernels: kernels, seed: seed)
+        var points = y
+        if let at {
+            let (p, dp) = try features(at)
+            guard dp == d else { throw FjordError.data("\(at): \(dp) features, \(train) has \(d)") }
+            points = p
+        }
+        let r = fit.ratio(points)
+        try output.write { sink in try NpyWriter(sink).write(Tensor(r.map(Float.init))) }
+        let summary: [String: JSON] = [
+            "method": .string("ulsif"), "ratio": .string("p_test(x)/p_train(x)"), "evaluated_at": .string(at ?? train),
+            "sigma": .number(fit.sigma), "lambda": .number(fit.lambda), "kernels": .number(Double(fit.theta.count)),
+            "mean_ratio": .number(r.reduce(0, +) / Double(max(r.count, 1))),
+        ]
+        let text = JSON.object(summary).serialized
+        if let json { try AtomicFile.write(text + "\n", to: json) } else { printError(text) }
+    }
+}

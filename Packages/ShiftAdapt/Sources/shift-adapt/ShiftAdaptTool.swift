@@ -1,0 +1,66 @@
+import ArgumentParser
+import FjordCLI
+import Kernel
+import ShiftAdapt
+
+/// `shift-adapt`: label-shift estimation, calibration and federated shift set-ups.
+@main
+struct ShiftAdaptTool: FjordTool {
+    static let configuration = CommandConfiguration(
+        commandName: "shift-adapt",
+        abstract:
+            "Estimate label shift (BBSE, RLLS, MLLS/EM), calibrate classifiers, and build federated shift set-ups.",
+        discussion: """
+            Inputs and outputs are .npy tensors; every estimate names the source prior its ratios are against:
+              shift-adapt calibrate --method bcts --logits val-logits.npy --labels val-y.npy --apply test-logits.npy -o test-p.npy
+              shift-adapt estimate --method mlls --holdout val-p.npy --labels val-y.npy --target test-p.npy -o w.npy
+              shift-adapt simulate --config 5clients --ratios fitw | tensor to-csv
+            """,
+        version: fjordVersion,
+        subcommands: [Estimate.self, Calibrate.self, Simulate.self])
+}
+
+extension LabelShiftMethod: Choice {
+    public var help: String {
+        switch self {
+        case .bbse: "black-box shift estimation, hard confusion matrix"
+        case .bbseSoft: "black-box shift estimation, soft confusion matrix"
+        case .mlls: "maximum likelihood by EM (Saerens), on calibrated posteriors"
+        case .rlls: "regularised least squares with θ ≥ −1 (Azizzadenesheli)"
+        case .ulsif: "covariate shift: uLSIF ratio p_test(x)/p_train(x) on --train/--test features"
+        }
+    }
+}
+
+extension SourcePrior: Choice {
+    public var help: String {
+        switch self {
+        case .holdoutLabels: "the hold-out label frequencies"
+        case .meanPosterior: "the mean calibrated hold-out posterior (abstention's EM default)"
+        }
+    }
+}
+
+extension Calibration.Kind: Choice {
+    public var help: String {
+        switch self {
+        case .none: "no calibration"
+        case .ts: "temperature scaling softmax(z/T)"
+        case .vs: "vector scaling softmax(a ⊙ z + b)"
+        case .bcts: "bias-corrected temperature scaling softmax(z/T + b)"
+        }
+    }
+}
+
+/// The one tensor of a .npy file.
+func readTensor(_ path: String) throws(FjordError) -> Tensor {
+    let arrays = try NpyReader(path: path).readAll()
+    guard arrays.count == 1 else { throw .data("\(path): \(arrays.count) arrays, expected one") }
+    return arrays[0].tensor()
+}
+
+/// Posteriors from a file of probabilities, or of logits with `logits`.
+func readPosteriors(_ path: String, logits: Bool) throws(FjordError) -> Posteriors {
+    let t = try readTensor(path)
+    return logits ? try Posteriors(logits: t, name: path) : try Posteriors(probabilities: t, name: path)
+}

@@ -1,0 +1,75 @@
+import FjordTestSupport
+import Testing
+
+/// `shift-adapt` as a user runs it: the federated ratios through a pipe, calibrate then estimate on files, bad input.
+@Suite struct ShiftAdaptCLITests {
+    @Test func simulateWritesTheReferenceRatios() throws {
+        let r = try Shell.run(
+            """
+            set -e -o pipefail
+            shift-adapt simulate --config 5clients --ratios fitw | tensor to-csv | head -1
+            shift-adapt simulate --config 5clients --ratios ftw | tensor to-csv | head -1
+            shift-adapt simulate --dirichlet 0.5 --classes 4 --draws 3 --seed 1 | tensor info
+            """)
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.text.split(separator: "\n")
+        #expect(lines.count >= 2 && lines[0].hasPrefix("171.0,1.0,1.0,1.0,1.0,0.00584"), "\(r.text)")
+        #expect(lines[1].hasPrefix("35.0,35.0,35.0,35.0,35.0,0.00584"), "\(r.text)")
+        #expect(r.text.contains("(3, 4)"), "\(r.text)")
+    }
+
+    /// Over-confident logits of a 3-class model, a target with prior (0.6, 0.3, 0.1): BCTS, then MLLS and BBSE
+    /// estimate weights near the truth (0.6, 0.3, 0.1)/(1/3) and name their source prior.
+    @Test func calibrateThenEstimate() throws {
+        let r = try Shell.run(
+            #"""
+            set -e -o pipefail
+            python3 -c "
+            import numpy as np
+            rng = np.random.default_rng(0)
+            def draw(n, p):
+                y = rng.choice(3, size=n, p=p); z = rng.normal(size=(n, 3)); z[np.arange(n), y] += 2
+                return (4 * z).astype(np.float32), y.astype(np.float32)
+            zh, yh = draw(3000, [1/3] * 3); zt, yt = draw(3000, [0.6, 0.3, 0.1])
+            np.save('zh.npy', zh); np.save('yh.npy', yh); np.save('zt.npy', zt)
+            np.save('truth.npy', (np.bincount(yt.astype(int), minlength=3) / 3000 / (np.bincount(yh.astype(int), minlength=3) / 3000)).astype(np.float32))"
+            shift-adapt calibrate --method bcts --logits zh.npy --labels yh.npy -o ph.npy
+            shift-adapt calibrate --method bcts --logits zh.npy --labels yh.npy --apply zt.npy -o pt.npy
+            for m in mlls bbse bbse-soft rlls; do
+              shift-adapt estimate --method $m --holdout ph.npy --labels yh.npy --target pt.npy --truth truth.npy \
+                --prior holdout-labels -o w-$m.npy --json $m.json
+              python3 -c "import json; d = json.load(open('$m.json')); print('$m', d['source_prior'], d['mse'])"
+            done
+            """#)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("T = "), "\(r.stderr)")
+        for line in r.text.split(separator: "\n") {
+            let f = line.split(separator: " ")
+            #expect(f.count == 3 && f[1] == "holdout-labels" && Double(f[2])! < 0.01, "\(line)")
+        }
+        #expect(r.text.split(separator: "\n").count == 4, "\(r.text)")
+    }
+
+    @Test func badInputIsAOneLineError() throws {
+        try Shell.expectFailures(
+            [
+                (
+                    "python3 -c \"import numpy as np; np.save('p.npy', np.full((2, 3), 0.5, np.float32)); np.save('y.npy', np.zeros(2, np.float32))\"; shift-adapt estimate --holdout p.npy --labels y.npy --target p.npy -o w.npy",
+                    65, "p.npy: row 0 sums to 1.5, not 1 (logits? use --logits)"
+                ),
+                (
+                    "python3 -c \"import numpy as np; np.save('p.npy', np.full((2, 2), 0.5, np.float32)); np.save('y.npy', np.array([0, 2], np.float32))\"; shift-adapt estimate --holdout p.npy --labels y.npy --target p.npy -o w.npy",
+                    65, "y.npy: label 1 is 2.0, not a class in 0..<2"
+                ),
+                (
+                    "shift-adapt estimate --holdout missing.npy --labels y.npy --target t.npy -o w.npy", 66,
+                    "missing.npy"
+                ),
+            ], prefix: "shift-adapt estimate: ")
+        try Shell.expectFailures(
+            [
+                ("shift-adapt simulate -o o.npy", 64, "give exactly one of --config, --dirichlet and --tweak-one"),
+                ("shift-adapt simulate --dirichlet 0 -o o.npy", 64, "--alpha must be a finite number > 0"),
+            ], prefix: "shift-adapt simulate: ")
+    }
+}
