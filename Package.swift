@@ -160,12 +160,14 @@ let package = Package(
             path: "Packages/VIOpt/Tests/VIOptCLITests"),
 
         // ShiftAdapt: label-shift estimators (BBSE, RLLS, MLLS/EM), calibration, federated shift set-ups.
-        .target(name: "ShiftAdapt", dependencies: ["Kernel"], path: "Packages/ShiftAdapt/Sources/ShiftAdapt"),
+        .target(
+            name: "ShiftAdapt", dependencies: ["Kernel", "Exchange", "Learn"],
+            path: "Packages/ShiftAdapt/Sources/ShiftAdapt"),
         .executableTarget(
-            name: "shift-adapt", dependencies: ["ShiftAdapt", "Kernel", "FjordCLI", argumentParser],
+            name: "shift-adapt", dependencies: ["ShiftAdapt", "Learn", "Kernel", "FjordCLI", argumentParser],
             path: "Packages/ShiftAdapt/Sources/shift-adapt"),
         .testTarget(
-            name: "ShiftAdaptTests", dependencies: ["ShiftAdapt", "Kernel"],
+            name: "ShiftAdaptTests", dependencies: ["ShiftAdapt", "Learn", "Kernel"],
             path: "Packages/ShiftAdapt/Tests/ShiftAdaptTests"),
         .testTarget(
             name: "ShiftAdaptCLITests", dependencies: ["shift-adapt", "tensor", "FjordTestSupport"],

@@ -1,9 +1,11 @@
 // swift-tools-version: 6.1
-// ShiftAdapt standalone: the same targets as the root manifest declares for it, over ../Kernel by path.
+// ShiftAdapt standalone: the same targets as the root manifest declares for it, over ../Kernel, ../Exchange and
+// ../Learn by path.
 import PackageDescription
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let kernel: Target.Dependency = .product(name: "Kernel", package: "Kernel")
+let learn: Target.Dependency = .product(name: "Learn", package: "Learn")
 
 let package = Package(
     name: "ShiftAdapt",
@@ -14,16 +16,18 @@ let package = Package(
     ],
     dependencies: [
         .package(path: "../Kernel"),
+        .package(path: "../Exchange"),
+        .package(path: "../Learn"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        .target(name: "ShiftAdapt", dependencies: [kernel]),
+        .target(name: "ShiftAdapt", dependencies: [kernel, .product(name: "Exchange", package: "Exchange"), learn]),
         .executableTarget(
             name: "shift-adapt",
             dependencies: [
-                "ShiftAdapt", kernel, .product(name: "FjordCLI", package: "Kernel"), argumentParser,
+                "ShiftAdapt", kernel, learn, .product(name: "FjordCLI", package: "Kernel"), argumentParser,
             ]),
-        .testTarget(name: "ShiftAdaptTests", dependencies: ["ShiftAdapt", kernel]),
+        .testTarget(name: "ShiftAdaptTests", dependencies: ["ShiftAdapt", kernel, learn]),
         .testTarget(
             name: "ShiftAdaptCLITests",
             dependencies: ["shift-adapt", .product(name: "FjordTestSupport", package: "Kernel")]),

@@ -18,8 +18,12 @@ public struct LossResult: Sendable {
 /// VRLS) passes wᵢ = p_test(xᵢ)/p_train(xᵢ); the 1/n normalisation keeps that an unbiased risk estimate.
 /// Throws a `.data` error for a label outside 0..<classes, a weight that is negative or not finite, or a
 /// non-finite loss (divergence is reported, not trained through).
+///
+/// `entropy` ζ adds ζ·(1/n) Σᵢ Σⱼ pᵢⱼ log pᵢⱼ (the negative Shannon entropy of the predictions, unweighted), the
+/// regulariser of VRLS (Wu et al., ICLR 2025) that keeps a classifier from growing over-confident:
+/// ∂/∂zᵢₖ = ζ pᵢₖ (log pᵢₖ − Σⱼ pᵢⱼ log pᵢⱼ)/n. With ζ = 0 the loss is unchanged.
 public func softmaxCrossEntropy(
-    logits: Tensor, labels: [Int32], weights: [Float]? = nil
+    logits: Tensor, labels: [Int32], weights: [Float]? = nil, entropy zeta: Float = 0
 ) throws(FjordError) -> LossResult {
     let (n, c) = rows(logits)
     guard labels.count == n else { throw .data("cross-entropy: \(labels.count) labels for \(n) rows of logits") }
@@ -51,8 +55,19 @@ public func softmaxCrossEntropy(
                 }
                 let lse = Double(m) + log(Double(s))
                 total += Double(wi) * (lse - Double(row[y]))
-                let scale = wi / (s * Float(n))
-                for j in 0..<c { grow[j] *= scale }
+                if zeta != 0 {
+                    // Ω = Σ p log p with log p = z − lse; its gradient p (log p − Ω), before the CE terms overwrite
+                    var omega = 0.0
+                    for j in 0..<c { omega += Double(grow[j] / s) * (Double(row[j]) - lse) }
+                    total += Double(zeta) * omega
+                    for j in 0..<c {
+                        let pj = grow[j] / s
+                        grow[j] = pj * (wi + zeta * Float(Double(row[j]) - lse - omega)) / Float(n)
+                    }
+                } else {
+                    let scale = wi / (s * Float(n))
+                    for j in 0..<c { grow[j] *= scale }
+                }
                 grow[y] -= wi / Float(n)
             }
         }

@@ -57,14 +57,17 @@ public struct ModelObjective: Objective {
 
     /// Softmax cross-entropy on a classification data set, L = (1/B) Σ_{i ∈ batch} wᵢ CEᵢ with `weights` indexed
     /// by row of `data` (nil: all 1, PyTorch's mean reduction). A zero weight removes a row from training.
-    public static func crossEntropy(_ model: Sequential, data: Dataset, weights: [Float]? = nil) -> ModelObjective {
+    /// `entropy` ζ adds ζ times the mean negative entropy of the predictions (VRLS; ``softmaxCrossEntropy``).
+    public static func crossEntropy(
+        _ model: Sequential, data: Dataset, weights: [Float]? = nil, entropy: Float = 0
+    ) -> ModelObjective {
         precondition(weights == nil || weights!.count == data.count, "one weight per row")
         return ModelObjective(
             model: model, rows: data.count, input: { data.batch($0).x },
             loss: { (out, batch) throws(FjordError) in
                 let y = batch.map { data.labels[$0] }
                 return try softmaxCrossEntropy(
-                    logits: out, labels: y, weights: weights.map { w in batch.map { w[$0] } })
+                    logits: out, labels: y, weights: weights.map { w in batch.map { w[$0] } }, entropy: entropy)
             })
     }
 

@@ -50,6 +50,38 @@ import Testing
         #expect(r.text.split(separator: "\n").count == 4, "\(r.text)")
     }
 
+    /// `reproduce` on a short run: the tables for each ζ, MLLS far below no adaptation, accuracy columns.
+    @Test func reproduceWritesTables() throws {
+        let r = try Shell.run(
+            "shift-adapt reproduce --alphas 0.5 --entropy 0,0.1 --trials 3 --steps 400 --out rep && ls rep")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.text.contains("mlls is MLLS") && r.text.contains("mlls is VRLS") && r.text.contains("tables.html"))
+        let row = r.text.split(separator: "\n").first { $0.hasPrefix("0.5 ") }.map { $0.split(separator: " ") }
+        // columns: α, none (mean ± ci), bbse, bbse-soft, rlls, mlls
+        let none = row.flatMap { Double($0[1]) }, mlls = row.flatMap { Double($0[13]) }
+        #expect(none != nil && mlls != nil && mlls! < none! / 20, "\(r.text)")
+    }
+
+    /// uLSIF from the CLI: a test sample shifted right gets larger weights on the right of the train sample.
+    @Test func ulsifWeightsFollowTheShift() throws {
+        let r = try Shell.run(
+            #"""
+            set -e -o pipefail
+            python3 -c "
+            import numpy as np
+            rng = np.random.default_rng(0)
+            np.save('tr.npy', rng.normal(0, 1, (200, 1)).astype(np.float32))
+            np.save('te.npy', rng.normal(1, 1, (100, 1)).astype(np.float32))
+            np.save('at.npy', np.array([[-1.0], [0.0], [1.0]], np.float32))"
+            shift-adapt estimate --method ulsif --train tr.npy --test te.npy --at at.npy --json u.json | tensor to-csv
+            python3 -c "import json; d = json.load(open('u.json')); print(d['ratio'], d['evaluated_at'])"
+            """#)
+        #expect(r.status == 0, "\(r.stderr)")
+        let w = r.text.split(separator: "\n").compactMap { Double($0) }  // a vector: one value per line
+        #expect(w.count == 3 && w[0] < w[1] && w[1] < w[2], "\(r.text)")
+        #expect(r.text.contains("p_test(x)/p_train(x) at.npy"), "\(r.text)")
+    }
+
     @Test func badInputIsAOneLineError() throws {
         try Shell.expectFailures(
             [
