@@ -5,7 +5,9 @@ import Kernel
 public enum PriorShift {
     /// q ~ Dirichlet(α·1_m) (Marsaglia–Tsang gamma variates; α < 1 by the boost Γ(α) = Γ(α + 1)·U^{1/α}).
     public static func dirichlet(alpha: Double, classes m: Int, rng: inout RNG) throws(FjordError) -> [Double] {
-        guard alpha > 0, alpha.isFinite, m >= 1 else { throw .usage("the Dirichlet α must be a finite number > 0, not \(alpha)") }
+        guard alpha > 0, alpha.isFinite, m >= 1 else {
+            throw .usage("the Dirichlet α must be a finite number > 0, not \(alpha)")
+        }
         var g = (0..<m).map { _ in gamma(alpha, &rng) }
         let s = g.reduce(0, +)
         if s == 0 {  // every variate underflowed (tiny α): one class takes all the mass

@@ -101,7 +101,10 @@ import Testing
         try Shell.expectFailures(
             [
                 ("shift-adapt simulate -o o.npy", 64, "give exactly one of --config, --dirichlet and --tweak-one"),
-                ("shift-adapt simulate --dirichlet 0 -o o.npy", 64, "the Dirichlet α must be a finite number > 0, not 0.0"),
+                (
+                    "shift-adapt simulate --dirichlet 0 -o o.npy", 64,
+                    "the Dirichlet α must be a finite number > 0, not 0.0"
+                ),
             ], prefix: "shift-adapt simulate: ")
     }
 }
