@@ -25,9 +25,11 @@ struct Estimate: ParsableCommand {
     var test: String?
     @Option(help: ArgumentHelp("ulsif: the points to evaluate the ratio at (default: --train).", valueName: "FILE"))
     var at: String?
-    @Option(help: "ulsif: kernel widths σ to choose from by leave-one-out (default 10^(−3…1), 9 values).")
-    var sigma: [Double] = []
-    @Option(help: "ulsif: regularisations λ to choose from (default 10^(−3…1), 9 values).") var lambda: [Double] = []
+    @Option(
+        help: "ulsif: kernel widths σ to choose from by leave-one-out, comma-separated (default 10^(−3…1), 9 values).")
+    var sigma: String?
+    @Option(help: "ulsif: regularisations λ to choose from, comma-separated (default 10^(−3…1), 9 values).")
+    var lambda: String?
     @Option(help: "ulsif: Gaussian kernels, centred on test points.") var kernels = 100
     @Option(help: "ulsif: seed of the centre choice.") var seed: UInt64 = 0
     @Flag(help: "The posterior files hold logits (softmax is applied).") var logits = false
@@ -88,9 +90,10 @@ struct Estimate: ParsableCommand {
         }
         let (y, d) = try features(train), (x, dx) = try features(test)
         guard d == dx else { throw FjordError.data("\(test): \(dx) features, \(train) has \(d)") }
+        let sigmas = try sigma.map { try ListParse.doubles($0, option: "--sigma") } ?? ULSIF.defaultGrid
+        let lambdas = try lambda.map { try ListParse.doubles($0, option: "--lambda") } ?? ULSIF.defaultGrid
         let fit = try ULSIF(
-            numerator: x, denominator: y, dimension: d, sigmas: sigma.isEmpty ? ULSIF.defaultGrid : sigma,
-            lambdas: lambda.isEmpty ? ULSIF.defaultGrid : lambda, kernels: kernels, seed: seed)
+            numerator: x, denominator: y, dimension: d, sigmas: sigmas, lambdas: lambdas, kernels: kernels, seed: seed)
         var points = y
         if let at {
             let (p, dp) = try features(at)

@@ -73,7 +73,8 @@ import Testing
             np.save('tr.npy', rng.normal(0, 1, (200, 1)).astype(np.float32))
             np.save('te.npy', rng.normal(1, 1, (100, 1)).astype(np.float32))
             np.save('at.npy', np.array([[-1.0], [0.0], [1.0]], np.float32))"
-            shift-adapt estimate --method ulsif --train tr.npy --test te.npy --at at.npy --json u.json | tensor to-csv
+            shift-adapt estimate --method ulsif --train tr.npy --test te.npy --at at.npy --sigma 0.5,1,2 --lambda 0.01,0.1 \
+              --json u.json | tensor to-csv
             python3 -c "import json; d = json.load(open('u.json')); print(d['ratio'], d['evaluated_at'])"
             """#)
         #expect(r.status == 0, "\(r.stderr)")
