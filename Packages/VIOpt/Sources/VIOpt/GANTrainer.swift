@@ -9,7 +9,7 @@ import Learn
 /// One iteration is `criticSteps` critic steps (generator fixed) and then one generator step (critic fixed), as in the
 /// WGAN-GP toy script (5 critic steps, batch 256, β = (0.5, 0.9), λ = 0.1). The defaults differ from that script's
 /// where it needs 100k iterations of 512-wide players at a constant 10⁻⁴: width 64, rate 10⁻³ with cosine decay,
-/// 2000 iterations (about 40 s on one core; all 8 modes, measured in the README). The methods differ in the step:
+/// 2000 iterations (about 30 s on one core; all 8 modes, measured in the README). The methods differ in the step:
 /// - `adam`: each step is one Adam step on a fresh minibatch's gradient.
 /// - `extraAdam`: each step is an extra-gradient step preconditioned by Adam (Gidel et al. 2019, the optimizer of
 ///   the Q-GenX GAN code): an Adam step from θ with the gradient at θ gives θ½, and a second Adam step *from θ* with

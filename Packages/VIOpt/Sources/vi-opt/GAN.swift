@@ -41,7 +41,7 @@ struct GAN: ParsableCommand {
         discussion: """
             The WGAN-GP toy set-up (Gulrajani et al. 2017): ReLU MLPs for generator and critic, critic loss \
             E D(fake) − E D(real) + λ E(‖∇D(x̂)‖ − 1)², --critic-steps critic steps per generator step, Adam β = (0.5, 0.9). \
-            The defaults train in about 40 s on one core; the toy script's own settings are --hidden 512 --critic-lr 1e-4 \
+            The defaults train in about 30 s on one core; the toy script's own settings are --hidden 512 --critic-lr 1e-4 \
             --generator-lr 1e-4 --schedule constant --iterations 100000. \
             With --workers K each worker draws its own minibatches and both players' gradients pass through --scheme \
             (any quant codec; --layerwise --scheme alq learns levels per layer type), bytes counted. Evaluations use \
@@ -49,7 +49,7 @@ struct GAN: ParsableCommand {
             generated and real points, modes covered (≥ 0.8% of samples within 3σ of a centre) and the high-quality \
             fraction (samples within 3σ of some centre); the summary also gives W₁ between two real samples, the floor.
             --metrics FILE gets one row per evaluation: iteration, critic estimate, W₁, modes covered, high-quality \
-            fraction, bytes sent per worker, seconds. --png FILE draws the last samples (blue) over the mixture's 3σ \
+            fraction, bytes sent per worker, seconds. --png FILE draws the last samples (blue) over a real sample and the mixture's 3σ \
             circles (grey).
             Example: vi-opt gan --iterations 2000 --png gan.png -o samples.npy
             """)
