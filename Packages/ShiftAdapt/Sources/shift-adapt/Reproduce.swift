@@ -61,8 +61,7 @@ struct Reproduce: ParsableCommand {
             let name = zeta == 0 ? "ζ = 0 (cross-entropy; mlls is MLLS)" : "ζ = \(zeta) (mlls is VRLS)"
             let head =
                 "\(name): pool accuracy \(NumberFormat.fixed(100 * model.poolAccuracy, 1))%, hold-out NLL \(NumberFormat.significant(model.nll.before)) → \(NumberFormat.significant(model.nll.after)) after \(calibration.rawValue)"
-            let mseTitle =
-                "\(head)\nweight MSE × 10³ (mean ± 95% interval over \(trials) trials of \(targetSize) points)"
+            let mseTitle = "weight MSE × 10³ (mean ± 95% interval over \(trials) trials of \(targetSize) points)"
             let accTitle = "target accuracy, % (after the Bayes-rule adaptation with the weights)"
             var mse = TextTable(title: mseTitle, header: ["α"] + methods.dropLast(), first: 6, rest: 18)
             var acc = TextTable(title: accTitle, header: ["α"] + methods, first: 6, rest: 14)
@@ -78,8 +77,8 @@ struct Reproduce: ParsableCommand {
                     [JSON.format(alpha)]
                         + methods.map { interval(cell($0).accuracy.map { 100 * $0 }) { NumberFormat.fixed($0, 1) } })
             }
-            text += mseTitle + "\n" + mse.text + "\n" + accTitle + "\n" + acc.text + "\n"
-            html += mse.html + acc.html
+            text += head + "\n" + mseTitle + "\n" + mse.text + "\n" + accTitle + "\n" + acc.text + "\n"
+            html += "<h4>\(SVGPlot.escape(head))</h4>\n" + mse.html + acc.html
         }
         try writeStdout(text)
         if let out {
