@@ -33,8 +33,9 @@ public enum LabelShift {
         case .mlls:
             let pi = prior == .meanPosterior ? holdout.mean : freq
             return try EMLabelShift.estimate(target: target, source: pi, convention: prior)
-        case .ulsif:
-            throw .usage("ulsif estimates a density ratio on features, not label weights: use ULSIF")
+        case .ulsif, .kliep:
+            throw .usage(
+                "\(method.rawValue) estimates a density ratio on features, not label weights: use ULSIF or KLIEP")
         case .bbse, .bbseSoft, .rlls:
             let soft = method == .bbseSoft
             let c = confusion(holdout, labels, soft: soft)

@@ -20,6 +20,8 @@ public enum LabelShiftMethod: String, CaseIterable, Sendable {
     case rlls
     /// Covariate shift: uLSIF density ratio p_test(x)/p_train(x) on features (``ULSIF``).
     case ulsif
+    /// Covariate shift: KLIEP density ratio on features (``KLIEP``).
+    case kliep
 }
 
 /// An estimated label shift: importance weights w_y = q(y)/p(y), the target prior q, the source prior p and the

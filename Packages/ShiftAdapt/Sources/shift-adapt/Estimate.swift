@@ -19,19 +19,20 @@ struct Estimate: ParsableCommand {
     @Option(help: ArgumentHelp("Hold-out posteriors (n×m .npy).", valueName: "FILE")) var holdout: String?
     @Option(help: ArgumentHelp("Hold-out labels (n .npy).", valueName: "FILE")) var labels: String?
     @Option(help: ArgumentHelp("Target posteriors (N×m .npy).", valueName: "FILE")) var target: String?
-    @Option(help: ArgumentHelp("ulsif: source (train) features (n×d .npy), the denominator.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("ulsif, kliep: source (train) features (n×d .npy), the denominator.", valueName: "FILE"))
     var train: String?
-    @Option(help: ArgumentHelp("ulsif: target (test) features (N×d .npy), the numerator.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("ulsif, kliep: target (test) features (N×d .npy), the numerator.", valueName: "FILE"))
     var test: String?
-    @Option(help: ArgumentHelp("ulsif: the points to evaluate the ratio at (default: --train).", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp("ulsif, kliep: the points to evaluate the ratio at (default: --train).", valueName: "FILE"))
     var at: String?
     @Option(
         help: "ulsif: kernel widths σ to choose from by leave-one-out, comma-separated (default 10^(−3…1), 9 values).")
     var sigma: String?
     @Option(help: "ulsif: regularisations λ to choose from, comma-separated (default 10^(−3…1), 9 values).")
     var lambda: String?
-    @Option(help: "ulsif: Gaussian kernels, centred on test points.") var kernels = 100
-    @Option(help: "ulsif: seed of the centre choice.") var seed: UInt64 = 0
+    @Option(help: "ulsif, kliep: Gaussian kernels, centred on test points.") var kernels = 100
+    @Option(help: "ulsif, kliep: seed of the centre choice (and of kliep's folds).") var seed: UInt64 = 0
     @Flag(help: "The posterior files hold logits (softmax is applied).") var logits = false
     @Option(help: "Source prior of mlls.") var prior = SourcePrior.meanPosterior
     @Option(help: "RLLS's α in Δ = α·3(2 ln(2m/δ)/(3n) + √(2 ln(2m/δ)/n)).") var alpha = 0.01
@@ -47,7 +48,7 @@ struct Estimate: ParsableCommand {
     func run() throws { try runTool("shift-adapt estimate") { try execute() } }
 
     func execute() throws {
-        if method == .ulsif { return try densityRatio() }
+        if method == .ulsif || method == .kliep { return try densityRatio() }
         guard let holdout, let labels, let target else {
             throw FjordError.usage("\(method.rawValue) needs --holdout, --labels and --target")
         }
@@ -78,9 +79,11 @@ struct Estimate: ParsableCommand {
         if let json { try AtomicFile.write(text + "\n", to: json) } else { printError(text) }
     }
 
-    /// uLSIF on features: the ratio at --at (or the train points), a vector.
+    /// uLSIF or KLIEP on features: the ratio at --at (or the train points), a vector.
     func densityRatio() throws {
-        guard let train, let test else { throw FjordError.usage("ulsif needs --train and --test features") }
+        guard let train, let test else {
+            throw FjordError.usage("\(method.rawValue) needs --train and --test features")
+        }
         func features(_ path: String) throws(FjordError) -> (values: [Double], d: Int) {
             let t = try readTensor(path)
             guard t.shape.count == 2 || t.shape.count == 1 else {
@@ -92,21 +95,35 @@ struct Estimate: ParsableCommand {
         guard d == dx else { throw FjordError.data("\(test): \(dx) features, \(train) has \(d)") }
         let sigmas = try sigma.map { try ListParse.doubles($0, option: "--sigma") } ?? ULSIF.defaultGrid
         let lambdas = try lambda.map { try ListParse.doubles($0, option: "--lambda") } ?? ULSIF.defaultGrid
-        let fit = try ULSIF(
-            numerator: x, denominator: y, dimension: d, sigmas: sigmas, lambdas: lambdas, kernels: kernels, seed: seed)
+        let ratio: ([Double]) -> [Double]
+        var summary: [String: JSON] = [
+            "method": .string(method.rawValue), "ratio": .string("p_test(x)/p_train(x)"),
+            "evaluated_at": .string(at ?? train),
+        ]
+        if method == .ulsif {
+            let fit = try ULSIF(
+                numerator: x, denominator: y, dimension: d, sigmas: sigmas, lambdas: lambdas, kernels: kernels,
+                seed: seed)
+            ratio = fit.ratio
+            summary["sigma"] = .number(fit.sigma)
+            summary["lambda"] = .number(fit.lambda)
+            summary["kernels"] = .number(Double(fit.theta.count))
+        } else {
+            let fit = try KLIEP(
+                numerator: x, denominator: y, dimension: d, sigmas: sigmas, kernels: kernels, seed: seed)
+            ratio = fit.ratio
+            summary["sigma"] = .number(fit.sigma)
+            summary["kernels"] = .number(Double(fit.alpha.count))
+        }
         var points = y
         if let at {
             let (p, dp) = try features(at)
             guard dp == d else { throw FjordError.data("\(at): \(dp) features, \(train) has \(d)") }
             points = p
         }
-        let r = fit.ratio(points)
+        let r = ratio(points)
         try output.write { sink in try NpyWriter(sink).write(Tensor(r.map(Float.init))) }
-        let summary: [String: JSON] = [
-            "method": .string("ulsif"), "ratio": .string("p_test(x)/p_train(x)"), "evaluated_at": .string(at ?? train),
-            "sigma": .number(fit.sigma), "lambda": .number(fit.lambda), "kernels": .number(Double(fit.theta.count)),
-            "mean_ratio": .number(r.reduce(0, +) / Double(max(r.count, 1))),
-        ]
+        summary["mean_ratio"] = .number(r.reduce(0, +) / Double(max(r.count, 1)))
         let text = JSON.object(summary).serialized
         if let json { try AtomicFile.write(text + "\n", to: json) } else { printError(text) }
     }

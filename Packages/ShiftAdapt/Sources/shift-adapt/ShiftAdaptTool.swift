@@ -28,6 +28,7 @@ extension LabelShiftMethod: Choice {
         case .mlls: "maximum likelihood by EM (Saerens), on calibrated posteriors"
         case .rlls: "regularised least squares with θ ≥ −1 (Azizzadenesheli)"
         case .ulsif: "covariate shift: uLSIF ratio p_test(x)/p_train(x) on --train/--test features"
+        case .kliep: "covariate shift: KLIEP ratio p_test(x)/p_train(x) on --train/--test features"
         }
     }
 }

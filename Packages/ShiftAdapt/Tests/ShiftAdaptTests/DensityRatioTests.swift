@@ -3,7 +3,7 @@ import Testing
 
 @testable import ShiftAdapt
 
-/// uLSIF against closed forms: identical samples, and two Gaussians with a known ratio.
+/// uLSIF and KLIEP against closed forms: identical samples, and two Gaussians with a known ratio.
 @Suite struct DensityRatioTests {
     static func normal(_ n: Int, mean: Double, sd: Double, seed: UInt64) -> [Double] {
         var rng = RNG(seed: seed)
@@ -39,6 +39,23 @@ import Testing
             #expect(fit.theta.allSatisfy { $0 >= 0 } && fit.scores.count == 81)
         }
         #expect(errors.sorted()[1] < 0.2, "mean |r̂ − r| per seed \(errors)")
+    }
+
+    /// KLIEP: on identical samples the cross-validated σ gives r̂ ≈ 1 (the failure densityratio's issue #18 reports:
+    /// a tiny σ chosen by CV, ratios 0.13–8); the constraint mean r̂(y) = 1 holds exactly; N(0.5, 1) over N(0, 1)
+    /// gets the ratio's direction (r̂ rises with x across the centre).
+    @Test func kliepOnIdenticalAndShiftedSamples() throws {
+        var rng = RNG(seed: 4)
+        let x = (0..<300).map { _ in Double(rng.normal()) }  // 150 points in 2-D
+        let same = try KLIEP(numerator: x, denominator: x, dimension: 2, sigmas: ULSIF.defaultGrid, kernels: 50)
+        let r = same.ratio(x)
+        #expect(r.allSatisfy { abs($0 - 1) < 0.15 }, "σ \(same.sigma): \(r.min()!)…\(r.max()!)")
+        #expect(abs(r.reduce(0, +) / Double(r.count) - 1) < 1e-9)
+        let y = Self.normal(300, mean: 0, sd: 1, seed: 5), xs = Self.normal(300, mean: 0.5, sd: 1, seed: 6)
+        let fit = try KLIEP(numerator: xs, denominator: y, dimension: 1, sigmas: [0.5], kernels: 40)
+        let g = fit.ratio([-1, 0, 1])
+        #expect(g[0] < g[1] && g[1] < g[2] && fit.alpha.allSatisfy { $0 >= 0 }, "\(g)")
+        #expect(abs(fit.ratio(y).reduce(0, +) / 300 - 1) < 1e-9)
     }
 
     @Test func badInputIsRefused() throws {
