@@ -33,9 +33,10 @@ public enum LabelShift {
         case .mlls:
             let pi = prior == .meanPosterior ? holdout.mean : freq
             return try EMLabelShift.estimate(target: target, source: pi, convention: prior)
-        case .ulsif, .kliep:
+        case .ulsif, .kliep, .classifier:
             throw .usage(
-                "\(method.rawValue) estimates a density ratio on features, not label weights: use ULSIF or KLIEP")
+                "\(method.rawValue) estimates a density ratio on features, not label weights: use ULSIF, KLIEP or ClassifierRatio"
+            )
         case .bbse, .bbseSoft, .rlls:
             let soft = method == .bbseSoft
             let c = confusion(holdout, labels, soft: soft)

@@ -22,6 +22,8 @@ public enum LabelShiftMethod: String, CaseIterable, Sendable {
     case ulsif
     /// Covariate shift: KLIEP density ratio on features (``KLIEP``).
     case kliep
+    /// Covariate shift: logistic regression of the domain on the features (``ClassifierRatio``).
+    case classifier
 }
 
 /// An estimated label shift: importance weights w_y = q(y)/p(y), the target prior q, the source prior p and the

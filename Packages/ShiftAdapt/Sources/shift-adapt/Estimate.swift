@@ -29,7 +29,10 @@ struct Estimate: ParsableCommand {
     @Option(
         help: "ulsif: kernel widths σ to choose from by leave-one-out, comma-separated (default 10^(−3…1), 9 values).")
     var sigma: String?
-    @Option(help: "ulsif: regularisations λ to choose from, comma-separated (default 10^(−3…1), 9 values).")
+    @Option(
+        help:
+            "ulsif: regularisations λ to choose from, comma-separated (default 10^(−3…1), 9 values); classifier: its one L2 weight (default 1e-4)."
+    )
     var lambda: String?
     @Option(help: "ulsif, kliep: Gaussian kernels, centred on test points.") var kernels = 100
     @Option(help: "ulsif, kliep: seed of the centre choice (and of kliep's folds).") var seed: UInt64 = 0
@@ -48,7 +51,7 @@ struct Estimate: ParsableCommand {
     func run() throws { try runTool("shift-adapt estimate") { try execute() } }
 
     func execute() throws {
-        if method == .ulsif || method == .kliep { return try densityRatio() }
+        if [.ulsif, .kliep, .classifier].contains(method) { return try densityRatio() }
         guard let holdout, let labels, let target else {
             throw FjordError.usage("\(method.rawValue) needs --holdout, --labels and --target")
         }
@@ -108,6 +111,11 @@ struct Estimate: ParsableCommand {
             summary["sigma"] = .number(fit.sigma)
             summary["lambda"] = .number(fit.lambda)
             summary["kernels"] = .number(Double(fit.theta.count))
+        } else if method == .classifier {
+            let fit = try ClassifierRatio(
+                numerator: x, denominator: y, dimension: d, lambda: lambdas.count == 1 ? lambdas[0] : 1e-4)
+            ratio = fit.ratio
+            summary["l2"] = .number(lambdas.count == 1 ? lambdas[0] : 1e-4)
         } else {
             let fit = try KLIEP(
                 numerator: x, denominator: y, dimension: d, sigmas: sigmas, kernels: kernels, seed: seed)

@@ -29,6 +29,7 @@ extension LabelShiftMethod: Choice {
         case .rlls: "regularised least squares with θ ≥ −1 (Azizzadenesheli)"
         case .ulsif: "covariate shift: uLSIF ratio p_test(x)/p_train(x) on --train/--test features"
         case .kliep: "covariate shift: KLIEP ratio p_test(x)/p_train(x) on --train/--test features"
+        case .classifier: "covariate shift: logistic regression of the domain, p_test(x)/p_train(x)"
         }
     }
 }

@@ -58,6 +58,17 @@ import Testing
         #expect(abs(fit.ratio(y).reduce(0, +) / 300 - 1) < 1e-9)
     }
 
+    /// The classifier ratio on two Gaussians with one variance, where the logistic model is exact: N(0.5, 1) over
+    /// N(0, 1) gives log r = 0.5x − 0.125, recovered from 4000 points each to within 0.1 in slope and intercept; on
+    /// identical samples the ratio is 1 everywhere (to 2%).
+    @Test func classifierRatioIsExactForGaussians() throws {
+        let y = Self.normal(4000, mean: 0, sd: 1, seed: 7), x = Self.normal(4000, mean: 0.5, sd: 1, seed: 8)
+        let fit = try ClassifierRatio(numerator: x, denominator: y, dimension: 1)
+        #expect(abs(fit.weights[0] - 0.5) < 0.1 && abs(fit.bias + fit.offset + 0.125) < 0.1, "\(fit)")
+        let same = try ClassifierRatio(numerator: y, denominator: y, dimension: 1)
+        #expect(same.ratio([-2, 0, 2]).allSatisfy { abs($0 - 1) < 0.02 })
+    }
+
     @Test func badInputIsRefused() throws {
         #expect(throws: FjordError.self) { try ULSIF(numerator: [1], denominator: [1, 2], dimension: 1) }
         #expect(throws: FjordError.self) { try ULSIF(numerator: [1, .nan, 3], denominator: [1, 2], dimension: 1) }
