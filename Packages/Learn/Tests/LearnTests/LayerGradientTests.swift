@@ -61,45 +61,28 @@ import Testing
         }
     }
 
-    @Test func crossEntropyGradientAndWeights() throws {
+    /// Weighted cross-entropy, and with ζ = 0.3 VRLS's negative-entropy term: the gradient matches central
+    /// differences; unweighted on a tie it is log 2, and on uniform logits the entropy term is exactly −ζ log m.
+    @Test(arguments: [Float(0), 0.3])
+    func crossEntropyGradientAndWeights(entropy zeta: Float) throws {
         let z = awayFromZero([4, 3], seed: 7)
         let y: [Int32] = [0, 2, 1, 2]
         let w: [Float] = [1, 0.5, 2, 0]
-        let r = try softmaxCrossEntropy(logits: z, labels: y, weights: w)
+        let r = try softmaxCrossEntropy(logits: z, labels: y, weights: w, entropy: zeta)
         let eps: Float = 1e-2
         for i in 0..<z.count {
             var zp = z, zm = z
             zp[flat: i] += eps
             zm[flat: i] -= eps
             let n =
-                (try softmaxCrossEntropy(logits: zp, labels: y, weights: w).loss
-                    - softmaxCrossEntropy(logits: zm, labels: y, weights: w).loss) / Double(2 * eps)
-            #expect(abs(n - Double(r.gradient[flat: i])) < 1e-4)
-        }
-        // unweighted equals the mean of −log softmax at the label
-        let u = try softmaxCrossEntropy(logits: Tensor(shape: [1, 2], values: [0, 0]), labels: [1])
-        #expect(abs(u.loss - log(2.0)) < 1e-6)
-    }
-
-    /// Cross-entropy plus ζ times the negative entropy (VRLS): the gradient matches central differences with
-    /// weights and ζ = 0.3, and on uniform logits the term is exactly −ζ log m (the entropy is maximal).
-    @Test func entropyRegularisedCrossEntropy() throws {
-        let z = awayFromZero([4, 3], seed: 8)
-        let y: [Int32] = [0, 2, 1, 2]
-        let w: [Float] = [1, 0.5, 2, 0]
-        let r = try softmaxCrossEntropy(logits: z, labels: y, weights: w, entropy: 0.3)
-        let eps: Float = 1e-2
-        for i in 0..<z.count {
-            var zp = z, zm = z
-            zp[flat: i] += eps
-            zm[flat: i] -= eps
-            let n =
-                (try softmaxCrossEntropy(logits: zp, labels: y, weights: w, entropy: 0.3).loss
-                    - softmaxCrossEntropy(logits: zm, labels: y, weights: w, entropy: 0.3).loss) / Double(2 * eps)
+                (try softmaxCrossEntropy(logits: zp, labels: y, weights: w, entropy: zeta).loss
+                    - softmaxCrossEntropy(logits: zm, labels: y, weights: w, entropy: zeta).loss) / Double(2 * eps)
             #expect(abs(n - Double(r.gradient[flat: i])) < 1e-4, "\(i): \(n) against \(r.gradient[flat: i])")
         }
-        let u = try softmaxCrossEntropy(logits: Tensor(shape: [2, 3], repeating: 0), labels: [0, 1], entropy: 0.5)
-        #expect(abs(u.loss - (log(3.0) - 0.5 * log(3.0))) < 1e-6)
+        let u = try softmaxCrossEntropy(logits: Tensor(shape: [1, 2], values: [0, 0]), labels: [1])
+        #expect(abs(u.loss - log(2.0)) < 1e-6)
+        let flat = try softmaxCrossEntropy(logits: Tensor(shape: [2, 3], repeating: 0), labels: [0, 1], entropy: 0.5)
+        #expect(abs(flat.loss - (log(3.0) - 0.5 * log(3.0))) < 1e-6)
     }
 
     @Test func mseGradient() throws {

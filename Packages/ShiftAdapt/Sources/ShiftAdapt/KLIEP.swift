@@ -60,13 +60,7 @@ public struct KLIEP: Sendable {
 
     /// r̂ at rows of `points` (n×d).
     public func ratio(_ points: [Double]) -> [Double] {
-        let b = alpha.count
-        let p = ULSIF.kernel(points, centers, d: dimension, sigma: sigma)
-        return (0..<(points.count / dimension)).map { i in
-            var s = 0.0
-            for k in 0..<b { s += p[i * b + k] * alpha[k] }
-            return s
-        }
+        ULSIF.expansion(points, centers, d: dimension, sigma: sigma, coefficients: alpha)
     }
 
     static func rows(_ a: [Double], _ idx: [Int], _ b: Int) -> [Double] { idx.flatMap { a[($0 * b)..<($0 * b + b)] } }

@@ -102,11 +102,17 @@ public struct ULSIF: Sendable {
 
     /// r̂ at rows of `points` (n×d).
     public func ratio(_ points: [Double]) -> [Double] {
-        let b = theta.count
-        let p = Self.kernel(points, centers, d: dimension, sigma: sigma)
-        return (0..<(points.count / dimension)).map { i in
+        Self.expansion(points, centers, d: dimension, sigma: sigma, coefficients: theta)
+    }
+
+    /// Σ_k coefficients_k exp(−‖xᵢ − c_k‖²/(2σ²)) at each row xᵢ of `points` (uLSIF's and KLIEP's r̂).
+    static func expansion(_ points: [Double], _ c: [Double], d: Int, sigma: Double, coefficients: [Double]) -> [Double]
+    {
+        let b = coefficients.count
+        let p = kernel(points, c, d: d, sigma: sigma)
+        return (0..<(points.count / d)).map { i in
             var s = 0.0
-            for k in 0..<b { s += p[i * b + k] * theta[k] }
+            for k in 0..<b { s += p[i * b + k] * coefficients[k] }
             return s
         }
     }
