@@ -167,7 +167,7 @@ let package = Package(
             name: "shift-adapt", dependencies: ["ShiftAdapt", "Learn", "Kernel", "FjordCLI", argumentParser],
             path: "Packages/ShiftAdapt/Sources/shift-adapt"),
         .testTarget(
-            name: "ShiftAdaptTests", dependencies: ["ShiftAdapt", "Learn", "Kernel"],
+            name: "ShiftAdaptTests", dependencies: ["ShiftAdapt", "Exchange", "Learn", "Kernel"],
             path: "Packages/ShiftAdapt/Tests/ShiftAdaptTests"),
         .testTarget(
             name: "ShiftAdaptCLITests", dependencies: ["shift-adapt", "tensor", "FjordTestSupport"],

@@ -27,7 +27,9 @@ let package = Package(
             dependencies: [
                 "ShiftAdapt", kernel, learn, .product(name: "FjordCLI", package: "Kernel"), argumentParser,
             ]),
-        .testTarget(name: "ShiftAdaptTests", dependencies: ["ShiftAdapt", kernel, learn]),
+        .testTarget(
+            name: "ShiftAdaptTests",
+            dependencies: ["ShiftAdapt", kernel, learn, .product(name: "Exchange", package: "Exchange")]),
         .testTarget(
             name: "ShiftAdaptCLITests",
             dependencies: ["shift-adapt", .product(name: "FjordTestSupport", package: "Kernel")]),

@@ -1,3 +1,4 @@
+import Exchange
 import Kernel
 import Testing
 
@@ -104,6 +105,28 @@ import Testing
         let wanted: [[Double]] = [[a, a, b, b], [a, a, b, b], [2, b, b, b], [b, 2, b, b]]
         for (got, want) in zip(combined + own, wanted) {
             #expect(zip(got, want).allSatisfy { abs($0 - $1) < 1e-12 }, "\(got) against \(want)")
+        }
+    }
+
+    /// Multi-node aggregation on the reference code's `5clients`: with every node's q̂ its true test distribution,
+    /// `mean` pooling gives exactly the FTW-ERM ratios and `sum` five times them; each node sends 4m bytes.
+    @Test func multiNodeWeightsAreTheFtwRatios() throws {
+        let c = ShiftConfiguration.fiveClients()
+        let ftw = c.ratios(combined: true)
+        for pooling in MultiNodeLabelShift.Pooling.allCases {
+            let got = try LocalCommunicator.run(workers: 5) { comm in
+                (
+                    try MultiNodeLabelShift.weights(
+                        comm, target: c.test[comm.rank], trainFrequencies: c.train[comm.rank], pooling: pooling),
+                    comm.traffic.sent
+                )
+            }
+            for k in 0..<5 {
+                let want = ftw[k].map { $0 * (pooling == .sum ? 5 : 1) }
+                #expect(
+                    zip(got[k].0, want).allSatisfy { abs($0 - $1) <= 1e-5 * $1 }, "\(pooling) node \(k): \(got[k].0)")
+                #expect(got[k].1 == 40, "node \(k) sent \(got[k].1) bytes")
+            }
         }
     }
 
