@@ -119,3 +119,13 @@ extension StringProtocol {
         return String(s)
     }
 }
+
+/// The one array of a .npy file as a tensor; a file holding several arrays is a `.data` error naming it ("expected
+/// one" and `what`, e.g. "matrix").
+public func readOneTensor(_ path: String, what: String? = nil) throws(FjordError) -> Tensor {
+    let arrays = try NpyReader(path: path).readAll()
+    guard arrays.count == 1 else {
+        throw .data("\(path): \(arrays.count) arrays, expected one\(what.map { " " + $0 } ?? "")")
+    }
+    return arrays[0].tensor()
+}

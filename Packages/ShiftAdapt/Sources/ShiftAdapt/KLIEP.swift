@@ -66,15 +66,20 @@ public struct KLIEP: Sendable {
     static func rows(_ a: [Double], _ idx: [Int], _ b: Int) -> [Double] { idx.flatMap { a[($0 * b)..<($0 * b + b)] } }
 
     /// mean log(Aα) (−∞ when a row's r̂ is 0).
-    static func score(_ a: [Double], _ alpha: [Double], b: Int) -> Double {
+    static func score(_ a: [Double], _ alpha: [Double], b: Int) -> Double { scored(a, alpha, b: b).value }
+
+    /// mean log(Aα) and Aα itself (the next gradient step needs it).
+    static func scored(_ a: [Double], _ alpha: [Double], b: Int) -> (value: Double, av: [Double]) {
         let n = a.count / b
+        var av = [Double](repeating: 0, count: n)
         var s = 0.0
         for i in 0..<n {
             var v = 0.0
             for k in 0..<b { v += a[i * b + k] * alpha[k] }
+            av[i] = v
             s += log(v)
         }
-        return n > 0 ? s / Double(n) : -.infinity
+        return (n > 0 ? s / Double(n) : -.infinity, av)
     }
 
     static func project(_ alpha: inout [Double], _ m: [Double], _ c: [Double]) {
@@ -84,31 +89,31 @@ public struct KLIEP: Sendable {
         for k in alpha.indices { alpha[k] /= nb }
     }
 
-    /// densratio's `KLIEP_optimize_alpha` on the numerator kernel rows `a` (n×b) and the denominator mean `m`.
+    /// densratio's `KLIEP_optimize_alpha` on the numerator kernel rows `a` (n×b) and the denominator mean `m`. The
+    /// products Aα of an accepted step are kept for the next gradient (densratio computes them twice).
     static func optimize(_ a: [Double], _ m: [Double], b: Int) -> [Double] {
         let mm = m.reduce(0) { $0 + $1 * $1 }
         let c = m.map { $0 / mm }
         var alpha = [Double](repeating: 1, count: b)
         project(&alpha, m, c)
-        var current = score(a, alpha, b: b)
+        var (current, av) = scored(a, alpha, b: b)
         let n = a.count / b
         for e in 0..<7 {
             let eps = pow(10, 3 - Double(e))
             for _ in 0..<100 {
                 var g = [Double](repeating: 0, count: b)
                 for i in 0..<n {
-                    var v = 0.0
-                    for k in 0..<b { v += a[i * b + k] * alpha[k] }
-                    let inv = 1 / v
+                    let inv = 1 / av[i]
                     for k in 0..<b { g[k] += a[i * b + k] * inv }
                 }
                 var next = alpha
                 for k in 0..<b { next[k] += eps * g[k] }
                 project(&next, m, c)
-                let s = score(a, next, b: b)
+                let (s, nextAv) = scored(a, next, b: b)
                 if !(s > current) { break }
                 alpha = next
                 current = s
+                av = nextAv
             }
         }
         return alpha

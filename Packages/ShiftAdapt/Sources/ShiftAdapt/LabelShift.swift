@@ -27,8 +27,7 @@ public enum LabelShift {
             throw .data("\(labels.count) hold-out labels for \(holdout.rows) hold-out rows")
         }
         guard target.rows > 0 else { throw .data("the target sample is empty") }
-        var freq = [Double](repeating: 0, count: m)
-        for y in labels { freq[y] += 1 / Double(labels.count) }
+        let freq = labelFrequencies(labels, classes: m)
         switch method {
         case .mlls:
             let pi = prior == .meanPosterior ? holdout.mean : freq
@@ -49,7 +48,7 @@ public enum LabelShift {
                 let delta = rllsAlpha * 3 * (2 * l / (3 * n) + (2 * l / n).squareRoot())
                 w = rlls(c, b, m: m, delta: delta).map { 1 + $0 }
             } else {
-                guard let s = solve(c, mu, m: m) else {
+                guard let s = Inference.solve((0..<m).map { Array(c[($0 * m)..<($0 * m + m)]) }, mu) else {
                     throw .data(
                         "bbse: the confusion matrix is singular (a class is never predicted or never present in the hold-out set)"
                     )
@@ -91,36 +90,6 @@ public enum LabelShift {
         var mu = [Double](repeating: 0, count: f.classes)
         for a in f.predictions { mu[a] += 1 / Double(f.rows) }
         return mu
-    }
-
-    /// x with A x = b (A row-major m×m) by Gaussian elimination with partial pivoting; nil when A is singular
-    /// (a pivot below 10⁻¹² of the largest entry).
-    static func solve(_ a0: [Double], _ b0: [Double], m: Int) -> [Double]? {
-        var a = a0, b = b0
-        let scale = a.map(abs).max() ?? 0
-        guard scale > 0 else { return nil }
-        for k in 0..<m {
-            var p = k
-            for i in (k + 1)..<max(k + 1, m) where abs(a[i * m + k]) > abs(a[p * m + k]) { p = i }
-            guard abs(a[p * m + k]) > 1e-12 * scale else { return nil }
-            if p != k {
-                for j in 0..<m { a.swapAt(k * m + j, p * m + j) }
-                b.swapAt(k, p)
-            }
-            for i in (k + 1)..<max(k + 1, m) {
-                let f = a[i * m + k] / a[k * m + k]
-                if f == 0 { continue }
-                for j in k..<m { a[i * m + j] -= f * a[k * m + j] }
-                b[i] -= f * b[k]
-            }
-        }
-        var x = [Double](repeating: 0, count: m)
-        for k in stride(from: m - 1, through: 0, by: -1) {
-            var s = b[k]
-            for j in (k + 1)..<max(k + 1, m) { s -= a[k * m + j] * x[j] }
-            x[k] = s / a[k * m + k]
-        }
-        return x
     }
 
     /// argmin_{θ ≥ −1} ‖Cθ − b‖₂ + Δ‖θ‖₂ by FISTA with backtracking and adaptive restart on the smoothed objective

@@ -45,8 +45,11 @@ public struct LabelShiftEstimate: Sendable {
     public var normalisation: Double { zip(weights, source).reduce(0) { $0 + $1.0 * $1.1 } }
 
     /// The mean squared error (1/m) Σ_y (ŵ_y − w*_y)² against true weights.
-    public func meanSquaredError(_ truth: [Double]) -> Double {
-        precondition(truth.count == weights.count)
-        return zip(weights, truth).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(weights.count)
+    public func meanSquaredError(_ truth: [Double]) -> Double { Self.meanSquaredError(weights, truth) }
+
+    /// (1/m) Σ_y (a_y − b_y)².
+    public static func meanSquaredError(_ a: [Double], _ b: [Double]) -> Double {
+        precondition(a.count == b.count)
+        return zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(a.count)
     }
 }

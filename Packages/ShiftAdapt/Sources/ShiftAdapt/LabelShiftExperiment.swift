@@ -53,8 +53,7 @@ public enum LabelShiftExperiment {
         let pool = data.subset(Array(order[(o.trainRows + o.holdoutRows)...]))
         let m = data.classes
         let hy = holdout.labels.map(Int.init), py = pool.labels.map(Int.init)
-        var freq = [Double](repeating: 0, count: m)
-        for y in hy { freq[y] += 1 / Double(hy.count) }
+        let freq = labelFrequencies(hy, classes: m)
         var cells: [Cell] = []
         var models: [(Float, (Double, Double), Double)] = []
         for zeta in o.entropies {
@@ -76,9 +75,7 @@ public enum LabelShiftExperiment {
                     let target = Posteriors(
                         rows: idx.count, classes: m, values: idx.flatMap { pp.values[($0 * m)..<($0 * m + m)] })
                     let ty = idx.map { py[$0] }
-                    var tf = [Double](repeating: 0, count: m)
-                    for y in ty { tf[y] += 1 / Double(ty.count) }
-                    let truth = zip(tf, freq).map { $1 > 0 ? $0 / $1 : 0 }
+                    let truth = zip(labelFrequencies(ty, classes: m), freq).map { $1 > 0 ? $0 / $1 : 0 }
                     func accuracy(_ w: [Double]?) -> Double {
                         var right = 0
                         for (j, y) in ty.enumerated() {
@@ -92,8 +89,7 @@ public enum LabelShiftExperiment {
                         return Double(right) / Double(ty.count)
                     }
                     perMethod["none", default: ([], [])].mse.append(
-                        zip([Double](repeating: 1, count: m), truth).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
-                            / Double(m))
+                        LabelShiftEstimate.meanSquaredError([Double](repeating: 1, count: m), truth))
                     perMethod["none"]!.acc.append(accuracy(nil))
                     perMethod["true", default: ([], [])].mse.append(0)
                     perMethod["true"]!.acc.append(accuracy(truth))

@@ -93,6 +93,13 @@ public struct Posteriors: Sendable, Equatable {
     public var tensor: Tensor { Tensor(shape: [rows, classes], values: values.map(Float.init)) }
 }
 
+/// The frequency of each class 0..<m among `labels`.
+public func labelFrequencies(_ labels: [Int], classes m: Int) -> [Double] {
+    var f = [Double](repeating: 0, count: m)
+    for y in labels { f[y] += 1 / Double(labels.count) }
+    return f
+}
+
 /// Integer class labels 0..<m from a tensor of whole numbers.
 public func classLabels(_ t: Tensor, classes m: Int, name: String = "labels") throws(FjordError) -> [Int] {
     guard t.shape.count == 1 || (t.shape.count == 2 && t.shape[1] == 1) else {

@@ -161,44 +161,6 @@ public struct ULSIF: Sendable {
     }
 }
 
-/// The Cholesky factor L (A = LLᵀ) of a symmetric positive-definite matrix, for repeated solves.
-struct Cholesky {
-    let n: Int
-    var l: [Double]
-
-    init?(_ a: [Double], n: Int) {
-        self.n = n
-        l = [Double](repeating: 0, count: n * n)
-        for j in 0..<n {
-            var s = a[j * n + j]
-            for k in 0..<j { s -= l[j * n + k] * l[j * n + k] }
-            guard s > 0 else { return nil }
-            let d = s.squareRoot()
-            l[j * n + j] = d
-            for i in (j + 1)..<max(j + 1, n) {
-                var t = a[i * n + j]
-                for k in 0..<j { t -= l[i * n + k] * l[j * n + k] }
-                l[i * n + j] = t / d
-            }
-        }
-    }
-
-    func solve(_ b: [Double]) -> [Double] {
-        var y = b
-        for i in 0..<n {
-            var s = y[i]
-            for k in 0..<i { s -= l[i * n + k] * y[k] }
-            y[i] = s / l[i * n + i]
-        }
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            var s = y[i]
-            for k in (i + 1)..<max(i + 1, n) { s -= l[k * n + i] * y[k] }
-            y[i] = s / l[i * n + i]
-        }
-        return y
-    }
-}
-
 #if canImport(Glibc)
     import Glibc
 #endif

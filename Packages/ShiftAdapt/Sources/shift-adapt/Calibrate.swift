@@ -25,7 +25,7 @@ struct Calibrate: ParsableCommand {
     func run() throws { try runTool("shift-adapt calibrate") { try execute() } }
 
     func load(_ path: String) throws(FjordError) -> (z: [Double], m: Int) {
-        let t = try readTensor(path)
+        let t = try readOneTensor(path)
         if probabilities {
             let p = try Posteriors(probabilities: t, name: path)
             return (p.inverseSoftmax, p.classes)
@@ -39,7 +39,7 @@ struct Calibrate: ParsableCommand {
 
     func execute() throws {
         let (z, m) = try load(logitsFile)
-        let y = try classLabels(try readTensor(labels), classes: m, name: labels)
+        let y = try classLabels(try readOneTensor(labels), classes: m, name: labels)
         let c = try Calibration(method, logits: z, labels: y, classes: m)
         var za = z
         if let apply {

@@ -57,7 +57,7 @@ struct Estimate: ParsableCommand {
         }
         let h = try readPosteriors(holdout, logits: logits)
         let t = try readPosteriors(target, logits: logits)
-        let y = try classLabels(try readTensor(labels), classes: h.classes, name: labels)
+        let y = try classLabels(try readOneTensor(labels), classes: h.classes, name: labels)
         let e = try LabelShift.estimate(method, holdout: h, labels: y, target: t, prior: prior, rllsAlpha: alpha)
         var summary: [String: JSON] = [
             "method": .string(method.rawValue), "source_prior": .string(e.convention.rawValue),
@@ -71,7 +71,7 @@ struct Estimate: ParsableCommand {
             summary["converged"] = .bool(e.converged)
         }
         if let truth {
-            let w = try readTensor(truth).scalars.map(Double.init)
+            let w = try readOneTensor(truth).scalars.map(Double.init)
             guard w.count == e.weights.count else {
                 throw FjordError.data("\(truth): \(w.count) true weights for \(e.weights.count) classes")
             }
@@ -88,7 +88,7 @@ struct Estimate: ParsableCommand {
             throw FjordError.usage("\(method.rawValue) needs --train and --test features")
         }
         func features(_ path: String) throws(FjordError) -> (values: [Double], d: Int) {
-            let t = try readTensor(path)
+            let t = try readOneTensor(path)
             guard t.shape.count == 2 || t.shape.count == 1 else {
                 throw .data("\(path): features must be n×d (or a vector), not of shape \(t.shape)")
             }

@@ -54,15 +54,8 @@ extension Calibration.Kind: Choice {
     }
 }
 
-/// The one tensor of a .npy file.
-func readTensor(_ path: String) throws(FjordError) -> Tensor {
-    let arrays = try NpyReader(path: path).readAll()
-    guard arrays.count == 1 else { throw .data("\(path): \(arrays.count) arrays, expected one") }
-    return arrays[0].tensor()
-}
-
 /// Posteriors from a file of probabilities, or of logits with `logits`.
 func readPosteriors(_ path: String, logits: Bool) throws(FjordError) -> Posteriors {
-    let t = try readTensor(path)
+    let t = try readOneTensor(path)
     return logits ? try Posteriors(logits: t, name: path) : try Posteriors(probabilities: t, name: path)
 }

@@ -138,13 +138,16 @@ public enum GANTrainer {
         var criticOpt = Adam(
             o.schedule.make(o.criticRate, total: calls * o.criticSteps), beta1: o.beta1, beta2: o.beta2)
         var generatorOpt = Adam(o.schedule.make(o.generatorRate, total: calls), beta1: o.beta1, beta2: o.beta2)
-        var anchor = [Float]()
+        // extra-adam's θ, kept while the gradient at θ½ is taken (allocated once per player)
+        let extra = o.method == .extraAdam
+        var criticAnchor = [Float](repeating: 0, count: extra ? d.parameterCount : 0)
+        var generatorAnchor = [Float](repeating: 0, count: extra ? g.parameterCount : 0)
         /// One step of the method on `model` with `oracle` filling its gradient.
-        func step(_ model: Sequential, _ opt: inout Adam, _ oracle: () throws -> Void) throws {
+        func step(_ model: Sequential, _ opt: inout Adam, _ anchor: inout [Float], _ oracle: () throws -> Void) throws {
             let p = model.parameterBuffer
             try oracle()
-            if o.method == .extraAdam {
-                anchor = Array(p)
+            if extra {
+                for i in 0..<p.count { anchor[i] = p[i] }
                 opt.step(p, UnsafeBufferPointer(model.gradientBuffer))
                 try oracle()
                 for i in 0..<p.count { p[i] = anchor[i] }
@@ -178,8 +181,8 @@ public enum GANTrainer {
         }
         try evaluate(0)
         for t in 1...o.iterations {
-            for _ in 0..<o.criticSteps { try step(d, &criticOpt, criticOracle) }
-            try step(g, &generatorOpt, generatorOracle)
+            for _ in 0..<o.criticSteps { try step(d, &criticOpt, &criticAnchor, criticOracle) }
+            try step(g, &generatorOpt, &generatorAnchor, generatorOracle)
             if t % o.every == 0 || t == o.iterations { try evaluate(t) }
         }
         return Result(
@@ -191,14 +194,9 @@ public enum GANTrainer {
         _ data: GaussianMixture, _ o: Options, workers: Int,
         codec: ((_ rank: Int, _ player: Sequential) throws -> any GradientCodec)? = nil
     ) throws -> [Result] {
-        let factory = Factory(make: codec)
+        let factory = Handed(codec)
         return try LocalCommunicator.run(workers: workers) { comm in
-            try run(data, o, comm: comm, codec: factory.make.map { make in { try make(comm.rank, $0) } })
+            try run(data, o, comm: comm, codec: factory.value.map { make in { try make(comm.rank, $0) } })
         }
-    }
-
-    /// A codec factory handed to the worker threads.
-    struct Factory: @unchecked Sendable {
-        let make: ((Int, Sequential) throws -> any GradientCodec)?
     }
 }

@@ -20,19 +20,8 @@ public struct QuadraticGame: MonotoneOperator {
         // M + Mᵀ ≻ 0: Cholesky of the symmetric part.
         var sym = [Double](repeating: 0, count: d * d)
         for i in 0..<d { for j in 0..<d { sym[i * d + j] = 0.5 * (s[i * d + j] + s[j * d + i]) } }
-        for j in 0..<d {
-            var v = sym[j * d + j]
-            for k in 0..<j { v -= sym[j * d + k] * sym[j * d + k] }
-            guard v > 1e-12 else {
-                throw .data("quadratic game: M + Mᵀ is not positive definite (not strongly monotone)")
-            }
-            let l = v.squareRoot()
-            sym[j * d + j] = l
-            for i in (j + 1)..<max(j + 1, d) {
-                var w = sym[i * d + j]
-                for k in 0..<j { w -= sym[i * d + k] * sym[j * d + k] }
-                sym[i * d + j] = w / l
-            }
+        guard Cholesky(sym, n: d, minimumPivot: 1e-12) != nil else {
+            throw .data("quadratic game: M + Mᵀ is not positive definite (not strongly monotone)")
         }
         let rows = (0..<d).map { i in Array(s[(i * d)..<(i * d + d)]) }
         guard let z = Inference.solve(rows, b.map(Double.init)) else {

@@ -295,14 +295,17 @@ public enum VISolver {
         codec: ((Int) throws -> any GradientCodec)? = nil
     ) throws -> [Result] {
         if workers == 1 && codec == nil { return [try run(problem, o, comm: nil, codec: nil)] }
-        let factory = CodecFactory(make: codec)
+        let factory = Handed(codec)
         return try LocalCommunicator.run(workers: workers) { comm in
-            try run(problem, o, comm: comm, codec: try factory.make?(comm.rank))
+            try run(problem, o, comm: comm, codec: try factory.value?(comm.rank))
         }
     }
 
-    /// A codec factory handed to the worker threads; each thread calls it once for its own codec.
-    struct CodecFactory: @unchecked Sendable {
-        let make: ((Int) throws -> any GradientCodec)?
-    }
+}
+
+/// A value handed to the worker threads of a simulation, which only call it (a codec factory): not Sendable by
+/// type, safe by that use.
+struct Handed<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

@@ -96,9 +96,7 @@ struct Solve: ParsableCommand {
     func makeProblem() throws(FjordError) -> any MonotoneOperator {
         func load() throws(FjordError) -> Tensor? {
             guard let matrix else { return nil }
-            let arrays = try NpyReader(path: matrix).readAll()
-            guard arrays.count == 1 else { throw .data("\(matrix): \(arrays.count) arrays, expected one matrix") }
-            return arrays[0].tensor()
+            return try readOneTensor(matrix, what: "matrix")
         }
         switch problem {
         case .bilinear:
