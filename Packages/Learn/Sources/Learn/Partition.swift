@@ -15,9 +15,17 @@ public enum Partition: Sendable, Equatable {
     /// Worker k holds class k mod C; the rows of a class are shared evenly by the workers that hold it.
     /// With fewer workers than classes, worker k holds classes k, k+W, k+2W, … (MixTailor's non-iid setting).
     case oneClassPerWorker
+    /// Worker k holds exactly rows `rows[k]` (a split made elsewhere: a federated set-up whose clients have their
+    /// own data, say); `workers` must equal `rows.count`. The seed is not used.
+    case given([[Int]])
 
     public func assign(labels: [Int32], classes: Int, workers: Int, seed: UInt64) -> [[Int]] {
         precondition(workers > 0)
+        if case .given(let rows) = self {
+            precondition(rows.count == workers, "a given partition of \(rows.count) parts for \(workers) workers")
+            precondition(rows.allSatisfy { $0.allSatisfy { $0 >= 0 && $0 < labels.count } }, "given rows in range")
+            return rows
+        }
         var rng = RNG(seed: seed, stream: 0xDA7A)
         var parts = [[Int]](repeating: [], count: workers)
         switch self {
@@ -55,6 +63,7 @@ public enum Partition: Sendable, Equatable {
                 for (j, i) in idx.enumerated() { parts[holders[j % holders.count]].append(i) }
             }
             for k in 0..<workers { rng.shuffle(&parts[k]) }
+        case .given: break  // returned above
         }
         return parts
     }

@@ -14,12 +14,13 @@ extension Partition {
         }
     }
 
-    /// The inverse of ``init(name:)``.
+    /// The inverse of ``init(name:)`` (a ``given`` partition has no command-line name: `given:K`).
     public var name: String {
         switch self {
         case .iid: return "iid"
         case .oneClassPerWorker: return "one-class"
         case .dirichlet(let a): return "dirichlet:\(a)"
+        case .given(let rows): return "given:\(rows.count)"
         }
     }
 }

@@ -17,7 +17,7 @@ struct ShiftAdaptTool: FjordTool {
               shift-adapt simulate --config 5clients --ratios fitw | tensor to-csv
             """,
         version: fjordVersion,
-        subcommands: [Estimate.self, Calibrate.self, Simulate.self, Reproduce.self])
+        subcommands: [Estimate.self, Calibrate.self, Simulate.self, Train.self, Reproduce.self])
 }
 
 extension LabelShiftMethod: Choice {

@@ -107,5 +107,32 @@ import Testing
                     "the Dirichlet α must be a finite number > 0, not 0.0"
                 ),
             ], prefix: "shift-adapt simulate: ")
+        try Shell.expectFailures(
+            [
+                ("shift-adapt train --weights given -o p.npy", 64, "--ratios goes with --weights given"),
+                (
+                    "shift-adapt simulate --config 10clients-v2 -o r.npy; shift-adapt train --weights given --ratios r.npy -o p.npy",
+                    65, "r.npy: shape [10, 10], expected [5, 10]"
+                ),
+            ], prefix: "shift-adapt train: ")
+    }
+
+    /// The simulator's FTW ratios piped into `train --weights given` train the same parameters as `--weights true`,
+    /// and the summary names the ratio's convention.
+    @Test func trainWithSimulatedRatiosIsTrainWithTrueRatios() throws {
+        let r = try Shell.run(
+            """
+            set -e -o pipefail
+            opts="--train-rows 100 --test-rows 50 --steps 50 --hidden 16 --batch 16"
+            shift-adapt simulate --config 5clients --ratios ftw -o r.npy
+            shift-adapt train $opts --weights given --ratios r.npy -o a.npy --json a.json
+            shift-adapt train $opts --weights true -o b.npy --json b.json
+            cmp a.npy b.npy && echo same
+            cat b.json
+            """)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.text.contains("same"), "\(r.text)")
+        #expect(r.text.contains("\"ratio\": \"ftw: pooled test / client train\""), "\(r.text)")
+        #expect(r.text.contains("\"accuracy_min\""), "\(r.text)")
     }
 }
