@@ -2,15 +2,18 @@ import Exchange
 import Kernel
 import Learn
 
-/// Importance-weighted federated training under label shift (IW-ERM), the protocol of both papers' code: FedSGD, one
-/// minibatch step per client per round, the clients' gradients averaged through Learn's exchange and one shared Adam
-/// step (lr 1e-3, L2 weight decay 1e-6, as `server.py`), client k's rows weighted by r_k(y):
+/// Importance-weighted federated training (IW-ERM), the protocol of both papers' code: FedSGD, one minibatch step per
+/// client per round, the clients' gradients averaged through Learn's exchange and one shared Adam step (lr 1e-3, L2
+/// weight decay 1e-6, as `server.py`), client k's rows weighted by r_k:
 ///
-///     min_θ Σ_k (1/B) Σ_{i ∈ B_k} r_k(y_i) · CE(f_θ(x_i), y_i)
+///     min_θ Σ_k (1/B) Σ_{i ∈ B_k} r_k(x_i, y_i) · CE(f_θ(x_i), y_i)
 ///
-/// Weights (``Weighting``): `none` (FedAvg's unweighted ERM), `true` (the configuration's ratios,
-/// ``ShiftConfiguration/ratios(combined:)``, the reference code's `--use-true-ratio`), `given` (a matrix from
-/// elsewhere), or `vrls` (estimated, the VRLS paper's multi-node procedure):
+/// Weights (``Weighting``): `none` (FedAvg's unweighted ERM), `true` (the split's true weights,
+/// ``FederatedSplit/trueWeights(combined:)``, the reference code's `--use-true-ratio`), `given` (class weights from
+/// elsewhere), a density ratio on features estimated per client (`ulsif`, `kliep`, `classifier`, `nnbd`: FITW-ERM against
+/// the client's own unlabelled test rows, nothing shared; FTW-ERM against the pooled public test sample, `publicRows`
+/// unlabelled test rows from every client, their 4·d bytes a row counted), or `vrls` (label shift only, the VRLS
+/// paper's multi-node procedure):
 ///  1. FedSGD trains a classifier with cross-entropy + ζ·(negative entropy) on each client's fit rows (all but a
 ///     hold-out fraction);
 ///  2. it is calibrated (BCTS by default) on the clients' pooled hold-out logits;
@@ -25,9 +28,16 @@ public enum FederatedShift {
     public enum Weighting: String, CaseIterable, Sendable {
         case none
         case truth = "true"
+        /// The exact p_te(x)/p_tr(x) where the split knows it (colored digits): the best a feature-based estimator
+        /// can reach.
+        case covariate = "true-x"
         case vrls
         /// The ratios of ``Options/given`` (a clients × classes matrix from any estimator).
         case given
+        case ulsif
+        case kliep
+        case classifier
+        case nnbd
     }
 
     public struct Options: Sendable {
@@ -45,6 +55,10 @@ public enum FederatedShift {
         public var seed: UInt64 = 0
         /// The weights of `given`: one row of class weights per client.
         public var given: [[Double]]?
+        /// FTW-ERM with a density ratio: unlabelled test rows each client shares.
+        public var publicRows = 100
+        /// The density-ratio estimators' grids and kernels.
+        public var densityRatio = DensityRatio.Settings()
         public init() {}
     }
 
@@ -53,9 +67,9 @@ public enum FederatedShift {
         public var combined: Bool
         /// Per client: test accuracy of the final model.
         public var accuracy: [Double]
-        /// Per client: the class weights trained with.
-        public var ratios: [[Double]]
-        /// Per client: mean over classes of (r̂_k(y) − r_k(y))², against the configuration's ratios.
+        /// Per client: the class weights trained with (label weightings; nil for density ratios).
+        public var ratios: [[Double]]?
+        /// Per client: the relative error ‖r̂_k − r_k‖₂/‖r_k‖₂ over its training rows, against the true weights.
         public var ratioError: [Double]
         /// Bytes one client sent for the gradient exchange of the IW-ERM training.
         public var gradientBytes: Int
@@ -73,29 +87,73 @@ public enum FederatedShift {
         }
         let start = monotonicSeconds()
         let k = split.clients, m = split.data.classes
-        let truth = split.configuration.ratios(combined: o.combined)
-        var ratios: [[Double]]
+        let truth = split.trueWeights(combined: o.combined)
+        var ratios: [[Double]]?
+        var rowWeights: [[Double]]
         var estimationBytes = 0
         switch weighting {
-        case .none: ratios = [[Double]](repeating: [Double](repeating: 1, count: m), count: k)
-        case .truth: ratios = truth
-        case .vrls: (ratios, estimationBytes) = try estimate(split, o)
-        case .given:
-            guard let g = o.given, g.count == k, g.allSatisfy({ $0.count == m }),
-                g.allSatisfy({ $0.allSatisfy { $0 >= 0 && $0.isFinite } })
-            else { throw FjordError.data("given ratios: one row of \(m) finite weights ≥ 0 per client (\(k) rows)") }
-            ratios = g
+        case .none: rowWeights = truth.map { [Double](repeating: 1, count: $0.count) }
+        case .truth: rowWeights = truth
+        case .covariate:
+            guard let w = split.trueCovariateWeights(combined: o.combined) else {
+                throw FjordError.usage("true-x needs a split whose covariate ratio is known (colored-digits)")
+            }
+            rowWeights = w
+        case .given, .vrls:
+            guard split.configuration != nil else {
+                throw FjordError.usage("\(weighting.rawValue) weights classes: it needs a label-shift split, not \(split.name)")
+            }
+            if weighting == .vrls {
+                (ratios, estimationBytes) = try estimate(split, o)
+            } else {
+                guard let g = o.given, g.count == k, g.allSatisfy({ $0.count == m }),
+                    g.allSatisfy({ $0.allSatisfy { $0 >= 0 && $0.isFinite } })
+                else { throw FjordError.data("given ratios: one row of \(m) finite weights ≥ 0 per client (\(k) rows)") }
+                ratios = g
+            }
+            rowWeights = (0..<k).map { c in split.trainRows[c].map { ratios![c][Int(split.data.labels[$0])] } }
+        case .ulsif, .kliep, .classifier, .nnbd:
+            (rowWeights, estimationBytes) = try densityRatio(split, weighting, o)
         }
-        let rowWeights = (0..<k).map { c in split.trainRows[c].map { Float(ratios[c][Int(split.data.labels[$0])]) } }
-        let trained = try fedSGD(split.data, rows: split.trainRows, weights: rowWeights, entropy: 0, o)
+        let trained = try fedSGD(split.data, rows: split.trainRows, weights: rowWeights.map { $0.map(Float.init) }, entropy: 0, o)
         let model = Sequential.mlp([split.data.dimension, o.hidden, m], init: .he, seed: o.seed)
         _ = trained.parameters.withUnsafeBufferPointer { model.parameterBuffer.update(fromContentsOf: $0) }
         let accuracy = try (0..<k).map { c in try evaluate(model, on: split.test(c)).accuracy }
-        let error = (0..<k).map { LabelShiftEstimate.meanSquaredError(ratios[$0], truth[$0]) }
+        let error = (0..<k).map { c in
+            let num = zip(rowWeights[c], truth[c]).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+            return (num / truth[c].reduce(0) { $0 + $1 * $1 }).squareRoot()
+        }
         return Result(
             weighting: weighting, combined: o.combined, accuracy: accuracy, ratios: ratios, ratioError: error,
             gradientBytes: trained.gradientBytes, estimationBytes: estimationBytes, parameters: trained.parameters,
             seconds: monotonicSeconds() - start)
+    }
+
+    /// Per client, r̂(x) of its training rows from a density ratio fitted locally: against its own test rows
+    /// (FITW) or the pooled public test rows (FTW). Bytes: the public rows one client sends.
+    static func densityRatio(
+        _ split: FederatedSplit, _ weighting: Weighting, _ o: Options
+    ) throws -> (weights: [[Double]], bytes: Int) {
+        guard let method = LabelShiftMethod(rawValue: weighting.rawValue), method.isDensityRatio else {
+            preconditionFailure("\(weighting) is not a density ratio")
+        }
+        let d = split.data.dimension
+        guard o.publicRows >= 1 else { throw FjordError.usage("FTW-ERM needs ≥ 1 public test row per client") }
+        let features = split.data.features.scalars
+        func rows(_ r: [Int]) -> [Double] { r.flatMap { i in features[(i * d)..<(i * d + d)].map(Double.init) } }
+        let pooled = rows(split.testRows.flatMap { $0.prefix(o.publicRows) })
+        var weights: [[Double]] = []
+        for c in 0..<split.clients {
+            var settings = o.densityRatio
+            settings.seed ^= UInt64(c)
+            let train = rows(split.trainRows[c])
+            let fit = try DensityRatio.fit(
+                method, numerator: o.combined ? pooled : rows(split.testRows[c]), denominator: train, dimension: d,
+                settings)
+            weights.append(fit.ratio(train))
+        }
+        let shared = o.combined ? min(o.publicRows, split.testRows[0].count) * d * 4 : 0
+        return (weights, shared)
     }
 
     /// VRLS's multi-node estimate of every client's weights, and the bytes one client sent for it.

@@ -11,9 +11,20 @@ import Learn
 /// each minority class. Bundled digits has ≈125 training rows a class, so the same split would leave minority
 /// classes empty (⌊0.0057 · 125⌋ = 0) and the configured ratios would not be the data's. Drawing with replacement
 /// keeps every client's label distribution the configured one in expectation, at the cost of repeated rows.
+///
+/// ``ColoredDigits`` builds the other kind: a covariate shift whose true ratio depends on each row's colour.
 public struct FederatedSplit: Sendable {
+    /// What the true importance weight of a training row is.
+    public enum Truth: Sendable {
+        /// A label shift: r_k(y) from the configuration (``ShiftConfiguration/ratios(combined:)``).
+        case labels(ShiftConfiguration)
+        /// A colour shift: r_k(x, y) from the environments' flip probabilities (``ColoredDigits/ratio(client:row:combined:labels:)``).
+        case colour(ColoredDigits)
+    }
+
+    public let name: String
     public let data: Dataset
-    public let configuration: ShiftConfiguration
+    public let truth: Truth
     /// Client k's training rows (indices into `data`).
     public let trainRows: [[Int]]
     /// Client k's test rows (indices into `data`; labelled, for scoring; the estimators see only their features).
@@ -45,10 +56,42 @@ public struct FederatedSplit: Sendable {
                     testPool[$0]
                 })
         }
+        self.init(name: configuration.name, data: data, truth: .labels(configuration), trainRows: tr, testRows: te)
+    }
+
+    /// From rows already drawn.
+    public init(name: String, data: Dataset, truth: Truth, trainRows: [[Int]], testRows: [[Int]]) {
+        precondition(trainRows.count == testRows.count && !trainRows.isEmpty, "one train and test set per client")
+        self.name = name
         self.data = data
-        self.configuration = configuration
-        trainRows = tr
-        testRows = te
+        self.truth = truth
+        self.trainRows = trainRows
+        self.testRows = testRows
+    }
+
+    /// The label configuration, if this is a label shift.
+    public var configuration: ShiftConfiguration? {
+        if case .labels(let c) = truth { return c }
+        return nil
+    }
+
+    /// Per client, the true weight of each of its training rows: FTW-ERM's pooled test over the client's train
+    /// (`combined`) or FITW-ERM's own test over its train.
+    /// Per client, the exact covariate ratio p_te(x)/p_tr(x) of each training row, where the split knows it in closed
+    /// form (colored digits; nil for a label shift, where it is not a function of the features alone).
+    public func trueCovariateWeights(combined: Bool) -> [[Double]]? {
+        guard case .colour(let d) = truth else { return nil }
+        return (0..<clients).map { k in trainRows[k].map { d.covariateRatio(client: k, row: $0, combined: combined) } }
+    }
+
+    public func trueWeights(combined: Bool) -> [[Double]] {
+        switch truth {
+        case .labels(let c):
+            let r = c.ratios(combined: combined)
+            return (0..<clients).map { k in trainRows[k].map { r[k][Int(data.labels[$0])] } }
+        case .colour(let d):
+            return (0..<clients).map { k in trainRows[k].map { d.ratio(client: k, row: $0, combined: combined, labels: data.labels) } }
+        }
     }
 
     public var clients: Int { trainRows.count }

@@ -32,9 +32,9 @@ public enum LabelShift {
         case .mlls:
             let pi = prior == .meanPosterior ? holdout.mean : freq
             return try EMLabelShift.estimate(target: target, source: pi, convention: prior)
-        case .ulsif, .kliep, .classifier:
+        case .ulsif, .kliep, .classifier, .nnbd:
             throw .usage(
-                "\(method.rawValue) estimates a density ratio on features, not label weights: use ULSIF, KLIEP or ClassifierRatio"
+                "\(method.rawValue) estimates a density ratio on features, not label weights: use DensityRatio"
             )
         case .bbse, .bbseSoft, .rlls:
             let soft = method == .bbseSoft

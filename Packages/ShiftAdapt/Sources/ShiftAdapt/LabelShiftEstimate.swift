@@ -24,6 +24,11 @@ public enum LabelShiftMethod: String, CaseIterable, Sendable {
     case kliep
     /// Covariate shift: logistic regression of the domain on the features (``ClassifierRatio``).
     case classifier
+    /// Covariate shift: the non-negative Bregman (nnBD-LSIF) neural ratio with an upper bound C (``NNBDRatio``).
+    case nnbd
+
+    /// The estimators of a density ratio on features (the others weight labels from posteriors).
+    public var isDensityRatio: Bool { [.ulsif, .kliep, .classifier, .nnbd].contains(self) }
 }
 
 /// An estimated label shift: importance weights w_y = q(y)/p(y), the target prior q, the source prior p and the

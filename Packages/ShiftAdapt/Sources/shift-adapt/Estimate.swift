@@ -19,12 +19,12 @@ struct Estimate: ParsableCommand {
     @Option(help: ArgumentHelp("Hold-out posteriors (n×m .npy).", valueName: "FILE")) var holdout: String?
     @Option(help: ArgumentHelp("Hold-out labels (n .npy).", valueName: "FILE")) var labels: String?
     @Option(help: ArgumentHelp("Target posteriors (N×m .npy).", valueName: "FILE")) var target: String?
-    @Option(help: ArgumentHelp("ulsif, kliep: source (train) features (n×d .npy), the denominator.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Density ratios: source (train) features (n×d .npy), the denominator.", valueName: "FILE"))
     var train: String?
-    @Option(help: ArgumentHelp("ulsif, kliep: target (test) features (N×d .npy), the numerator.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Density ratios: target (test) features (N×d .npy), the numerator.", valueName: "FILE"))
     var test: String?
     @Option(
-        help: ArgumentHelp("ulsif, kliep: the points to evaluate the ratio at (default: --train).", valueName: "FILE"))
+        help: ArgumentHelp("Density ratios: the points to evaluate the ratio at (default: --train).", valueName: "FILE"))
     var at: String?
     @Option(
         help: "ulsif: kernel widths σ to choose from by leave-one-out, comma-separated (default 10^(−3…1), 9 values).")
@@ -35,6 +35,11 @@ struct Estimate: ParsableCommand {
     )
     var lambda: String?
     @Option(help: "ulsif, kliep: Gaussian kernels, centred on test points.") var kernels = 100
+    @Option(help: "nnbd: the upper bound C on the ratio (default: estimated by k-means on train ∪ test).")
+    var bound: Double?
+    @Option(help: "nnbd: clusters of the bound's estimate.") var clusters = 10
+    @Option(help: "nnbd: Adam steps (batches of 128 train and 128 test rows).") var steps = 1000
+    @Option(help: "nnbd: hidden units of the ratio model.") var hidden = 64
     @Option(help: "ulsif, kliep: seed of the centre choice (and of kliep's folds).") var seed: UInt64 = 0
     @Flag(help: "The posterior files hold logits (softmax is applied).") var logits = false
     @Option(help: "Source prior of mlls.") var prior = SourcePrior.meanPosterior
@@ -46,12 +51,16 @@ struct Estimate: ParsableCommand {
 
     func validate() throws {
         if !(alpha >= 0 && alpha.isFinite) { throw ValidationError("--alpha must be a finite number ≥ 0") }
+        if let bound, !(bound > 0 && bound.isFinite) { throw ValidationError("--bound must be a finite number > 0") }
+        if clusters < 1 || steps < 1 || hidden < 1 || kernels < 1 {
+            throw ValidationError("--clusters, --steps, --hidden and --kernels must be ≥ 1")
+        }
     }
 
     func run() throws { try runTool("shift-adapt estimate") { try execute() } }
 
     func execute() throws {
-        if [.ulsif, .kliep, .classifier].contains(method) { return try densityRatio() }
+        if method.isDensityRatio { return try densityRatio() }
         guard let holdout, let labels, let target else {
             throw FjordError.usage("\(method.rawValue) needs --holdout, --labels and --target")
         }
@@ -98,38 +107,25 @@ struct Estimate: ParsableCommand {
         guard d == dx else { throw FjordError.data("\(test): \(dx) features, \(train) has \(d)") }
         let sigmas = try sigma.map { try ListParse.doubles($0, option: "--sigma") } ?? ULSIF.defaultGrid
         let lambdas = try lambda.map { try ListParse.doubles($0, option: "--lambda") } ?? ULSIF.defaultGrid
-        let ratio: ([Double]) -> [Double]
+        var settings = DensityRatio.Settings()
+        (settings.sigmas, settings.lambdas, settings.kernels, settings.seed) = (sigmas, lambdas, kernels, seed)
+        settings.l2 = lambdas.count == 1 ? lambdas[0] : 1e-4
+        (settings.nnbd.bound, settings.nnbd.clusters, settings.nnbd.steps, settings.nnbd.hidden) = (
+            bound, clusters, steps, hidden
+        )
+        let fit = try DensityRatio.fit(method, numerator: x, denominator: y, dimension: d, settings)
         var summary: [String: JSON] = [
             "method": .string(method.rawValue), "ratio": .string("p_test(x)/p_train(x)"),
             "evaluated_at": .string(at ?? train),
         ]
-        if method == .ulsif {
-            let fit = try ULSIF(
-                numerator: x, denominator: y, dimension: d, sigmas: sigmas, lambdas: lambdas, kernels: kernels,
-                seed: seed)
-            ratio = fit.ratio
-            summary["sigma"] = .number(fit.sigma)
-            summary["lambda"] = .number(fit.lambda)
-            summary["kernels"] = .number(Double(fit.theta.count))
-        } else if method == .classifier {
-            let fit = try ClassifierRatio(
-                numerator: x, denominator: y, dimension: d, lambda: lambdas.count == 1 ? lambdas[0] : 1e-4)
-            ratio = fit.ratio
-            summary["l2"] = .number(lambdas.count == 1 ? lambdas[0] : 1e-4)
-        } else {
-            let fit = try KLIEP(
-                numerator: x, denominator: y, dimension: d, sigmas: sigmas, kernels: kernels, seed: seed)
-            ratio = fit.ratio
-            summary["sigma"] = .number(fit.sigma)
-            summary["kernels"] = .number(Double(fit.alpha.count))
-        }
+        for (name, value) in fit.parameters { summary[name] = .number(value) }
         var points = y
         if let at {
             let (p, dp) = try features(at)
             guard dp == d else { throw FjordError.data("\(at): \(dp) features, \(train) has \(d)") }
             points = p
         }
-        let r = ratio(points)
+        let r = fit.ratio(points)
         try output.write { sink in try NpyWriter(sink).write(Tensor(r.map(Float.init))) }
         summary["mean_ratio"] = .number(r.reduce(0, +) / Double(max(r.count, 1)))
         let text = JSON.object(summary).serialized

@@ -30,6 +30,7 @@ extension LabelShiftMethod: Choice {
         case .ulsif: "covariate shift: uLSIF ratio p_test(x)/p_train(x) on --train/--test features"
         case .kliep: "covariate shift: KLIEP ratio p_test(x)/p_train(x) on --train/--test features"
         case .classifier: "covariate shift: logistic regression of the domain, p_test(x)/p_train(x)"
+        case .nnbd: "covariate shift: non-negative Bregman neural ratio (FTW-ERM code), bound C given or by k-means"
         }
     }
 }

@@ -9,8 +9,27 @@ extension FederatedShift.Weighting: Choice {
         switch self {
         case .none: "unweighted (FedAvg's ERM)"
         case .truth: "the configuration's true ratios (the reference code's --use-true-ratio)"
+        case .covariate: "colored-digits: the exact p_te(x)/p_tr(x), the best a feature-based estimator can reach"
         case .vrls: "estimated: FedSGD classifier with the entropy term, calibrated, MLLS per client"
         case .given: "the clients × classes matrix of --ratios"
+        case .ulsif: "covariate: uLSIF ratio per client (FITW: own test rows; FTW: the public test rows)"
+        case .kliep: "covariate: KLIEP ratio per client"
+        case .classifier: "covariate: logistic domain classifier ratio per client"
+        case .nnbd: "covariate: the FTW-ERM code's non-negative Bregman neural ratio, bound C by k-means"
+        }
+    }
+}
+
+/// The federated shifts `train` realises.
+enum SplitKind: String, Choice {
+    case fiveClients = "5clients"
+    case tenClients = "10clients-v2"
+    case colored = "colored-digits"
+    var help: String {
+        switch self {
+        case .fiveClients: ConfigKind.fiveClients.help
+        case .tenClients: ConfigKind.tenClients.help
+        case .colored: "binary digit ≥ 5, drawn red or green by its label, colour flipped per --flips (covariate shift)"
         }
     }
 }
@@ -20,17 +39,27 @@ struct Train: ParsableCommand {
         abstract: "Importance-weighted federated training (FedSGD) under a label-shift configuration.",
         discussion: """
             Realises --config on the data (bundled digits, or --features/--labels): a seeded disjoint train and test \
-            pool, each client drawing --train-rows and --test-rows with its configured class priors. Trains an MLP \
+            pool, each client drawing --train-rows and --test-rows with its configured class priors (colored-digits: \
+            uniformly, each draw coloured by its label and flipped with the client's train or test probability, \
+            the ColoredMNIST construction of the FTW-ERM code). Trains an MLP \
             d–--hidden–classes by FedSGD (one --batch per client per step, gradients averaged through Learn's \
             exchange, one Adam step) with client k's rows weighted by r_k(y): FTW-ERM's pooled test over its train \
-            (default) or FITW-ERM's own test over its train (--fitw). --weights vrls estimates r_k as the VRLS paper \
-            does (only m-vectors leave a client for the FTW pooling); none is FedAvg.
+            (default) or FITW-ERM's own test over its train (--fitw). --weights vrls estimates r_k(y) as the VRLS paper \
+            does (only m-vectors leave a client for the FTW pooling); ulsif, kliep and classifier estimate r_k(x) on \
+            features, each client against its own test rows (FITW) or the --public-rows every client shares (FTW); \
+            none is FedAvg.
             Writes the final parameters as a float32 .npy vector; stderr (or --json FILE) gets per-client test \
             accuracy (mean, min, max), the weights used and their error against the true ratios, and bytes sent.
             Example: shift-adapt train --config 5clients --weights vrls --json run.json -o params.npy
             """)
 
-    @Option(help: "The federated configuration.") var config = ConfigKind.fiveClients
+    @Option(help: "The federated shift.") var config = SplitKind.fiveClients
+    @Option(help: "colored-digits: per client TRAIN:TEST colour-flip probabilities, comma-separated.")
+    var flips = "0.5:0.2,0.2:0.8"
+    @Option(help: "colored-digits: label noise η.") var labelNoise = 0.25
+    @Option(help: "FTW with ulsif, kliep, classifier: unlabelled test rows each client shares.") var publicRows = 100
+    @Option(help: "classifier: its L2 weight.") var l2 = 1e-4
+    @Option(help: "ulsif, kliep: Gaussian kernels.") var kernels = 100
     @Option(help: "Where the class weights come from.") var weights = FederatedShift.Weighting.vrls
     @Option(help: ArgumentHelp("--weights given: clients × classes weights (.npy).", valueName: "FILE"))
     var ratios: String?
@@ -57,7 +86,10 @@ struct Train: ParsableCommand {
         where v < 1 || v > 10_000_000 {
             throw ValidationError("\(name) must be in 1…10^7")
         }
-        if batch < 1 || hidden < 1 { throw ValidationError("--batch and --hidden must be ≥ 1") }
+        if batch < 1 || hidden < 1 || publicRows < 1 || kernels < 1 {
+            throw ValidationError("--batch, --hidden, --public-rows and --kernels must be ≥ 1")
+        }
+        if !(l2 >= 0 && l2.isFinite) { throw ValidationError("--l2 must be a finite number ≥ 0") }
         if !(lr > 0 && lr.isFinite) || !(entropy >= 0 && entropy.isFinite) {
             throw ValidationError("--lr must be > 0 and --entropy ≥ 0, finite")
         }
@@ -69,11 +101,25 @@ struct Train: ParsableCommand {
         let data =
             try features.map { f throws(FjordError) in try Dataset.load(features: f, labels: labels!) }
             ?? BundledData.digits.load()
-        let c = config.make
         var o = FederatedShift.Options()
         (o.steps, o.batch, o.hidden, o.rate, o.entropy) = (steps, batch, hidden, lr, entropy)
         (o.combined, o.calibration, o.seed) = (!fitw, calibration, seed)
+        let split: FederatedSplit
+        switch config {
+        case .colored:
+            split = try ColoredDigits.split(
+                data, environments: try environments(), labelNoise: labelNoise, trainRows: trainRows,
+                testRows: testRows, seed: seed)
+        case .fiveClients, .tenClients:
+            let c = config == .fiveClients ? ConfigKind.fiveClients.make : ConfigKind.tenClients.make
+            split = try FederatedSplit(data, c, trainRows: trainRows, testRows: testRows, seed: seed)
+        }
+        o.publicRows = publicRows
+        (o.densityRatio.l2, o.densityRatio.kernels, o.densityRatio.seed) = (l2, kernels, seed)
         if let ratios {
+            guard let c = split.configuration else {
+                throw FjordError.usage("--weights given holds class weights: it needs a label-shift --config")
+            }
             let t = try readOneTensor(ratios)
             guard t.rank == 2, t.shape == [c.clients, c.classes] else {
                 throw FjordError.data("\(ratios): shape \(t.shape), expected [\(c.clients), \(c.classes)]")
@@ -83,13 +129,12 @@ struct Train: ParsableCommand {
         let summaryFile = try json.map { path throws(FjordError) in try AtomicFile(path: path) }
         var result: FederatedShift.Result?
         try output.write { sink in
-            let split = try FederatedSplit(data, c, trainRows: trainRows, testRows: testRows, seed: seed)
             let r = try FederatedShift.run(split, weights, o)
             try NpyWriter(sink).write(Tensor(shape: [r.parameters.count], values: r.parameters))
             result = r
         }
         guard let r = result else { return }
-        let text = summary(r, c)
+        let text = summary(r, split.name)
         if let summaryFile {
             try summaryFile.sink.write(text + "\n")
             try summaryFile.commit()
@@ -98,15 +143,24 @@ struct Train: ParsableCommand {
         }
     }
 
-    func summary(_ r: FederatedShift.Result, _ c: ShiftConfiguration) -> String {
+    func environments() throws -> [ColoredDigits.Environment] {
+        try flips.split(separator: ",").map { pair in
+            let p = pair.split(separator: ":").compactMap { Double($0) }
+            guard p.count == 2 else { throw FjordError.usage("--flips: \"\(pair)\" is not TRAIN:TEST") }
+            return ColoredDigits.Environment(trainFlip: p[0], testFlip: p[1])
+        }
+    }
+
+    func summary(_ r: FederatedShift.Result, _ name: String) -> String {
         let acc = r.accuracy
         func list(_ v: [Double]) -> String { "[" + v.map { fmt($0) }.joined(separator: ", ") + "]" }
         let fields: [(String, String)] = [
-            ("config", "\"\(c.name)\""), ("weights", "\"\(r.weighting.rawValue)\""),
+            ("config", "\"\(name)\""), ("weights", "\"\(r.weighting.rawValue)\""),
             ("ratio", r.combined ? "\"ftw: pooled test / client train\"" : "\"fitw: client test / client train\""),
             ("accuracy_mean", fmt(acc.reduce(0, +) / Double(acc.count))), ("accuracy_min", fmt(acc.min()!)),
             ("accuracy_max", fmt(acc.max()!)), ("accuracy", list(acc)),
-            ("ratio_mse", list(r.ratioError)), ("ratios", "[" + r.ratios.map(list).joined(separator: ", ") + "]"),
+            ("ratio_relative_error", list(r.ratioError)),
+            ("class_ratios", r.ratios.map { "[" + $0.map(list).joined(separator: ", ") + "]" } ?? "null"),
             ("gradient_bytes_per_client", "\(r.gradientBytes)"),
             ("estimation_bytes_per_client", "\(r.estimationBytes)"), ("seconds", fmt(r.seconds)),
         ]

@@ -55,20 +55,21 @@ import Testing
     @Test func vrlsWeightsAreNonNegativeAndNormalised() throws {
         let s = try FederatedSplit(Self.digits, .fiveClients(), trainRows: 300, testRows: 150, seed: 2)
         let r = try FederatedShift.run(s, .vrls, Self.small())
+        let ratios = try #require(r.ratios)
         // FTW (mean pooling): r_k(y) p̂_tr,k(y) = Q(y), the pooled q̂, the same on every client that holds y, and
         // Q sums to 1 (a class a client never trained on gets weight 0, its share of Q is lost on that client)
         var pooled = [Double?](repeating: nil, count: 10)
         for k in 0..<5 {
-            #expect(r.ratios[k].allSatisfy { $0 >= 0 && $0.isFinite })
+            #expect(ratios[k].allSatisfy { $0 >= 0 && $0.isFinite })
             let p = s.trainFrequencies(k)
             for y in 0..<10 where p[y] > 0 {
-                let q = r.ratios[k][y] * p[y]
+                let q = ratios[k][y] * p[y]
                 if let seen = pooled[y] { #expect(abs(q - seen) <= 1e-6 * max(seen, 1e-3), "class \(y)") }
                 pooled[y] = q
             }
             // the minority classes 0–4 are up-weighted and the client's own majority class down-weighted
-            #expect(r.ratios[k][5 + k] < 1, "client \(k): \(r.ratios[k])")
-            #expect((0..<5).map { r.ratios[k][$0] }.reduce(0, +) > 25, "client \(k): \(r.ratios[k])")
+            #expect(ratios[k][5 + k] < 1, "client \(k): \(ratios[k])")
+            #expect((0..<5).map { ratios[k][$0] }.reduce(0, +) > 25, "client \(k): \(ratios[k])")
         }
         #expect(pooled.allSatisfy { $0 != nil })
         #expect(abs(pooled.reduce(0) { $0 + ($1 ?? 0) } - 1) < 1e-5)
