@@ -159,12 +159,13 @@ let package = Package(
             name: "VIOptCLITests", dependencies: ["vi-opt", "tensor", "FjordTestSupport"],
             path: "Packages/VIOpt/Tests/VIOptCLITests"),
 
-        // ShiftAdapt: label-shift estimators (BBSE, RLLS, MLLS/EM), calibration, federated shift set-ups.
+        // ShiftAdapt: label-shift estimators, density ratios, calibration, importance-weighted federated training.
         .target(
             name: "ShiftAdapt", dependencies: ["Kernel", "Exchange", "Learn"],
             path: "Packages/ShiftAdapt/Sources/ShiftAdapt"),
         .executableTarget(
-            name: "shift-adapt", dependencies: ["ShiftAdapt", "Learn", "Kernel", "FjordCLI", argumentParser],
+            name: "shift-adapt",
+            dependencies: ["ShiftAdapt", "Learn", "Quant", "DistributedCLI", "Kernel", "FjordCLI", argumentParser],
             path: "Packages/ShiftAdapt/Sources/shift-adapt"),
         .testTarget(
             name: "ShiftAdaptTests", dependencies: ["ShiftAdapt", "Exchange", "Learn", "Kernel"],

@@ -1,6 +1,6 @@
 // swift-tools-version: 6.1
-// ShiftAdapt standalone: the same targets as the root manifest declares for it, over ../Kernel, ../Exchange and
-// ../Learn by path.
+// ShiftAdapt standalone: the same targets as the root manifest declares for it, over ../Kernel, ../Exchange, ../Learn,
+// ../Quant and ../Distributed by path.
 import PackageDescription
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
@@ -18,6 +18,8 @@ let package = Package(
         .package(path: "../Kernel"),
         .package(path: "../Exchange"),
         .package(path: "../Learn"),
+        .package(path: "../Quant"),
+        .package(path: "../Distributed"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
@@ -25,7 +27,9 @@ let package = Package(
         .executableTarget(
             name: "shift-adapt",
             dependencies: [
-                "ShiftAdapt", kernel, learn, .product(name: "FjordCLI", package: "Kernel"), argumentParser,
+                "ShiftAdapt", kernel, learn, .product(name: "Quant", package: "Quant"),
+                .product(name: "DistributedCLI", package: "Distributed"), .product(name: "FjordCLI", package: "Kernel"),
+                argumentParser,
             ]),
         .testTarget(
             name: "ShiftAdaptTests",

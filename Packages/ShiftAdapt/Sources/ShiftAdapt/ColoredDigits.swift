@@ -28,7 +28,9 @@ public struct ColoredDigits: Sendable {
     }
 
     /// The reference code's two clients.
-    public static let reference = [Environment(trainFlip: 0.5, testFlip: 0.2), Environment(trainFlip: 0.2, testFlip: 0.8)]
+    public static let reference = [
+        Environment(trainFlip: 0.5, testFlip: 0.2), Environment(trainFlip: 0.2, testFlip: 0.8),
+    ]
 
     public let environments: [Environment]
     public let labelNoise: Double

@@ -50,9 +50,12 @@ public enum DensityRatio {
             let f = try NNBDRatio(numerator: x, denominator: y, dimension: d, o)
             return Fit(
                 ratio: f.ratio,
-                parameters: [("bound", f.bound), ("bound_estimated", f.boundEstimated ? 1 : 0), ("steps", Double(o.steps))])
+                parameters: [
+                    ("bound", f.bound), ("bound_estimated", f.boundEstimated ? 1 : 0), ("steps", Double(o.steps)),
+                ])
         case .bbse, .bbseSoft, .mlls, .rlls:
-            throw FjordError.usage("\(method.rawValue) estimates label weights from posteriors, not a density ratio on features")
+            throw FjordError.usage(
+                "\(method.rawValue) estimates label weights from posteriors, not a density ratio on features")
         }
     }
 }

@@ -79,11 +79,16 @@ public enum FederatedShift {
         public var seconds: Double
     }
 
-    public static func run(_ split: FederatedSplit, _ weighting: Weighting, _ o: Options) throws -> Result {
+    /// `codec` (per rank, nil: float32) encodes every gradient the clients exchange, in both trainings of `vrls`.
+    public static func run(
+        _ split: FederatedSplit, _ weighting: Weighting, _ o: Options,
+        codec: ((_ rank: Int) throws -> any GradientCodec)? = nil
+    ) throws -> Result {
         guard o.hidden >= 1, o.steps >= 1, o.batch >= 1, o.rate > 0, o.rate.isFinite, o.entropy.isFinite,
             o.holdoutFraction > 0, o.holdoutFraction < 1
         else {
-            throw FjordError.usage("federated training: hidden, steps, batch ≥ 1, rate > 0, hold-out fraction in (0, 1)")
+            throw FjordError.usage(
+                "federated training: hidden, steps, batch ≥ 1, rate > 0, hold-out fraction in (0, 1)")
         }
         let start = monotonicSeconds()
         let k = split.clients, m = split.data.classes
@@ -101,21 +106,26 @@ public enum FederatedShift {
             rowWeights = w
         case .given, .vrls:
             guard split.configuration != nil else {
-                throw FjordError.usage("\(weighting.rawValue) weights classes: it needs a label-shift split, not \(split.name)")
+                throw FjordError.usage(
+                    "\(weighting.rawValue) weights classes: it needs a label-shift split, not \(split.name)")
             }
             if weighting == .vrls {
-                (ratios, estimationBytes) = try estimate(split, o)
+                (ratios, estimationBytes) = try estimate(split, o, codec: codec)
             } else {
                 guard let g = o.given, g.count == k, g.allSatisfy({ $0.count == m }),
                     g.allSatisfy({ $0.allSatisfy { $0 >= 0 && $0.isFinite } })
-                else { throw FjordError.data("given ratios: one row of \(m) finite weights ≥ 0 per client (\(k) rows)") }
+                else {
+                    throw FjordError.data("given ratios: one row of \(m) finite weights ≥ 0 per client (\(k) rows)")
+                }
                 ratios = g
             }
             rowWeights = (0..<k).map { c in split.trainRows[c].map { ratios![c][Int(split.data.labels[$0])] } }
         case .ulsif, .kliep, .classifier, .nnbd:
             (rowWeights, estimationBytes) = try densityRatio(split, weighting, o)
         }
-        let trained = try fedSGD(split.data, rows: split.trainRows, weights: rowWeights.map { $0.map(Float.init) }, entropy: 0, o)
+        let trained = try fedSGD(
+            split.data, rows: split.trainRows, weights: rowWeights.map { $0.map(Float.init) }, entropy: 0, o,
+            codec: codec)
         let model = Sequential.mlp([split.data.dimension, o.hidden, m], init: .he, seed: o.seed)
         _ = trained.parameters.withUnsafeBufferPointer { model.parameterBuffer.update(fromContentsOf: $0) }
         let accuracy = try (0..<k).map { c in try evaluate(model, on: split.test(c)).accuracy }
@@ -157,7 +167,9 @@ public enum FederatedShift {
     }
 
     /// VRLS's multi-node estimate of every client's weights, and the bytes one client sent for it.
-    static func estimate(_ split: FederatedSplit, _ o: Options) throws -> (ratios: [[Double]], bytes: Int) {
+    static func estimate(
+        _ split: FederatedSplit, _ o: Options, codec: ((_ rank: Int) throws -> any GradientCodec)?
+    ) throws -> (ratios: [[Double]], bytes: Int) {
         let k = split.clients, m = split.data.classes
         var rng = RNG(seed: o.seed, stream: 0x401D)
         var fit: [[Int]] = [], holdout: [[Int]] = []
@@ -168,7 +180,7 @@ public enum FederatedShift {
             holdout.append(order[..<h].map { rows[$0] })
             fit.append(order[h...].map { rows[$0] })
         }
-        let phase1 = try fedSGD(split.data, rows: fit, weights: nil, entropy: o.entropy, o)
+        let phase1 = try fedSGD(split.data, rows: fit, weights: nil, entropy: o.entropy, o, codec: codec)
         let model = Sequential.mlp([split.data.dimension, o.hidden, m], init: .he, seed: o.seed)
         _ = phase1.parameters.withUnsafeBufferPointer { model.parameterBuffer.update(fromContentsOf: $0) }
         let pooled = split.data.subset(holdout.flatMap { $0 })
@@ -200,7 +212,8 @@ public enum FederatedShift {
 
     /// FedSGD through Learn's data-parallel trainer: client c trains on `rows[c]` with row weights `weights?[c]`.
     static func fedSGD(
-        _ data: Dataset, rows: [[Int]], weights: [[Float]]?, entropy: Float, _ o: Options
+        _ data: Dataset, rows: [[Int]], weights: [[Float]]?, entropy: Float, _ o: Options,
+        codec: ((_ rank: Int) throws -> any GradientCodec)?
     ) throws -> (parameters: [Float], gradientBytes: Int) {
         var shards: [[Int]] = []
         var lo = 0
@@ -213,6 +226,7 @@ public enum FederatedShift {
         var setup = TrainingSetup(
             model: { Sequential.mlp([data.dimension, hidden, data.classes], init: .he, seed: seed) },
             optimizer: { Adam(.constant(rate), weightDecay: decay) })
+        if let codec { setup.makeCodec = codec }
         setup.makeObjective = { rank, model, local in
             ModelObjective.crossEntropy(model, data: local, weights: weights?[rank], entropy: entropy)
         }

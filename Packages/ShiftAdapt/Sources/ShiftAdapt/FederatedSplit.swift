@@ -90,7 +90,9 @@ public struct FederatedSplit: Sendable {
             let r = c.ratios(combined: combined)
             return (0..<clients).map { k in trainRows[k].map { r[k][Int(data.labels[$0])] } }
         case .colour(let d):
-            return (0..<clients).map { k in trainRows[k].map { d.ratio(client: k, row: $0, combined: combined, labels: data.labels) } }
+            return (0..<clients).map { k in
+                trainRows[k].map { d.ratio(client: k, row: $0, combined: combined, labels: data.labels) }
+            }
         }
     }
 

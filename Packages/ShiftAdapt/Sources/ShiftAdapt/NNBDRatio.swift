@@ -52,8 +52,12 @@ public struct NNBDRatio: Sendable {
         guard o.hidden >= 1, o.steps >= 1, o.batch >= 1, o.rate > 0, o.rate.isFinite, o.clusters >= 1 else {
             throw FjordError.usage("nnbd: hidden, steps, batch and clusters ≥ 1, a finite rate > 0")
         }
-        if let c = o.bound, !(c > 0 && c.isFinite) { throw FjordError.usage("nnbd: the bound C must be finite and > 0") }
-        let c = try o.bound ?? Self.upperBound(numerator: x, denominator: y, dimension: d, clusters: o.clusters, seed: o.seed)
+        if let c = o.bound, !(c > 0 && c.isFinite) {
+            throw FjordError.usage("nnbd: the bound C must be finite and > 0")
+        }
+        let c =
+            try o.bound
+            ?? Self.upperBound(numerator: x, denominator: y, dimension: d, clusters: o.clusters, seed: o.seed)
         let ny = y.count / d
         let rows = try Dataset(
             name: "nnbd", features: Tensor(shape: [ny + x.count / d, d], values: (y + x).map(Float.init)),

@@ -19,12 +19,14 @@ struct Estimate: ParsableCommand {
     @Option(help: ArgumentHelp("Hold-out posteriors (n×m .npy).", valueName: "FILE")) var holdout: String?
     @Option(help: ArgumentHelp("Hold-out labels (n .npy).", valueName: "FILE")) var labels: String?
     @Option(help: ArgumentHelp("Target posteriors (N×m .npy).", valueName: "FILE")) var target: String?
-    @Option(help: ArgumentHelp("Density ratios: source (train) features (n×d .npy), the denominator.", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp("Density ratios: source (train) features (n×d .npy), the denominator.", valueName: "FILE"))
     var train: String?
     @Option(help: ArgumentHelp("Density ratios: target (test) features (N×d .npy), the numerator.", valueName: "FILE"))
     var test: String?
     @Option(
-        help: ArgumentHelp("Density ratios: the points to evaluate the ratio at (default: --train).", valueName: "FILE"))
+        help: ArgumentHelp("Density ratios: the points to evaluate the ratio at (default: --train).", valueName: "FILE")
+    )
     var at: String?
     @Option(
         help: "ulsif: kernel widths σ to choose from by leave-one-out, comma-separated (default 10^(−3…1), 9 values).")

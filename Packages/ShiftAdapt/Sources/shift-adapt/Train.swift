@@ -1,7 +1,9 @@
 import ArgumentParser
+import DistributedCLI
 import FjordCLI
 import Kernel
 import Learn
+import Quant
 import ShiftAdapt
 
 extension FederatedShift.Weighting: Choice {
@@ -43,7 +45,7 @@ struct Train: ParsableCommand {
             uniformly, each draw coloured by its label and flipped with the client's train or test probability, \
             the ColoredMNIST construction of the FTW-ERM code). Trains an MLP \
             d–--hidden–classes by FedSGD (one --batch per client per step, gradients averaged through Learn's \
-            exchange, one Adam step) with client k's rows weighted by r_k(y): FTW-ERM's pooled test over its train \
+            exchange, encoded with --scheme, one Adam step) with client k's rows weighted by r_k(y): FTW-ERM's pooled test over its train \
             (default) or FITW-ERM's own test over its train (--fitw). --weights vrls estimates r_k(y) as the VRLS paper \
             does (only m-vectors leave a client for the FTW pooling); ulsif, kliep and classifier estimate r_k(x) on \
             features, each client against its own test rows (FITW) or the --public-rows every client shares (FTW); \
@@ -65,7 +67,8 @@ struct Train: ParsableCommand {
     var ratios: String?
     @Flag(help: "FITW-ERM: weight by each client's own test over its train (default: FTW-ERM's pooled test).")
     var fitw = false
-    @Option(help: ArgumentHelp("Features (n×d .npy) instead of bundled digits.", valueName: "FILE")) var features: String?
+    @Option(help: ArgumentHelp("Features (n×d .npy) instead of bundled digits.", valueName: "FILE")) var features:
+        String?
     @Option(help: ArgumentHelp("Labels (n .npy) of --features.", valueName: "FILE")) var labels: String?
     @Option(help: "Training rows per client.") var trainRows = 500
     @Option(help: "Test rows per client.") var testRows = 200
@@ -77,6 +80,7 @@ struct Train: ParsableCommand {
     @Option(help: "vrls: calibration on the pooled hold-out.") var calibration = Calibration.Kind.bcts
     @Option(help: "Seed of the split, the models and the batches.") var seed: UInt64 = 0
     @Option(help: ArgumentHelp("Write the summary as JSON to FILE.", valueName: "FILE")) var json: String?
+    @OptionGroup(title: "Codec") var codec: CodecOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -129,7 +133,12 @@ struct Train: ParsableCommand {
         let summaryFile = try json.map { path throws(FjordError) in try AtomicFile(path: path) }
         var result: FederatedShift.Result?
         try output.write { sink in
-            let r = try FederatedShift.run(split, weights, o)
+            let model = Sequential.mlp([split.data.dimension, hidden, split.data.classes])
+            let make = try (codec.scheme ?? .none).factory(
+                codec.settings, dimension: model.parameterCount,
+                blocks: model.views.map { (offset: $0.offset, count: $0.count) },
+                types: model.views.map { layerType($0, model).rawValue })
+            let r = try FederatedShift.run(split, weights, o, codec: make)
             try NpyWriter(sink).write(Tensor(shape: [r.parameters.count], values: r.parameters))
             result = r
         }
@@ -155,7 +164,8 @@ struct Train: ParsableCommand {
         let acc = r.accuracy
         func list(_ v: [Double]) -> String { "[" + v.map { fmt($0) }.joined(separator: ", ") + "]" }
         let fields: [(String, String)] = [
-            ("config", "\"\(name)\""), ("weights", "\"\(r.weighting.rawValue)\""),
+            ("config", "\"\(name)\""), ("scheme", "\"\((codec.scheme ?? .none).rawValue)\""),
+            ("weights", "\"\(r.weighting.rawValue)\""),
             ("ratio", r.combined ? "\"ftw: pooled test / client train\"" : "\"fitw: client test / client train\""),
             ("accuracy_mean", fmt(acc.reduce(0, +) / Double(acc.count))), ("accuracy_min", fmt(acc.min()!)),
             ("accuracy_max", fmt(acc.max()!)), ("accuracy", list(acc)),

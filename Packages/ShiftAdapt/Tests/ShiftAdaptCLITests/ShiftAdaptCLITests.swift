@@ -53,8 +53,13 @@ import Testing
     /// `reproduce` on a short run: the tables for each ζ, MLLS far below no adaptation, accuracy columns.
     @Test func reproduceWritesTables() throws {
         let r = try Shell.run(
-            "shift-adapt reproduce --alphas 0.5 --entropy 0,0.1 --trials 3 --steps 400 --out rep && ls rep")
+            "shift-adapt reproduce --alphas 0.5 --entropy 0,0.1 --trials 3 --steps 400 --federated 5clients,colored-digits --federated-seeds 1 --federated-steps 30 --colored-steps 30 --out rep && ls rep"
+        )
         #expect(r.status == 0, "\(r.stderr)")
+        // one federated table per set-up, FedAvg once and every weighting under both ratios
+        #expect(r.text.contains("5clients: FedSGD 30 steps") && r.text.contains("colored-digits: FedSGD 30 steps"))
+        #expect(r.text.split(separator: "\n").filter { $0.hasPrefix("vrls ") }.count == 2, "\(r.text)")
+        #expect(r.text.split(separator: "\n").filter { $0.hasPrefix("nnbd ") }.count == 2, "\(r.text)")
         #expect(r.text.contains("mlls is MLLS") && r.text.contains("mlls is VRLS") && r.text.contains("tables.html"))
         let row = r.text.split(separator: "\n").first { $0.hasPrefix("0.5 ") }.map { $0.split(separator: " ") }
         // columns: α, none (mean ± ci), bbse, bbse-soft, rlls, mlls
@@ -127,10 +132,18 @@ import Testing
             shift-adapt simulate --config 5clients --ratios ftw -o r.npy
             shift-adapt train $opts --weights given --ratios r.npy -o a.npy --json a.json
             shift-adapt train $opts --weights true -o b.npy --json b.json
+            shift-adapt train $opts --weights true --scheme nuq --bits 4 -o c.npy --json c.json
             cmp a.npy b.npy && echo same
-            cat b.json
+            cat b.json; echo; cat c.json
             """)
         #expect(r.status == 0, "\(r.stderr)")
+        // 4-bit NUQ sends under a fifth of float32's gradient bytes
+        let bytes = r.text.split(separator: "\n").compactMap { line in
+            line.split(separator: "\"gradient_bytes_per_client\": ").last?.split(separator: ",").first.flatMap {
+                Int($0)
+            }
+        }
+        #expect(bytes.count == 2 && bytes[1] * 5 < bytes[0], "\(bytes)")
         #expect(r.text.contains("same"), "\(r.text)")
         #expect(r.text.contains("\"ratio\": \"ftw: pooled test / client train\""), "\(r.text)")
         #expect(r.text.contains("\"accuracy_min\""), "\(r.text)")

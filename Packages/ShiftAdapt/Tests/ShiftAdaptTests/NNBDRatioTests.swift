@@ -78,7 +78,10 @@ import Testing
         let digits = BundledData.digits.load()
         let s = try ColoredDigits.split(digits, trainRows: 4000, testRows: 100, seed: 1)
         let w = s.trueWeights(combined: false)
-        guard case .colour(let c) = s.truth else { Issue.record("not a colour split"); return }
+        guard case .colour(let c) = s.truth else {
+            Issue.record("not a colour split")
+            return
+        }
         for k in 0..<2 {
             let rows = s.trainRows[k]
             let agree = Double(rows.filter { Int32(c.colours[$0]) == s.data.labels[$0] }.count) / 4000
