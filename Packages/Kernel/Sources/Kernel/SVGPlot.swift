@@ -242,12 +242,16 @@ public struct SVGPlot {
                 barIndex += 1
             }
             if let err = s.yError {
+                // a bar's error bar sits on the middle of its own slot, in dark grey (its colour would vanish on it)
+                let slot = 0.8 / Double(max(bars, 1))
+                let shift = s.kind == .bar ? -0.4 + slot * (Double(barIndex - 1) + 0.5) : 0
+                let stroke = s.kind == .bar ? "#333" : color
                 for ((a, _), (y, e)) in zip(pts, zip(s.y, err)) where a.isFinite && e > 0 {
                     let hi = ty(y + e), lo = ty(y - e)
                     guard hi.isFinite else { continue }
-                    let x = sx(a)
+                    let x = sx(a + shift)
                     o +=
-                        "<line x1=\"\(x)\" y1=\"\(sy(hi))\" x2=\"\(x)\" y2=\"\(sy(lo.isFinite ? lo : y0))\" stroke=\"\(color)\" stroke-width=\"1.5\"/>\n"
+                        "<line x1=\"\(x)\" y1=\"\(sy(hi))\" x2=\"\(x)\" y2=\"\(sy(lo.isFinite ? lo : y0))\" stroke=\"\(stroke)\" stroke-width=\"1.5\"/>\n"
                 }
             }
         }
