@@ -165,7 +165,10 @@ let package = Package(
             path: "Packages/ShiftAdapt/Sources/ShiftAdapt"),
         .executableTarget(
             name: "shift-adapt",
-            dependencies: ["ShiftAdapt", "Learn", "Quant", "DistributedCLI", "Kernel", "FjordCLI", argumentParser],
+            dependencies: [
+                "ShiftAdapt", "Learn", "LearnCLI", "Exchange", "Quant", "DistributedCLI", "Kernel", "FjordCLI",
+                argumentParser,
+            ],
             path: "Packages/ShiftAdapt/Sources/shift-adapt"),
         .testTarget(
             name: "ShiftAdaptTests", dependencies: ["ShiftAdapt", "Exchange", "Learn", "Kernel"],

@@ -27,7 +27,8 @@ let package = Package(
         .executableTarget(
             name: "shift-adapt",
             dependencies: [
-                "ShiftAdapt", kernel, learn, .product(name: "Quant", package: "Quant"),
+                "ShiftAdapt", kernel, learn, .product(name: "LearnCLI", package: "Learn"),
+                .product(name: "Exchange", package: "Exchange"), .product(name: "Quant", package: "Quant"),
                 .product(name: "DistributedCLI", package: "Distributed"), .product(name: "FjordCLI", package: "Kernel"),
                 argumentParser,
             ]),

@@ -16,14 +16,14 @@ import Learn
 /// paper's multi-node procedure):
 ///  1. FedSGD trains a classifier with cross-entropy + ζ·(negative entropy) on each client's fit rows (all but a
 ///     hold-out fraction);
-///  2. it is calibrated (BCTS by default) on the clients' pooled hold-out logits;
+///  2. it is calibrated (BCTS by default) on the clients' hold-out logits and labels, pooled by one allgather;
 ///  3. each client runs MLLS (EM) on its own unlabelled test rows, source prior the mean calibrated hold-out
 ///     posterior, and gets q̂_k;
 ///  4. FTW (`combined`): the q̂_k are averaged through one allreduce (``MultiNodeLabelShift``) and r_k = mean q̂ / p̂_tr,k;
 ///     FITW: r_k = q̂_k / p̂_tr,k, nothing shared.
-/// Then the IW-ERM model is trained from the same initial parameters with those weights. Bytes: the gradient
-/// exchange per client, and for `vrls` what estimation moved (phase 1's gradients, the hold-out logits and labels
-/// pooled for calibration, counted at 4(m + 1) bytes a row, and the q̂ allreduce).
+/// Then the IW-ERM model is trained from the same initial parameters with those weights. Every client is a rank of
+/// a ``Communicator`` (threads here, processes under MPI), and bytes are what the communicator carried: the gradient
+/// exchange, and what estimation sent (vrls: phase 1's gradients, 4(m + 1) bytes a hold-out row, the q̂ allreduce).
 public enum FederatedShift {
     public enum Weighting: String, CaseIterable, Sendable {
         case none
@@ -79,10 +79,26 @@ public enum FederatedShift {
         public var seconds: Double
     }
 
-    /// `codec` (per rank, nil: float32) encodes every gradient the clients exchange, in both trainings of `vrls`.
+    /// Simulated: the clients as threads of this process (``LocalCommunicator``), client k on rank k. Returns
+    /// rank 0's result (every rank's is the same but for the bytes, which are rank 0's).
     public static func run(
         _ split: FederatedSplit, _ weighting: Weighting, _ o: Options,
         codec: ((_ rank: Int) throws -> any GradientCodec)? = nil
+    ) throws -> Result {
+        let factory = Handed(codec)
+        return try LocalCommunicator.run(workers: split.clients) { comm in
+            try train(comm, split, weighting, o, codec: try factory.value?(comm.rank))
+        }[0]
+    }
+
+    /// SPMD: this process is client `comm.rank` of `split` (every rank calls with the same split, weighting and
+    /// options: the split is seeded, so each rank draws it identically and uses only its own rows' labels). What
+    /// leaves a client goes through `comm` and is counted there: gradients (encoded by `codec`, nil: float32), and for
+    /// estimation the hold-out logits (vrls), the q̂ allreduce (vrls, FTW) or the public test rows (density ratios,
+    /// FTW); at the end each client's accuracy and weights are gathered for the report.
+    public static func train(
+        _ comm: any Communicator, _ split: FederatedSplit, _ weighting: Weighting, _ o: Options,
+        codec: (any GradientCodec)? = nil
     ) throws -> Result {
         guard o.hidden >= 1, o.steps >= 1, o.batch >= 1, o.rate > 0, o.rate.isFinite, o.entropy.isFinite,
             o.holdoutFraction > 0, o.holdoutFraction < 1
@@ -90,150 +106,168 @@ public enum FederatedShift {
             throw FjordError.usage(
                 "federated training: hidden, steps, batch ≥ 1, rate > 0, hold-out fraction in (0, 1)")
         }
+        guard comm.size == split.clients else {
+            throw FjordError.usage(
+                "\(split.name) has \(split.clients) clients: run it on as many workers, not \(comm.size)")
+        }
         let start = monotonicSeconds()
-        let k = split.clients, m = split.data.classes
-        let truth = split.trueWeights(combined: o.combined)
-        var ratios: [[Double]]?
-        var rowWeights: [[Double]]
-        var estimationBytes = 0
+        let k = comm.rank, m = split.data.classes
+        let truth = split.trueWeights(combined: o.combined)[k]
+        let labels = split.trainRows[k].map { Int(split.data.labels[$0]) }
+        var classWeights: [Double]?
+        var weights: [Double]
+        let before = comm.traffic.sent
         switch weighting {
-        case .none: rowWeights = truth.map { [Double](repeating: 1, count: $0.count) }
-        case .truth: rowWeights = truth
+        case .none: weights = [Double](repeating: 1, count: truth.count)
+        case .truth: weights = truth
         case .covariate:
             guard let w = split.trueCovariateWeights(combined: o.combined) else {
                 throw FjordError.usage("true-x needs a split whose covariate ratio is known (colored-digits)")
             }
-            rowWeights = w
+            weights = w[k]
         case .given, .vrls:
             guard split.configuration != nil else {
                 throw FjordError.usage(
                     "\(weighting.rawValue) weights classes: it needs a label-shift split, not \(split.name)")
             }
             if weighting == .vrls {
-                (ratios, estimationBytes) = try estimate(split, o, codec: codec)
+                classWeights = try estimate(comm, split, o, codec: codec)
             } else {
-                guard let g = o.given, g.count == k, g.allSatisfy({ $0.count == m }),
+                guard let g = o.given, g.count == split.clients, g.allSatisfy({ $0.count == m }),
                     g.allSatisfy({ $0.allSatisfy { $0 >= 0 && $0.isFinite } })
                 else {
-                    throw FjordError.data("given ratios: one row of \(m) finite weights ≥ 0 per client (\(k) rows)")
+                    throw FjordError.data(
+                        "given ratios: one row of \(m) finite weights ≥ 0 per client (\(split.clients) rows)")
                 }
-                ratios = g
+                classWeights = g[k]
             }
-            rowWeights = (0..<k).map { c in split.trainRows[c].map { ratios![c][Int(split.data.labels[$0])] } }
+            weights = labels.map { classWeights![$0] }
         case .ulsif, .kliep, .classifier, .nnbd:
-            (rowWeights, estimationBytes) = try densityRatio(split, weighting, o)
+            weights = try densityRatio(comm, split, weighting, o)
         }
+        // what estimation sent (vrls: phase 1's gradients, the hold-out logits, the q̂; FTW ratios: the public rows)
+        let estimationBytes = comm.traffic.sent - before
+        let rowWeights = weights.map(Float.init)
         let trained = try fedSGD(
-            split.data, rows: split.trainRows, weights: rowWeights.map { $0.map(Float.init) }, entropy: 0, o,
-            codec: codec)
+            comm, split.data, rows: split.trainRows, weights: rowWeights, entropy: 0, o, codec: codec)
         let model = Sequential.mlp([split.data.dimension, o.hidden, m], init: .he, seed: o.seed)
         _ = trained.parameters.withUnsafeBufferPointer { model.parameterBuffer.update(fromContentsOf: $0) }
-        let accuracy = try (0..<k).map { c in try evaluate(model, on: split.test(c)).accuracy }
-        let error = (0..<k).map { c in
-            let num = zip(rowWeights[c], truth[c]).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
-            return (num / truth[c].reduce(0) { $0 + $1 * $1 }).squareRoot()
-        }
+        let accuracy = try evaluate(model, on: split.test(k)).accuracy
+        let num = zip(weights, truth).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        let error = (num / truth.reduce(0) { $0 + $1 * $1 }).squareRoot()
+        // the report: every client's accuracy, weight error and class weights, gathered
+        let report = comm.allgather(encode([accuracy, error] + (classWeights ?? [])))
+        let rows = report.map(decode)
         return Result(
-            weighting: weighting, combined: o.combined, accuracy: accuracy, ratios: ratios, ratioError: error,
-            gradientBytes: trained.gradientBytes, estimationBytes: estimationBytes, parameters: trained.parameters,
+            weighting: weighting, combined: o.combined, accuracy: rows.map { $0[0] },
+            ratios: classWeights == nil ? nil : rows.map { Array($0[2...]) },
+            ratioError: rows.map { $0[1] }, gradientBytes: trained.gradientBytes,
+            estimationBytes: estimationBytes, parameters: trained.parameters,
             seconds: monotonicSeconds() - start)
     }
 
-    /// Per client, r̂(x) of its training rows from a density ratio fitted locally: against its own test rows
-    /// (FITW) or the pooled public test rows (FTW). Bytes: the public rows one client sends.
+    static func encode(_ v: [Double]) -> [UInt8] {
+        v.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
+    }
+    static func decode(_ b: [UInt8]) -> [Double] {
+        stride(from: 0, to: b.count, by: 8).map { o in
+            Double(bitPattern: b[o..<(o + 8)].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
+        }
+    }
+
+    /// Client `comm.rank`'s r̂(x) at its training rows from a density ratio fitted locally: against its own test
+    /// rows (FITW) or the public test rows every client allgathers (FTW, `publicRows` each).
     static func densityRatio(
-        _ split: FederatedSplit, _ weighting: Weighting, _ o: Options
-    ) throws -> (weights: [[Double]], bytes: Int) {
+        _ comm: any Communicator, _ split: FederatedSplit, _ weighting: Weighting, _ o: Options
+    ) throws -> [Double] {
         guard let method = LabelShiftMethod(rawValue: weighting.rawValue), method.isDensityRatio else {
             preconditionFailure("\(weighting) is not a density ratio")
         }
-        let d = split.data.dimension
         guard o.publicRows >= 1 else { throw FjordError.usage("FTW-ERM needs ≥ 1 public test row per client") }
+        let d = split.data.dimension, k = comm.rank
         let features = split.data.features.scalars
-        func rows(_ r: [Int]) -> [Double] { r.flatMap { i in features[(i * d)..<(i * d + d)].map(Double.init) } }
-        let pooled = rows(split.testRows.flatMap { $0.prefix(o.publicRows) })
-        var weights: [[Double]] = []
-        for c in 0..<split.clients {
-            var settings = o.densityRatio
-            settings.seed ^= UInt64(c)
-            let train = rows(split.trainRows[c])
-            let fit = try DensityRatio.fit(
-                method, numerator: o.combined ? pooled : rows(split.testRows[c]), denominator: train, dimension: d,
-                settings)
-            weights.append(fit.ratio(train))
+        func rows(_ r: some Collection<Int>) -> [Float] { r.flatMap { i in features[(i * d)..<(i * d + d)] } }
+        var numerator = rows(split.testRows[k]).map(Double.init)
+        if o.combined {
+            let mine = rows(split.testRows[k].prefix(o.publicRows))
+            numerator = comm.allgather(mine.withUnsafeBytes { Array($0) }).flatMap { bytes in
+                bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }.map(Double.init)
+            }
         }
-        let shared = o.combined ? min(o.publicRows, split.testRows[0].count) * d * 4 : 0
-        return (weights, shared)
+        var settings = o.densityRatio
+        settings.seed ^= UInt64(k)
+        let train = rows(split.trainRows[k]).map(Double.init)
+        let fit = try DensityRatio.fit(method, numerator: numerator, denominator: train, dimension: d, settings)
+        return fit.ratio(train)
     }
 
-    /// VRLS's multi-node estimate of every client's weights, and the bytes one client sent for it.
+    /// VRLS's multi-node estimate of client `comm.rank`'s class weights.
     static func estimate(
-        _ split: FederatedSplit, _ o: Options, codec: ((_ rank: Int) throws -> any GradientCodec)?
-    ) throws -> (ratios: [[Double]], bytes: Int) {
-        let k = split.clients, m = split.data.classes
-        var rng = RNG(seed: o.seed, stream: 0x401D)
+        _ comm: any Communicator, _ split: FederatedSplit, _ o: Options, codec: (any GradientCodec)?
+    ) throws -> [Double] {
+        let k = comm.rank, m = split.data.classes
         var fit: [[Int]] = [], holdout: [[Int]] = []
-        for c in 0..<k {
+        for c in 0..<split.clients {  // every client's fit rows: the trainer's partition names them all
+            var rng = RNG(seed: o.seed, stream: 0x401D).substream(UInt64(c))
             let rows = split.trainRows[c]
             let order = rng.permutation(rows.count)
             let h = max(1, Int((Double(rows.count) * o.holdoutFraction).rounded()))
             holdout.append(order[..<h].map { rows[$0] })
             fit.append(order[h...].map { rows[$0] })
         }
-        let phase1 = try fedSGD(split.data, rows: fit, weights: nil, entropy: o.entropy, o, codec: codec)
+        let phase1 = try fedSGD(comm, split.data, rows: fit, weights: nil, entropy: o.entropy, o, codec: codec)
         let model = Sequential.mlp([split.data.dimension, o.hidden, m], init: .he, seed: o.seed)
         _ = phase1.parameters.withUnsafeBufferPointer { model.parameterBuffer.update(fromContentsOf: $0) }
-        let pooled = split.data.subset(holdout.flatMap { $0 })
-        let cal = try Calibration(
-            o.calibration, logits: ClassifierTraining.logits(model, pooled), labels: pooled.labels.map(Int.init),
-            classes: m)
-        let prior = cal.apply(ClassifierTraining.logits(model, pooled)).mean
-        var targets: [[Double]] = []
-        for c in 0..<k {
-            let f = cal.apply(ClassifierTraining.logits(model, split.test(c)))
-            targets.append(try EMLabelShift.estimate(target: f, source: prior, convention: .meanPosterior).target)
+        // the hold-out logits and labels are pooled (allgather), and every client fits the same calibration
+        let mine = split.data.subset(holdout[k])
+        let z = ClassifierTraining.logits(model, mine)
+        var message: [Float] = []
+        for (i, y) in mine.labels.enumerated() { message += z[(i * m)..<(i * m + m)].map(Float.init) + [Float(y)] }
+        let pooled = comm.allgather(message.withUnsafeBytes { Array($0) }).flatMap { bytes in
+            bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         }
-        let frequencies = (0..<k).map { split.trainFrequencies($0) }
-        var ratios: [[Double]]
-        var shared = 0
-        if o.combined {
-            let (t, f) = (targets, frequencies)
-            let out = try LocalCommunicator.run(workers: k) { comm in
-                let w = try MultiNodeLabelShift.weights(comm, target: t[comm.rank], trainFrequencies: f[comm.rank])
-                return (w, comm.traffic.sent)
-            }
-            ratios = out.map(\.0)
-            shared = out[0].1
-        } else {
-            ratios = (0..<k).map { c in zip(targets[c], frequencies[c]).map { q, p in p > 0 ? q / p : 0 } }
+        var logits: [Double] = [], labels: [Int] = []
+        for r in stride(from: 0, to: pooled.count, by: m + 1) {
+            logits += pooled[r..<(r + m)].map(Double.init)
+            labels.append(Int(pooled[r + m]))
         }
-        return (ratios, phase1.gradientBytes + holdout[0].count * 4 * (m + 1) + shared)
+        let cal = try Calibration(o.calibration, logits: logits, labels: labels, classes: m)
+        let prior = cal.apply(logits).mean
+        let f = cal.apply(ClassifierTraining.logits(model, split.test(k)))
+        let q = try EMLabelShift.estimate(target: f, source: prior, convention: .meanPosterior).target
+        let p = split.trainFrequencies(k)
+        let ratios =
+            o.combined
+            ? try MultiNodeLabelShift.weights(comm, target: q, trainFrequencies: p)
+            : zip(q, p).map { q, p in p > 0 ? q / p : 0 }
+        return ratios
     }
 
-    /// FedSGD through Learn's data-parallel trainer: client c trains on `rows[c]` with row weights `weights?[c]`.
+    /// FedSGD through Learn's data-parallel trainer: client `comm.rank` trains on `rows[comm.rank]` (indices into
+    /// `data`) with its row weights `weights` (nil: 1).
     static func fedSGD(
-        _ data: Dataset, rows: [[Int]], weights: [[Float]]?, entropy: Float, _ o: Options,
-        codec: ((_ rank: Int) throws -> any GradientCodec)?
+        _ comm: any Communicator, _ data: Dataset, rows: [[Int]], weights: [Float]?, entropy: Float, _ o: Options,
+        codec: (any GradientCodec)?
     ) throws -> (parameters: [Float], gradientBytes: Int) {
-        var shards: [[Int]] = []
-        var lo = 0
-        for r in rows {
-            shards.append(Array(lo..<(lo + r.count)))
-            lo += r.count
-        }
-        let train = data.subset(rows.flatMap { $0 })
         let (hidden, seed, rate, decay) = (o.hidden, o.seed, o.rate, o.weightDecay)
         var setup = TrainingSetup(
             model: { Sequential.mlp([data.dimension, hidden, data.classes], init: .he, seed: seed) },
             optimizer: { Adam(.constant(rate), weightDecay: decay) })
-        if let codec { setup.makeCodec = codec }
-        setup.makeObjective = { rank, model, local in
-            ModelObjective.crossEntropy(model, data: local, weights: weights?[rank], entropy: entropy)
+        let handed = Handed(codec)
+        if codec != nil { setup.makeCodec = { _ in handed.value! } }
+        setup.makeObjective = { _, model, local in
+            ModelObjective.crossEntropy(model, data: local, weights: weights, entropy: entropy)
         }
         var config = TrainingConfig(steps: o.steps, batchSize: o.batch)
-        config.partition = .given(shards)
+        config.partition = .given(rows)
         config.seed = o.seed
-        let reports = try trainLocal(workers: rows.count, train: train, test: nil, setup: setup, config: config)
-        return (reports[0].parameters, reports[0].gradientTraffic.sent)
+        let report = try trainDataParallel(comm, train: data, test: nil, setup: setup, config: config)
+        return (report.parameters, report.gradientTraffic.sent)
     }
+}
+
+/// A value handed to the thread that alone uses it (a codec, a factory), across the `Sendable` boundary.
+struct Handed<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }

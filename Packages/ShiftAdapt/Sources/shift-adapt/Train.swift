@@ -1,8 +1,10 @@
 import ArgumentParser
 import DistributedCLI
+import Exchange
 import FjordCLI
 import Kernel
 import Learn
+import LearnCLI
 import Quant
 import ShiftAdapt
 
@@ -49,7 +51,7 @@ struct Train: ParsableCommand {
             (default) or FITW-ERM's own test over its train (--fitw). --weights vrls estimates r_k(y) as the VRLS paper \
             does (only m-vectors leave a client for the FTW pooling); ulsif, kliep and classifier estimate r_k(x) on \
             features, each client against its own test rows (FITW) or the --public-rows every client shares (FTW); \
-            none is FedAvg.
+            none is FedAvg. --backend mpi runs one client per mpirun rank (-np = clients), with the same results.
             Writes the final parameters as a float32 .npy vector; stderr (or --json FILE) gets per-client test \
             accuracy (mean, min, max), the weights used and their error against the true ratios, and bytes sent.
             Example: shift-adapt train --config 5clients --weights vrls --json run.json -o params.npy
@@ -80,6 +82,8 @@ struct Train: ParsableCommand {
     @Option(help: "vrls: calibration on the pooled hold-out.") var calibration = Calibration.Kind.bcts
     @Option(help: "Seed of the split, the models and the batches.") var seed: UInt64 = 0
     @Option(help: ArgumentHelp("Write the summary as JSON to FILE.", valueName: "FILE")) var json: String?
+    @Option(help: "Where the clients run: threads of this process, or one mpirun rank per client.")
+    var backend = Backend.local
     @OptionGroup(title: "Codec") var codec: CodecOptions
     @OptionGroup var output: OutputOptions
 
@@ -130,26 +134,30 @@ struct Train: ParsableCommand {
             }
             o.given = (0..<c.clients).map { k in (0..<c.classes).map { Double(t.scalars[k * c.classes + $0]) } }
         }
-        let summaryFile = try json.map { path throws(FjordError) in try AtomicFile(path: path) }
-        var result: FederatedShift.Result?
-        try output.write { sink in
-            let model = Sequential.mlp([split.data.dimension, hidden, split.data.classes])
-            let make = try (codec.scheme ?? .none).factory(
-                codec.settings, dimension: model.parameterCount,
-                blocks: model.views.map { (offset: $0.offset, count: $0.count) },
-                types: model.views.map { layerType($0, model).rawValue })
-            let r = try FederatedShift.run(split, weights, o, codec: make)
-            try NpyWriter(sink).write(Tensor(shape: [r.parameters.count], values: r.parameters))
-            result = r
-        }
-        guard let r = result else { return }
-        let text = summary(r, split.name)
-        if let summaryFile {
-            try summaryFile.sink.write(text + "\n")
-            try summaryFile.commit()
+        let model = Sequential.mlp([split.data.dimension, hidden, split.data.classes])
+        let make = try (codec.scheme ?? .none).factory(
+            codec.settings, dimension: model.parameterCount,
+            blocks: model.views.map { (offset: $0.offset, count: $0.count) },
+            types: model.views.map { layerType($0, model).rawValue })
+        let r: FederatedShift.Result
+        if backend == .mpi {
+            #if MPI
+                let comm = MPICommunicator(timeout: 300)
+                defer { comm.finalize() }
+                r = try FederatedShift.train(comm, split, weights, o, codec: try make?(comm.rank))
+                if comm.rank != 0 { return }  // every rank holds the same parameters; rank 0 writes them
+            #else
+                throw FjordError.usage(
+                    "--backend mpi: this build has no MPI support; build with `swift build --traits MPI` (needs libopenmpi-dev)"
+                )
+            #endif
         } else {
-            printError(text)
+            r = try FederatedShift.run(split, weights, o, codec: make)
         }
+        try output.write { sink in try NpyWriter(sink).write(Tensor(shape: [r.parameters.count], values: r.parameters))
+        }
+        let text = summary(r, split.name)
+        if let json { try AtomicFile.write(text + "\n", to: json) } else { printError(text) }
     }
 
     func environments() throws -> [ColoredDigits.Environment] {
