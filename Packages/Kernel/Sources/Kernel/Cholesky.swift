@@ -1,3 +1,5 @@
+import COpenBLAS
+
 /// The Cholesky factor L (A = LLᵀ) of a symmetric positive-definite matrix (row-major n×n, Double), for repeated
 /// solves. nil when a pivot LLᵀ would need is ≤ `minimumPivot` (the matrix is not positive definite enough).
 public struct Cholesky: Sendable {
@@ -35,5 +37,24 @@ public struct Cholesky: Sendable {
             y[i] = s / l[i * n + i]
         }
         return y
+    }
+
+    /// X with A X = B for m right-hand sides at once: `b` and the result are n×m row-major (column j is one
+    /// system). Two triangular solves by OpenBLAS (cblas_dtrsm), L Z = B then Lᵀ X = Z.
+    public func solve(columns b: [Double], count m: Int) -> [Double] {
+        precondition(b.count == n * m, "solve: \(b.count) values for \(n)×\(m)")
+        guard n > 0, m > 0 else { return b }
+        var x = b
+        l.withUnsafeBufferPointer { lp in
+            x.withUnsafeMutableBufferPointer { xp in
+                cblas_dtrsm(
+                    CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, Int32(n), Int32(m), 1,
+                    lp.baseAddress, Int32(n), xp.baseAddress, Int32(m))
+                cblas_dtrsm(
+                    CblasRowMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit, Int32(n), Int32(m), 1,
+                    lp.baseAddress, Int32(n), xp.baseAddress, Int32(m))
+            }
+        }
+        return x
     }
 }

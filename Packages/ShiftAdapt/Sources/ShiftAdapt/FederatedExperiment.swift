@@ -10,11 +10,16 @@ public enum FederatedExperiment {
         case fiveClients = "5clients"
         case tenClients = "10clients-v2"
         case colored = "colored-digits"
+        case selection = "selection-digits"
 
         /// What is compared: the label shifts' class weights (true, and VRLS's estimate), colored digits' row weights
         /// (the true joint weight, the exact covariate ratio, and the feature-based estimators).
         public var weightings: [FederatedShift.Weighting] {
-            self == .colored ? [.none, .truth, .covariate, .nnbd, .classifier] : [.none, .truth, .vrls]
+            switch self {
+            case .fiveClients, .tenClients: [.none, .truth, .vrls]
+            case .colored: [.none, .truth, .covariate, .nnbd, .classifier]
+            case .selection: [.none, .truth, .classifier, .ulsif, .kliep, .nnbd]
+            }
         }
 
         public func split(_ digits: Dataset, rows: (train: Int, test: Int), seed: UInt64) throws -> FederatedSplit {
@@ -24,6 +29,7 @@ public enum FederatedExperiment {
             case .tenClients:
                 try FederatedSplit(digits, .tenClients(), trainRows: rows.train, testRows: rows.test, seed: seed)
             case .colored: try ColoredDigits.split(digits, trainRows: rows.train, testRows: rows.test, seed: seed)
+            case .selection: try SelectionShift.split(digits, trainRows: rows.train, testRows: rows.test, seed: seed)
             }
         }
     }

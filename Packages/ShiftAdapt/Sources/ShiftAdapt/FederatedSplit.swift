@@ -20,6 +20,9 @@ public struct FederatedSplit: Sendable {
         case labels(ShiftConfiguration)
         /// A colour shift: r_k(x, y) from the environments' flip probabilities (``ColoredDigits/ratio(client:row:combined:labels:)``).
         case colour(ColoredDigits)
+        /// A covariate shift with each client's training-row weights known (``SelectionShift``): own test over train
+        /// (FITW) and pooled test over train (FTW).
+        case covariate(fitw: [[Double]], ftw: [[Double]])
     }
 
     public let name: String
@@ -78,10 +81,16 @@ public struct FederatedSplit: Sendable {
     /// Per client, the true weight of each of its training rows: FTW-ERM's pooled test over the client's train
     /// (`combined`) or FITW-ERM's own test over its train.
     /// Per client, the exact covariate ratio p_te(x)/p_tr(x) of each training row, where the split knows it in closed
-    /// form (colored digits; nil for a label shift, where it is not a function of the features alone).
+    /// form (colored digits, a selection shift; nil for a label shift, where it is not a function of the features alone).
     public func trueCovariateWeights(combined: Bool) -> [[Double]]? {
-        guard case .colour(let d) = truth else { return nil }
-        return (0..<clients).map { k in trainRows[k].map { d.covariateRatio(client: k, row: $0, combined: combined) } }
+        switch truth {
+        case .labels: return nil
+        case .colour(let d):
+            return (0..<clients).map { k in
+                trainRows[k].map { d.covariateRatio(client: k, row: $0, combined: combined) }
+            }
+        case .covariate(let fitw, let ftw): return combined ? ftw : fitw
+        }
     }
 
     public func trueWeights(combined: Bool) -> [[Double]] {
@@ -93,6 +102,7 @@ public struct FederatedSplit: Sendable {
             return (0..<clients).map { k in
                 trainRows[k].map { d.ratio(client: k, row: $0, combined: combined, labels: data.labels) }
             }
+        case .covariate(let fitw, let ftw): return combined ? ftw : fitw
         }
     }
 

@@ -52,6 +52,14 @@ public struct ULSIF: Sendable {
             let h = Self.columnMean(px, rows: nx, cols: b)
             let hh = Self.gram(py, rows: ny, cols: b)
             guard sigmas.count > 1 || lambdas.count > 1 else { break }
+            // the first nmin rows' features as columns (b × nmin), the right-hand sides of the leave-one-out solves
+            var yt = [Double](repeating: 0, count: b * nmin), xt = yt
+            for i in 0..<nmin {
+                for k in 0..<b {
+                    yt[k * nmin + i] = py[i * b + k]
+                    xt[k * nmin + i] = px[i * b + k]
+                }
+            }
             for l in lambdas {
                 var bm = hh
                 for k in 0..<b { bm[k * b + k] += l * Double(ny - 1) / Double(ny) }
@@ -62,21 +70,27 @@ public struct ULSIF: Sendable {
                 let bh = chol.solve(h)
                 var score = 0.0
                 var ry2 = 0.0, rxs = 0.0
+                // B⁻¹φ_y and B⁻¹φ_x of every left-out row at once (two triangular solves each, BLAS level 3)
+                let wy = chol.solve(columns: yt, count: nmin), wx = chol.solve(columns: xt, count: nmin)
+                let scale = Double(ny - 1) / (Double(ny) * Double(nx - 1))
                 for i in 0..<nmin {
-                    let fy = Array(py[(i * b)..<(i * b + b)]), fx = Array(px[(i * b)..<(i * b + b)])
-                    let binvY = chol.solve(fy), binvX = chol.solve(fx)
-                    let yBy = zip(fy, binvY).reduce(0) { $0 + $1.0 * $1.1 }
+                    var yBy = 0.0, hBy = 0.0, xBy = 0.0
+                    for k in 0..<b {
+                        let w = wy[k * nmin + i]
+                        yBy += py[i * b + k] * w
+                        hBy += h[k] * w
+                        xBy += px[i * b + k] * w
+                    }
                     let denom = Double(ny) - yBy
-                    let hBy = zip(h, binvY).reduce(0) { $0 + $1.0 * $1.1 }
-                    let xBy = zip(fx, binvY).reduce(0) { $0 + $1.0 * $1.1 }
                     // B0 = B⁻¹h + B⁻¹φ_y (hᵀB⁻¹φ_y)/denom;  B1 = B⁻¹φ_x + B⁻¹φ_y (φ_xᵀB⁻¹φ_y)/denom
                     var ry = 0.0, rx = 0.0
                     for k in 0..<b {
-                        let b0 = bh[k] + binvY[k] * hBy / denom
-                        let b1 = binvX[k] + binvY[k] * xBy / denom
-                        let b2 = max(0, Double(ny - 1) * (Double(nx) * b0 - b1) / (Double(ny) * Double(nx - 1)))
-                        ry += fy[k] * b2
-                        rx += fx[k] * b2
+                        let w = wy[k * nmin + i]
+                        let b0 = bh[k] + w * hBy / denom
+                        let b1 = wx[k * nmin + i] + w * xBy / denom
+                        let b2 = max(0, scale * (Double(nx) * b0 - b1))
+                        ry += py[i * b + k] * b2
+                        rx += px[i * b + k] * b2
                     }
                     ry2 += ry * ry
                     rxs += rx

@@ -29,11 +29,14 @@ enum SplitKind: String, Choice {
     case fiveClients = "5clients"
     case tenClients = "10clients-v2"
     case colored = "colored-digits"
+    case selection = "selection"
     var help: String {
         switch self {
         case .fiveClients: ConfigKind.fiveClients.help
         case .tenClients: ConfigKind.tenClients.help
         case .colored: "binary digit ≥ 5, drawn red or green by its label, colour flipped per --flips (covariate shift)"
+        case .selection:
+            "--clients rows sampled ∝ exp(±β t_k(x)) along a random direction (covariate shift, known ratio)"
         }
     }
 }
@@ -61,6 +64,8 @@ struct Train: ParsableCommand {
     @Option(help: "colored-digits: per client TRAIN:TEST colour-flip probabilities, comma-separated.")
     var flips = "0.5:0.2,0.2:0.8"
     @Option(help: "colored-digits: label noise η.") var labelNoise = 0.25
+    @Option(help: "selection: clients.") var clients = 3
+    @Option(help: "selection: strength β of the feature-dependent sampling.") var beta = 0.5
     @Option(help: "FTW with ulsif, kliep, classifier: unlabelled test rows each client shares.") var publicRows = 100
     @Option(help: "classifier: its L2 weight.") var l2 = 1e-4
     @Option(help: "ulsif, kliep: Gaussian kernels.") var kernels = 100
@@ -118,6 +123,9 @@ struct Train: ParsableCommand {
             split = try ColoredDigits.split(
                 data, environments: try environments(), labelNoise: labelNoise, trainRows: trainRows,
                 testRows: testRows, seed: seed)
+        case .selection:
+            split = try SelectionShift.split(
+                data, clients: clients, beta: beta, trainRows: trainRows, testRows: testRows, seed: seed)
         case .fiveClients, .tenClients:
             let c = config == .fiveClients ? ConfigKind.fiveClients.make : ConfigKind.tenClients.make
             split = try FederatedSplit(data, c, trainRows: trainRows, testRows: testRows, seed: seed)

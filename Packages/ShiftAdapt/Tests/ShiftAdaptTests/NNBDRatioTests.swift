@@ -5,8 +5,8 @@ import Testing
 @testable import ShiftAdapt
 
 /// nnBD-LSIF against its definition (the loss's gradient by central differences on both branches), a known
-/// Gaussian ratio, identical samples, and the k-means bound on clusters whose shares are known; colored digits'
-/// true weights against their definition.
+/// Gaussian ratio, identical samples, and the k-means bound on clusters whose shares are known; colored digits' and
+/// the selection shift's true weights against their definitions.
 @Suite struct NNBDRatioTests {
     static func normal(_ n: Int, mean: Double, seed: UInt64) -> [Double] {
         var rng = RNG(seed: seed)
@@ -94,6 +94,23 @@ import Testing
         let joint = clean.trueWeights(combined: true), covariate = clean.trueCovariateWeights(combined: true)!
         #expect(zip(joint, covariate).allSatisfy { zip($0, $1).allSatisfy { abs($0 - $1) < 1e-12 } })
         #expect(throws: FjordError.self) { try FederatedShift.run(clean, .vrls, FederatedShift.Options()) }
+    }
+
+    /// The selection shift's true weights are importance weights: they average to 1 over each client's training
+    /// rows (FITW and FTW; at β = 0.25, where they are light-tailed enough for 20000 draws to show it to 5%), and
+    /// with one client FTW's pooled test is the client's own.
+    @Test func selectionShiftWeightsAverageToOne() throws {
+        let digits = BundledData.digits.load()
+        let s = try SelectionShift.split(digits, clients: 3, beta: 0.25, trainRows: 20000, testRows: 10, seed: 4)
+        for combined in [false, true] {
+            for (k, w) in s.trueWeights(combined: combined).enumerated() {
+                #expect(w.allSatisfy { $0 > 0 && $0.isFinite })
+                #expect(abs(w.reduce(0, +) / Double(w.count) - 1) < 0.05, "client \(k), combined \(combined)")
+            }
+        }
+        let one = try SelectionShift.split(digits, clients: 1, trainRows: 50, testRows: 10, seed: 5)
+        #expect(one.trueWeights(combined: true) == one.trueWeights(combined: false))
+        #expect(one.trueCovariateWeights(combined: false) == one.trueWeights(combined: false))
     }
 }
 
