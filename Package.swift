@@ -160,8 +160,9 @@ let package = Package(
             path: "Packages/VIOpt/Tests/VIOptCLITests"),
 
         // ShiftAdapt: label-shift estimators, density ratios, calibration, importance-weighted federated training.
+        .target(name: "CShift", path: "Packages/ShiftAdapt/Sources/CShift"),
         .target(
-            name: "ShiftAdapt", dependencies: ["Kernel", "Exchange", "Learn"],
+            name: "ShiftAdapt", dependencies: ["Kernel", "Exchange", "Learn", "CShift"],
             path: "Packages/ShiftAdapt/Sources/ShiftAdapt"),
         .executableTarget(
             name: "shift-adapt",
@@ -171,7 +172,7 @@ let package = Package(
             ],
             path: "Packages/ShiftAdapt/Sources/shift-adapt"),
         .testTarget(
-            name: "ShiftAdaptTests", dependencies: ["ShiftAdapt", "Exchange", "Learn", "Kernel"],
+            name: "ShiftAdaptTests", dependencies: ["ShiftAdapt", "CShift", "Exchange", "Learn", "Kernel"],
             path: "Packages/ShiftAdapt/Tests/ShiftAdaptTests"),
         .testTarget(
             name: "ShiftAdaptCLITests", dependencies: ["shift-adapt", "tensor", "FjordTestSupport"],

@@ -23,7 +23,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        .target(name: "ShiftAdapt", dependencies: [kernel, .product(name: "Exchange", package: "Exchange"), learn]),
+        .target(name: "CShift"),
+        .target(
+            name: "ShiftAdapt",
+            dependencies: [kernel, .product(name: "Exchange", package: "Exchange"), learn, "CShift"]),
         .executableTarget(
             name: "shift-adapt",
             dependencies: [
@@ -34,7 +37,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "ShiftAdaptTests",
-            dependencies: ["ShiftAdapt", kernel, learn, .product(name: "Exchange", package: "Exchange")]),
+            dependencies: ["ShiftAdapt", "CShift", kernel, learn, .product(name: "Exchange", package: "Exchange")]),
         .testTarget(
             name: "ShiftAdaptCLITests",
             dependencies: ["shift-adapt", .product(name: "FjordTestSupport", package: "Kernel")]),

@@ -50,7 +50,7 @@ public enum LabelShift {
             } else {
                 guard let s = Inference.solve((0..<m).map { Array(c[($0 * m)..<($0 * m + m)]) }, mu) else {
                     throw .data(
-                        "bbse: the confusion matrix is singular (a class is never predicted or never present in the hold-out set)"
+                        "\(method.rawValue): the confusion matrix is singular (a class is never predicted or never present in the hold-out set); no fallback is guessed: --method rlls is defined for it"
                     )
                 }
                 w = s

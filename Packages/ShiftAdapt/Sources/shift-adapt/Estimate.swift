@@ -67,15 +67,33 @@ struct Estimate: ParsableCommand {
             throw FjordError.usage("\(method.rawValue) needs --holdout, --labels and --target")
         }
         let h = try readPosteriors(holdout, logits: logits)
-        let t = try readPosteriors(target, logits: logits)
         let y = try classLabels(try readOneTensor(labels), classes: h.classes, name: labels)
-        let e = try LabelShift.estimate(method, holdout: h, labels: y, target: t, prior: prior, rllsAlpha: alpha)
+        let e: LabelShiftEstimate
+        let targetRows: Int
+        if method == .mlls && !logits {
+            // EM straight on the float32 file: no Double copy of the N×m posteriors
+            let t = try readOneTensor(target)
+            guard t.shape.count == 2, t.shape[1] == h.classes else {
+                throw FjordError.data(
+                    "\(target): shape \(t.shape), the hold-out's posteriors have \(h.classes) classes")
+            }
+            guard y.count == h.rows else {
+                throw FjordError.data("\(y.count) hold-out labels for \(h.rows) hold-out rows")
+            }
+            let pi = prior == .meanPosterior ? h.mean : labelFrequencies(y, classes: h.classes)
+            e = try EMLabelShift.estimate(targetProbabilities: t, name: target, source: pi, convention: prior)
+            targetRows = t.shape[0]
+        } else {
+            let t = try readPosteriors(target, logits: logits)
+            e = try LabelShift.estimate(method, holdout: h, labels: y, target: t, prior: prior, rllsAlpha: alpha)
+            targetRows = t.rows
+        }
         var summary: [String: JSON] = [
             "method": .string(method.rawValue), "source_prior": .string(e.convention.rawValue),
             "weights": .array(e.weights.map { .number($0) }), "target_prior": .array(e.target.map { .number($0) }),
             "source": .array(e.source.map { .number($0) }), "normalisation": .number(e.normalisation),
             "clipped": .number(Double(e.clipped)), "holdout_rows": .number(Double(h.rows)),
-            "target_rows": .number(Double(t.rows)),
+            "target_rows": .number(Double(targetRows)),
         ]
         if let it = e.iterations {
             summary["iterations"] = .number(Double(it))

@@ -103,6 +103,14 @@ import Testing
                     "shift-adapt estimate --holdout missing.npy --labels y.npy --target t.npy -o w.npy", 66,
                     "missing.npy"
                 ),
+                (
+                    "python3 -c \"import numpy as np; h = np.zeros((4, 3), np.float32); h[:, 0] = 1; np.save('h.npy', h); np.save('y.npy', np.array([0, 1, 2, 0], np.float32)); np.save('t.npy', np.full((4, 3), 1 / 3, np.float32))\"; shift-adapt estimate --method bbse --holdout h.npy --labels y.npy --target t.npy -o w.npy",
+                    65, "bbse: the confusion matrix is singular"
+                ),
+                (
+                    "python3 -c \"import numpy as np; p = np.full((4, 3), 1 / 3, np.float32); p[1, 1] = np.nan; np.save('p.npy', p); np.save('y.npy', np.zeros(3, np.float32))\"; shift-adapt estimate --holdout p.npy --labels y.npy --target p.npy -o w.npy",
+                    65, "p.npy: row 1 has a negative or non-finite probability nan"
+                ),
             ], prefix: "shift-adapt estimate: ")
         try Shell.expectFailures(
             [

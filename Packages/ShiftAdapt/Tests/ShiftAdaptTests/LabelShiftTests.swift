@@ -1,3 +1,4 @@
+import CShift
 import Exchange
 import Kernel
 import Testing
@@ -198,3 +199,40 @@ import Testing
 #if canImport(Glibc)
     import Glibc
 #endif
+
+/// The C EM kernel: its AVX2 and portable paths give the same bits, and EM on float32 probabilities straight from a
+/// tensor (not renormalised) gives the Double path's estimate.
+@Suite(.serialized) struct EMKernelTests {
+    @Test func avx2AndPortablePathsAgreeAndFloatMatchesDouble() throws {
+        var rng = RNG(seed: 3)
+        let n = 999, m = 11  // odd sizes: remainders in rows and classes
+        var v = [Float](repeating: 0, count: n * m)
+        for i in 0..<n {
+            var s: Float = 0
+            for c in 0..<m {
+                v[i * m + c] = exp(2 * rng.normal())
+                s += v[i * m + c]
+            }
+            for c in 0..<m { v[i * m + c] /= s }
+        }
+        let t = Tensor(shape: [n, m], values: v)
+        let pi = [Double](repeating: 1 / Double(m), count: m)
+        let fast = try EMLabelShift.estimate(targetProbabilities: t, source: pi, convention: .holdoutLabels)
+        fjs_use_registers(0)
+        let portable = try EMLabelShift.estimate(targetProbabilities: t, source: pi, convention: .holdoutLabels)
+        let portableDouble = try EMLabelShift.estimate(
+            target: try Posteriors(probabilities: t), source: pi, convention: .holdoutLabels)
+        fjs_use_registers(1)
+        let double = try EMLabelShift.estimate(
+            target: try Posteriors(probabilities: t), source: pi, convention: .holdoutLabels)
+        #expect(fast.weights == portable.weights && fast.iterations == portable.iterations)
+        #expect(double.weights == portableDouble.weights)
+        #expect(zip(fast.weights, double.weights).allSatisfy { abs($0 - $1) < 1e-9 })
+        var bad = v
+        bad[5 * m + 2] = .nan
+        #expect(throws: FjordError.self) {
+            try EMLabelShift.estimate(
+                targetProbabilities: Tensor(shape: [n, m], values: bad), source: pi, convention: .holdoutLabels)
+        }
+    }
+}
