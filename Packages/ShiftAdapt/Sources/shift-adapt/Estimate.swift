@@ -5,14 +5,17 @@ import ShiftAdapt
 
 struct Estimate: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Estimate label-shift weights w_y = q(y)/p(y) from a labelled hold-out set and an unlabelled target.",
+        abstract: "Estimate label-shift weights w_y = q(y)/p(y), or a density ratio p_test(x)/p_train(x) on features.",
         discussion: """
             Writes the m weights as a float32 .npy vector; stderr (or --json FILE) gets the method, the source prior \
             p the weights are against (--prior for mlls; BBSE and RLLS are against the hold-out label frequencies by \
             construction), the target prior q = w ⊙ p, Σ w_y p_y, EM's iterations and clipped weights. Posteriors are \
             n×m probabilities (or logits with --logits, softmaxed); labels a vector of class numbers. Calibrate first \
             (shift-adapt calibrate) for mlls: EM assumes calibrated posteriors.
+            The density ratios (ulsif, kliep, classifier, nnbd) take --train and --test features (n×d) instead and \
+            write r̂ at --at (default: the train rows), a vector; the summary names what was chosen (σ, λ, the bound C).
             Example: shift-adapt estimate --method mlls --holdout val-p.npy --labels val-y.npy --target test-p.npy -o w.npy
+            Example: shift-adapt estimate --method nnbd --train train-x.npy --test test-x.npy -o r.npy
             """)
 
     @Option(help: "Estimator.") var method = LabelShiftMethod.mlls

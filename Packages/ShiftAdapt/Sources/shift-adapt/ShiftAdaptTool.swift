@@ -3,18 +3,20 @@ import FjordCLI
 import Kernel
 import ShiftAdapt
 
-/// `shift-adapt`: label-shift estimation, calibration and federated shift set-ups.
+/// `shift-adapt`: label-shift and density-ratio estimation, calibration, and federated training under shift.
 @main
 struct ShiftAdaptTool: FjordTool {
     static let configuration = CommandConfiguration(
         commandName: "shift-adapt",
         abstract:
-            "Estimate label shift (BBSE, RLLS, MLLS/EM), calibrate classifiers, and build federated shift set-ups.",
+            "Estimate label shift and density ratios, calibrate classifiers, and train federated models under shift.",
         discussion: """
             Inputs and outputs are .npy tensors; every estimate names the source prior its ratios are against:
               shift-adapt calibrate --method bcts --logits val-logits.npy --labels val-y.npy --apply test-logits.npy -o test-p.npy
               shift-adapt estimate --method mlls --holdout val-p.npy --labels val-y.npy --target test-p.npy -o w.npy
+              shift-adapt estimate --method nnbd --train train-x.npy --test test-x.npy -o r.npy
               shift-adapt simulate --config 5clients --ratios fitw | tensor to-csv
+              shift-adapt train --config 5clients --weights vrls --scheme nuq --bits 4 -o params.npy
             """,
         version: fjordVersion,
         subcommands: [Estimate.self, Calibrate.self, Simulate.self, Train.self, Reproduce.self])

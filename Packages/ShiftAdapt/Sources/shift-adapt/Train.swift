@@ -36,23 +36,24 @@ enum SplitKind: String, Choice {
         case .tenClients: ConfigKind.tenClients.help
         case .colored: "binary digit ≥ 5, drawn red or green by its label, colour flipped per --flips (covariate shift)"
         case .selection:
-            "--clients rows sampled ∝ exp(±β t_k(x)) along a random direction (covariate shift, known ratio)"
+            "--clients clients sample rows ∝ exp(±β t_k(x)) along random directions (covariate shift, known ratio)"
         }
     }
 }
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Importance-weighted federated training (FedSGD) under a label-shift configuration.",
+        abstract: "Importance-weighted federated training (FedSGD) under a label or covariate shift.",
         discussion: """
             Realises --config on the data (bundled digits, or --features/--labels): a seeded disjoint train and test \
             pool, each client drawing --train-rows and --test-rows with its configured class priors (colored-digits: \
             uniformly, each draw coloured by its label and flipped with the client's train or test probability, \
-            the ColoredMNIST construction of the FTW-ERM code). Trains an MLP \
+            the ColoredMNIST construction of the FTW-ERM code; selection: rows drawn ∝ exp(±β t_k(x)) along each \
+            client's random direction). Trains an MLP \
             d–--hidden–classes by FedSGD (one --batch per client per step, gradients averaged through Learn's \
-            exchange, encoded with --scheme, one Adam step) with client k's rows weighted by r_k(y): FTW-ERM's pooled test over its train \
+            exchange, encoded with --scheme, one Adam step) with client k's rows weighted by r_k: FTW-ERM's pooled test over its train \
             (default) or FITW-ERM's own test over its train (--fitw). --weights vrls estimates r_k(y) as the VRLS paper \
-            does (only m-vectors leave a client for the FTW pooling); ulsif, kliep and classifier estimate r_k(x) on \
+            does (only m-vectors leave a client for the FTW pooling); ulsif, kliep, classifier and nnbd estimate r_k(x) on \
             features, each client against its own test rows (FITW) or the --public-rows every client shares (FTW); \
             none is FedAvg. --backend mpi runs one client per mpirun rank (-np = clients), with the same results.
             Writes the final parameters as a float32 .npy vector; stderr (or --json FILE) gets per-client test \
@@ -66,10 +67,11 @@ struct Train: ParsableCommand {
     @Option(help: "colored-digits: label noise η.") var labelNoise = 0.25
     @Option(help: "selection: clients.") var clients = 3
     @Option(help: "selection: strength β of the feature-dependent sampling.") var beta = 0.5
-    @Option(help: "FTW with ulsif, kliep, classifier: unlabelled test rows each client shares.") var publicRows = 100
+    @Option(help: "FTW with ulsif, kliep, classifier, nnbd: unlabelled test rows each client shares.") var publicRows =
+        100
     @Option(help: "classifier: its L2 weight.") var l2 = 1e-4
     @Option(help: "ulsif, kliep: Gaussian kernels.") var kernels = 100
-    @Option(help: "Where the class weights come from.") var weights = FederatedShift.Weighting.vrls
+    @Option(help: "Where the importance weights come from.") var weights = FederatedShift.Weighting.vrls
     @Option(help: ArgumentHelp("--weights given: clients × classes weights (.npy).", valueName: "FILE"))
     var ratios: String?
     @Flag(help: "FITW-ERM: weight by each client's own test over its train (default: FTW-ERM's pooled test).")
