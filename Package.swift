@@ -167,7 +167,7 @@ let package = Package(
         .executableTarget(
             name: "shift-adapt",
             dependencies: [
-                "ShiftAdapt", "Learn", "LearnCLI", "Exchange", "Quant", "DistributedCLI", "Kernel", "FjordCLI",
+                "ShiftAdapt", "Learn", "LearnCLI", "Quant", "DistributedCLI", "Kernel", "FjordCLI",
                 argumentParser,
             ],
             path: "Packages/ShiftAdapt/Sources/shift-adapt"),

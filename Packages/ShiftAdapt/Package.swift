@@ -31,7 +31,7 @@ let package = Package(
             name: "shift-adapt",
             dependencies: [
                 "ShiftAdapt", kernel, learn, .product(name: "LearnCLI", package: "Learn"),
-                .product(name: "Exchange", package: "Exchange"), .product(name: "Quant", package: "Quant"),
+                .product(name: "Quant", package: "Quant"),
                 .product(name: "DistributedCLI", package: "Distributed"), .product(name: "FjordCLI", package: "Kernel"),
                 argumentParser,
             ]),

@@ -2,6 +2,30 @@ import FjordCLI
 import Kernel
 import Learn
 
+extension Backend {
+    static let noMPI = FjordError.usage(
+        "--backend mpi: this build has no MPI support; build with `swift build --traits MPI` (needs libopenmpi-dev)")
+
+    /// A tool's run on either backend: `spmd` on this process's rank under mpirun (`.mpi`; the communicator is
+    /// finalized after it returns), or `local` in this process. Returns the result and the rank (0 locally), so the
+    /// caller writes its outputs on rank 0 only.
+    public func run<R>(
+        timeout: Double = 300, spmd: (any Communicator) throws -> R, local: () throws -> R
+    ) throws -> (result: R, rank: Int) {
+        switch self {
+        case .local: return (try local(), 0)
+        case .mpi:
+            #if MPI
+                let comm = MPICommunicator(timeout: timeout)
+                defer { comm.finalize() }
+                return (try spmd(comm), comm.rank)
+            #else
+                throw Backend.noMPI
+            #endif
+        }
+    }
+}
+
 extension TrainingOptions {
     /// The MPI communicator when --backend mpi (nil for local simulation).
     func makeCommunicator() throws(FjordError) -> (any Communicator)? {
@@ -9,9 +33,7 @@ extension TrainingOptions {
         #if MPI
             return MPICommunicator(timeout: mpiTimeout)
         #else
-            throw .usage(
-                "--backend mpi: this build has no MPI support; build with `swift build --traits MPI` (needs libopenmpi-dev)"
-            )
+            throw Backend.noMPI
         #endif
     }
 

@@ -1,6 +1,5 @@
 import ArgumentParser
 import DistributedCLI
-import Exchange
 import FjordCLI
 import Kernel
 import Learn
@@ -149,21 +148,10 @@ struct Train: ParsableCommand {
             codec.settings, dimension: model.parameterCount,
             blocks: model.views.map { (offset: $0.offset, count: $0.count) },
             types: model.views.map { layerType($0, model).rawValue })
-        let r: FederatedShift.Result
-        if backend == .mpi {
-            #if MPI
-                let comm = MPICommunicator(timeout: 300)
-                defer { comm.finalize() }
-                r = try FederatedShift.train(comm, split, weights, o, codec: try make?(comm.rank))
-                if comm.rank != 0 { return }  // every rank holds the same parameters; rank 0 writes them
-            #else
-                throw FjordError.usage(
-                    "--backend mpi: this build has no MPI support; build with `swift build --traits MPI` (needs libopenmpi-dev)"
-                )
-            #endif
-        } else {
-            r = try FederatedShift.run(split, weights, o, codec: make)
-        }
+        let (r, rank) = try backend.run(
+            spmd: { comm in try FederatedShift.train(comm, split, weights, o, codec: try make?(comm.rank)) },
+            local: { try FederatedShift.run(split, weights, o, codec: make) })
+        if rank != 0 { return }  // every rank holds the same parameters; rank 0 writes them
         try output.write { sink in try NpyWriter(sink).write(Tensor(shape: [r.parameters.count], values: r.parameters))
         }
         let text = summary(r, split.name)

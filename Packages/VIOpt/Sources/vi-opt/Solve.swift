@@ -158,21 +158,10 @@ struct Solve: ParsableCommand {
         let factory = try (codec.scheme ?? .none).factory(
             codec.settings, dimension: p.dimension, blocks: p.blocks.map { (offset: $0.offset, count: $0.count) },
             types: p.blocks.map(\.type))
-        let result: VISolver.Result
-        if backend == .mpi {
-            #if MPI
-                let comm = MPICommunicator(timeout: 300)
-                defer { comm.finalize() }
-                result = try VISolver.run(p, o, comm: comm, codec: try factory?(comm.rank))
-                if comm.rank != 0 { return }  // every rank holds the same trajectory; rank 0 writes it
-            #else
-                throw FjordError.usage(
-                    "--backend mpi: this build has no MPI support; build with `swift build --traits MPI` (needs libopenmpi-dev)"
-                )
-            #endif
-        } else {
-            result = try VISolver.simulate(p, o, workers: workers, codec: factory)[0]
-        }
+        let (result, rank) = try backend.run(
+            spmd: { comm in try VISolver.run(p, o, comm: comm, codec: try factory?(comm.rank)) },
+            local: { try VISolver.simulate(p, o, workers: workers, codec: factory)[0] })
+        if rank != 0 { return }  // every rank holds the same trajectory; rank 0 writes it
         let rows = result.rows
         var values: [Float] = []
         for r in rows {
