@@ -197,8 +197,23 @@ public enum FederatedShift {
         var settings = o.densityRatio
         settings.seed ^= UInt64(k)
         let train = rows(split.trainRows[k]).map(Double.init)
-        let fit = try DensityRatio.fit(method, numerator: numerator, denominator: train, dimension: d, settings)
-        return fit.ratio(train)
+        return try together(comm) {
+            try DensityRatio.fit(method, numerator: numerator, denominator: train, dimension: d, settings).ratio(train)
+        }
+    }
+
+    /// Runs a step that may fail on some clients only (a fit on the client's own data) so that all of them stop
+    /// together: every rank allgathers its error message (empty when it succeeded), and if any failed, every rank
+    /// throws the first failure, naming its client, instead of leaving the others waiting at the next collective.
+    static func together<T>(_ comm: any Communicator, _ body: () throws -> T) throws -> T {
+        var value: T?
+        var message: [UInt8] = []
+        do { value = try body() } catch { message = Array(("\(error)".isEmpty ? "failed" : "\(error)").utf8) }
+        let all = comm.allgather(message)
+        if let first = all.firstIndex(where: { !$0.isEmpty }) {
+            throw FjordError.data("client \(first): " + String(decoding: all[first], as: UTF8.self))
+        }
+        return value!
     }
 
     /// VRLS's multi-node estimate of client `comm.rank`'s class weights.

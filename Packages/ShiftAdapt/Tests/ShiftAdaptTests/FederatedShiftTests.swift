@@ -1,3 +1,4 @@
+import Exchange
 import Kernel
 import Learn
 import Testing
@@ -74,6 +75,24 @@ import Testing
         #expect(pooled.allSatisfy { $0 != nil })
         #expect(abs(pooled.reduce(0) { $0 + ($1 ?? 0) } - 1) < 1e-5)
         #expect(r.estimationBytes > r.gradientBytes)  // phase 1's gradients, the hold-out logits and the q̂
+    }
+
+    /// A step that fails on one client only stops every client with that client's error (no rank is left waiting
+    /// at a later collective).
+    @Test func aFailureOnOneClientStopsThemAll() throws {
+        let out = try LocalCommunicator.run(workers: 3) { comm -> String in
+            do {
+                _ = try FederatedShift.together(comm) { () throws -> Int in
+                    if comm.rank == 1 { throw FjordError.data("boom") }
+                    return comm.rank
+                }
+                return "ok"
+            } catch {
+                comm.barrier()  // every rank got here: none is waiting at a collective
+                return "\(error)"
+            }
+        }
+        #expect(out == ["client 1: boom", "client 1: boom", "client 1: boom"])
     }
 
     @Test func badInputIsRefused() throws {
