@@ -82,3 +82,20 @@ public func trainLoop<Record>(
     if config.steps == 0 && rank == 0 { history.append(try evaluate(0)) }
     return history
 }
+
+/// ``trainLoop`` on one worker of its own (a thread of ``LocalCommunicator``): a model fitted inside some larger
+/// computation (a classifier whose posteriors an estimator reads, a density-ratio model), with the same batches,
+/// seeds and optimizer semantics as every distributed run. `model`'s buffers are trained in place.
+public func trainAlone(
+    _ model: Sequential, objective: some Objective, optimizer: any Optimizer, config: TrainingConfig
+) throws {
+    let job = Handed((model, objective, optimizer))
+    _ = try LocalCommunicator.run(workers: 1) { comm -> Int in
+        var (model, objective, optimizer) = job.value
+        var exchange = try ExchangeStep(workers: 1, dimension: model.parameterCount)
+        _ = try trainLoop(
+            comm, parameters: model.parameterBuffer, gradient: model.gradientBuffer, objective: &objective,
+            optimizer: &optimizer, exchange: &exchange, config: config, evaluate: { $0 })
+        return 0
+    }
+}

@@ -23,41 +23,16 @@ public enum ClassifierTraining {
             throw FjordError.usage("training: --hidden, --steps, --batch ≥ 1, a finite --lr > 0 and a finite ζ")
         }
         let model = Sequential.mlp([data.dimension, o.hidden, data.classes], init: .he, seed: o.seed)
-        let job = Job(model: model, data: data, weights: weights, options: o)
-        _ = try LocalCommunicator.run(workers: 1) { comm -> Int in
-            try job.run(comm)
-            return 0
-        }
+        var config = TrainingConfig(steps: o.steps, batchSize: min(o.batch, data.count))
+        config.seed = o.seed
+        try trainAlone(
+            model, objective: ModelObjective.crossEntropy(model, data: data, weights: weights, entropy: o.entropy),
+            optimizer: Adam(.constant(o.rate)), config: config)
         return model
     }
 
     /// Logits of every row (n×classes, Double).
     public static func logits(_ model: Sequential, _ data: Dataset) -> [Double] {
         model.forward(data.features).scalars.map(Double.init)
-    }
-
-    /// One training run handed to the worker thread, which alone touches it until it returns.
-    final class Job: @unchecked Sendable {
-        let model: Sequential
-        let data: Dataset
-        let weights: [Float]?
-        let options: Options
-        init(model: Sequential, data: Dataset, weights: [Float]?, options: Options) {
-            self.model = model
-            self.data = data
-            self.weights = weights
-            self.options = options
-        }
-
-        func run(_ comm: any Communicator) throws {
-            var objective = ModelObjective.crossEntropy(model, data: data, weights: weights, entropy: options.entropy)
-            var optimizer: any Optimizer = Adam(.constant(options.rate))
-            var exchange = try ExchangeStep(workers: 1, dimension: model.parameterCount)
-            var config = TrainingConfig(steps: options.steps, batchSize: min(options.batch, data.count))
-            config.seed = options.seed
-            _ = try trainLoop(
-                comm, parameters: model.parameterBuffer, gradient: model.gradientBuffer, objective: &objective,
-                optimizer: &optimizer, exchange: &exchange, config: config, evaluate: { $0 })
-        }
     }
 }

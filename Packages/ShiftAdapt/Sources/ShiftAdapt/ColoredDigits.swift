@@ -75,9 +75,7 @@ public struct ColoredDigits: Sendable {
             throw .usage("colored digits: label noise in [0, 0.5), ≥ 1 train and test row, a test pool in (0, 1)")
         }
         var rng = RNG(seed: seed, stream: 0xC010)
-        let order = rng.permutation(digits.count)
-        let cut = digits.count - Int((Double(digits.count) * testPoolFraction).rounded())
-        let pools = [Array(order[..<cut]), Array(order[cut...])]
+        let pools = FederatedSplit.pools(digits.count, testFraction: testPoolFraction, rng: &rng)
         let d = digits.dimension
         var features: [Float] = [], labels: [Int32] = [], colours: [UInt8] = [], clean: [UInt8] = []
         var trainRows: [[Int]] = [], testRows: [[Int]] = []
@@ -101,8 +99,8 @@ public struct ColoredDigits: Sendable {
                 return rows
             }
             for e in environments {
-                trainRows.append(draw(n, pool: pools[0], flip: e.trainFlip))
-                testRows.append(draw(t, pool: pools[1], flip: e.testFlip))
+                trainRows.append(draw(n, pool: pools.train, flip: e.trainFlip))
+                testRows.append(draw(t, pool: pools.test, flip: e.testFlip))
             }
         }
         let data = try Dataset(

@@ -166,6 +166,13 @@ public enum FederatedShift {
             seconds: monotonicSeconds() - start)
     }
 
+    /// Every rank's floats, in rank order, concatenated.
+    static func allgather(_ comm: any Communicator, _ v: [Float]) -> [Float] {
+        comm.allgather(v.withUnsafeBytes { Array($0) }).flatMap { bytes in
+            bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        }
+    }
+
     static func encode(_ v: [Double]) -> [UInt8] {
         v.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
     }
@@ -185,15 +192,11 @@ public enum FederatedShift {
         }
         guard o.publicRows >= 1 else { throw FjordError.usage("FTW-ERM needs ≥ 1 public test row per client") }
         let d = split.data.dimension, k = comm.rank
-        let features = split.data.features.scalars
-        func rows(_ r: some Collection<Int>) -> [Float] { r.flatMap { i in features[(i * d)..<(i * d + d)] } }
-        var numerator = rows(split.testRows[k]).map(Double.init)
-        if o.combined {
-            let mine = rows(split.testRows[k].prefix(o.publicRows))
-            numerator = comm.allgather(mine.withUnsafeBytes { Array($0) }).flatMap { bytes in
-                bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }.map(Double.init)
-            }
-        }
+        func rows(_ r: [Int]) -> [Float] { split.data.subset(r).features.scalars }
+        let numerator =
+            o.combined
+            ? allgather(comm, rows(Array(split.testRows[k].prefix(o.publicRows)))).map(Double.init)
+            : rows(split.testRows[k]).map(Double.init)
         var settings = o.densityRatio
         settings.seed ^= UInt64(k)
         let train = rows(split.trainRows[k]).map(Double.init)
@@ -238,9 +241,7 @@ public enum FederatedShift {
         let z = ClassifierTraining.logits(model, mine)
         var message: [Float] = []
         for (i, y) in mine.labels.enumerated() { message += z[(i * m)..<(i * m + m)].map(Float.init) + [Float(y)] }
-        let pooled = comm.allgather(message.withUnsafeBytes { Array($0) }).flatMap { bytes in
-            bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
-        }
+        let pooled = allgather(comm, message)
         var logits: [Double] = [], labels: [Int] = []
         for r in stride(from: 0, to: pooled.count, by: m + 1) {
             logits += pooled[r..<(r + m)].map(Double.init)
@@ -279,10 +280,4 @@ public enum FederatedShift {
         let report = try trainDataParallel(comm, train: data, test: nil, setup: setup, config: config)
         return (report.parameters, report.gradientTraffic.sent)
     }
-}
-
-/// A value handed to the thread that alone uses it (a codec, a factory), across the `Sendable` boundary.
-struct Handed<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

@@ -44,9 +44,7 @@ public struct FederatedSplit: Sendable {
             throw .usage("a federated split needs ≥ 1 train and test row per client and a test pool in (0, 1)")
         }
         var rng = RNG(seed: seed, stream: 0xFED)
-        let order = rng.permutation(data.count)
-        let cut = data.count - Int((Double(data.count) * testPoolFraction).rounded())
-        let trainPool = Array(order[..<cut]), testPool = Array(order[cut...])
+        let (trainPool, testPool) = Self.pools(data.count, testFraction: testPoolFraction, rng: &rng)
         let trainLabels = trainPool.map { Int(data.labels[$0]) }, testLabels = testPool.map { Int(data.labels[$0]) }
         var tr: [[Int]] = [], te: [[Int]] = []
         for k in 0..<configuration.clients {
@@ -60,6 +58,14 @@ public struct FederatedSplit: Sendable {
                 })
         }
         self.init(name: configuration.name, data: data, truth: .labels(configuration), trainRows: tr, testRows: te)
+    }
+
+    /// A seeded shuffle of 0..<count cut into a train pool and a test pool of `testFraction` of the rows: the
+    /// disjoint pools every shift simulator draws its clients' rows from.
+    static func pools(_ count: Int, testFraction: Double, rng: inout RNG) -> (train: [Int], test: [Int]) {
+        let order = rng.permutation(count)
+        let cut = count - Int((Double(count) * testFraction).rounded())
+        return (Array(order[..<cut]), Array(order[cut...]))
     }
 
     /// From rows already drawn.

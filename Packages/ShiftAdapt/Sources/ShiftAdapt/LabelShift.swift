@@ -15,18 +15,44 @@ import Kernel
 ///
 /// BBSE's and RLLS's weights are against the hold-out label frequencies by construction; the estimate says so.
 public enum LabelShift {
+    /// The same from float32 target probabilities (n×m, as read from a .npy file): mlls runs EM straight on them
+    /// (``EMLabelShift/estimate(targetProbabilities:name:source:convention:tolerance:maxIterations:)``, no Double copy
+    /// of the N×m posteriors); the other methods read them as ``Posteriors``.
+    public static func estimate(
+        _ method: LabelShiftMethod, holdout: Posteriors, labels: [Int], targetProbabilities t: Tensor,
+        name: String = "target", prior: SourcePrior = .meanPosterior, rllsAlpha: Double = 0.01
+    ) throws(FjordError) -> LabelShiftEstimate {
+        guard method == .mlls else {
+            return try estimate(
+                method, holdout: holdout, labels: labels, target: Posteriors(probabilities: t, name: name),
+                prior: prior, rllsAlpha: rllsAlpha)
+        }
+        // EM checks the probabilities themselves (their shape first), in its one pass over them
+        let classes = t.shape.count == 2 ? t.shape[1] : holdout.classes
+        try check(holdout: holdout, labels: labels, targetRows: t.shape.first ?? 0, targetClasses: classes)
+        let pi = prior == .meanPosterior ? holdout.mean : labelFrequencies(labels, classes: holdout.classes)
+        return try EMLabelShift.estimate(targetProbabilities: t, name: name, source: pi, convention: prior)
+    }
+
+    static func check(
+        holdout: Posteriors, labels: [Int], targetRows: Int, targetClasses: Int
+    ) throws(FjordError) {
+        let m = holdout.classes
+        guard targetClasses == m else {
+            throw .data("the target posteriors have \(targetClasses) classes, the hold-out's \(m)")
+        }
+        guard labels.count == holdout.rows, holdout.rows > 0 else {
+            throw .data("\(labels.count) hold-out labels for \(holdout.rows) hold-out rows")
+        }
+        guard targetRows > 0 else { throw .data("the target sample is empty") }
+    }
+
     public static func estimate(
         _ method: LabelShiftMethod, holdout: Posteriors, labels: [Int], target: Posteriors,
         prior: SourcePrior = .meanPosterior, rllsAlpha: Double = 0.01
     ) throws(FjordError) -> LabelShiftEstimate {
         let m = holdout.classes
-        guard target.classes == m else {
-            throw .data("the target posteriors have \(target.classes) classes, the hold-out's \(m)")
-        }
-        guard labels.count == holdout.rows, holdout.rows > 0 else {
-            throw .data("\(labels.count) hold-out labels for \(holdout.rows) hold-out rows")
-        }
-        guard target.rows > 0 else { throw .data("the target sample is empty") }
+        try check(holdout: holdout, labels: labels, targetRows: target.rows, targetClasses: target.classes)
         let freq = labelFrequencies(labels, classes: m)
         switch method {
         case .mlls:

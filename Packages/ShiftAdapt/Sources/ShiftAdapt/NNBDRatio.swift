@@ -63,11 +63,15 @@ public struct NNBDRatio: Sendable {
             name: "nnbd", features: Tensor(shape: [ny + x.count / d, d], values: (y + x).map(Float.init)),
             labels: [Int32](repeating: 0, count: ny + x.count / d), classes: 1)
         let model = Sequential.mlp([d, o.hidden, 1], init: .he, seed: o.seed)
-        let job = Job(model: model, rows: rows, trainRows: ny, bound: c, options: o)
-        _ = try LocalCommunicator.run(workers: 1) { comm -> Int in
-            try job.run(comm)
-            return 0
-        }
+        var rng = RNG(seed: o.seed, stream: 0x3BD)
+        var order = Array(0..<(rows.count - ny))
+        rng.shuffle(&order)
+        let loss = Loss(
+            model: model, rows: rows, trainRows: ny, bound: c, descentOnly: o.descentOnly, order: order, rng: rng)
+        var config = TrainingConfig(steps: o.steps, batchSize: min(o.batch, ny))
+        config.seed = o.seed
+        try trainAlone(
+            model, objective: loss, optimizer: Adam(.constant(o.rate), weightDecay: o.weightDecay), config: config)
         dimension = d
         hidden = o.hidden
         parameters = model.parameterValues
@@ -207,34 +211,6 @@ public struct NNBDRatio: Sendable {
             let g = model.gradientBuffer
             if gradient.baseAddress != g.baseAddress { _ = gradient.update(fromContentsOf: g) }
             return loss
-        }
-    }
-
-    /// One fit handed to the worker thread, which alone touches it until it returns.
-    final class Job: @unchecked Sendable {
-        let model: Sequential
-        let rows: Dataset
-        let trainRows: Int
-        let bound: Double
-        let options: Options
-        init(model: Sequential, rows: Dataset, trainRows: Int, bound: Double, options: Options) {
-            (self.model, self.rows, self.trainRows, self.bound, self.options) = (model, rows, trainRows, bound, options)
-        }
-
-        func run(_ comm: any Communicator) throws {
-            var rng = RNG(seed: options.seed, stream: 0x3BD)
-            var order = Array(0..<(rows.count - trainRows))
-            rng.shuffle(&order)
-            var objective = Loss(
-                model: model, rows: rows, trainRows: trainRows, bound: bound, descentOnly: options.descentOnly,
-                order: order, rng: rng)
-            var optimizer: any Optimizer = Adam(.constant(options.rate), weightDecay: options.weightDecay)
-            var exchange = try ExchangeStep(workers: 1, dimension: model.parameterCount)
-            var config = TrainingConfig(steps: options.steps, batchSize: min(options.batch, trainRows))
-            config.seed = options.seed
-            _ = try trainLoop(
-                comm, parameters: model.parameterBuffer, gradient: model.gradientBuffer, objective: &objective,
-                optimizer: &optimizer, exchange: &exchange, config: config, evaluate: { $0 })
         }
     }
 }

@@ -10,27 +10,43 @@ public struct Posteriors: Sendable, Equatable {
 
     /// Probabilities; `name` labels errors ("hold-out.npy").
     public init(probabilities t: Tensor, name: String = "posteriors") throws(FjordError) {
-        guard t.shape.count == 2, t.shape[1] >= 2 else {
-            throw .data("\(name): posteriors must be an n×m matrix with m ≥ 2 classes, not of shape \(t.shape)")
-        }
+        try Self.check(probabilities: t, name: name)
         rows = t.shape[0]
         classes = t.shape[1]
         values = t.scalars.map(Double.init)
         for i in 0..<rows {
-            var s = 0.0
-            for c in 0..<classes {
-                let v = values[i * classes + c]
-                guard v.isFinite, v >= 0 else {
-                    throw .data(
-                        "\(name): row \(i) has a negative or non-finite probability \(v) (logits? use --logits)")
-                }
-                s += v
-            }
-            guard abs(s - 1) <= 1e-3 else {
-                throw .data("\(name): row \(i) sums to \(s), not 1 (logits? use --logits)")
-            }
+            let s = values[(i * classes)..<(i * classes + classes)].reduce(0, +)
             for c in 0..<classes { values[i * classes + c] /= s }
         }
+    }
+
+    /// Refuses what is not n×m probabilities (m ≥ 2): a negative or non-finite entry, or a row that does not sum to
+    /// 1 within 10⁻³ (logits, most likely). The rows' sums are in Double.
+    public static func check(probabilities t: Tensor, name: String) throws(FjordError) {
+        guard t.shape.count == 2, t.shape[1] >= 2 else {
+            throw .data("\(name): posteriors must be an n×m matrix with m ≥ 2 classes, not of shape \(t.shape)")
+        }
+        let m = t.shape[1]
+        var bad: FjordError?
+        t.withUnsafeBufferPointer { p in
+            for i in 0..<t.shape[0] {
+                var s = 0.0
+                for c in 0..<m {
+                    let v = Double(p[i * m + c])
+                    guard v.isFinite, v >= 0 else {
+                        bad = .data(
+                            "\(name): row \(i) has a negative or non-finite probability \(v) (logits? use --logits)")
+                        return
+                    }
+                    s += v
+                }
+                guard abs(s - 1) <= 1e-3 else {
+                    bad = .data("\(name): row \(i) sums to \(s), not 1 (logits? use --logits)")
+                    return
+                }
+            }
+        }
+        if let bad { throw bad }
     }
 
     /// softmax(z) row by row.

@@ -41,9 +41,7 @@ public enum SelectionShift {
             s = s.map { v > 0 ? ($0 - m) / v : 0 }
             scores.append(s)
         }
-        let order = rng.permutation(rowsN)
-        let cut = rowsN - Int((Double(rowsN) * testPoolFraction).rounded())
-        let pools = [Array(order[..<cut]), Array(order[cut...])]
+        let pools = FederatedSplit.pools(rowsN, testFraction: testPoolFraction, rng: &rng)
         func draw(_ count: Int, pool: [Int], weight: (Int) -> Double) -> [Int] {
             var cdf: [Double] = []
             var s = 0.0
@@ -63,8 +61,8 @@ public enum SelectionShift {
         }
         var trainRows: [[Int]] = [], testRows: [[Int]] = []
         for k in 0..<clients {
-            trainRows.append(draw(n, pool: pools[0]) { exp(beta * scores[k][$0]) })
-            testRows.append(draw(t, pool: pools[1]) { exp(-beta * scores[k][$0]) })
+            trainRows.append(draw(n, pool: pools.train) { exp(beta * scores[k][$0]) })
+            testRows.append(draw(t, pool: pools.test) { exp(-beta * scores[k][$0]) })
         }
         // Z over all rows; the densities' ratio at row i of client k's training set
         let ztr = scores.map { s in s.reduce(0) { $0 + exp(beta * $1) } / Double(rowsN) }

@@ -73,23 +73,15 @@ struct Estimate: ParsableCommand {
         let y = try classLabels(try readOneTensor(labels), classes: h.classes, name: labels)
         let e: LabelShiftEstimate
         let targetRows: Int
-        if method == .mlls && !logits {
-            // EM straight on the float32 file: no Double copy of the N×m posteriors
-            let t = try readOneTensor(target)
-            guard t.shape.count == 2, t.shape[1] == h.classes else {
-                throw FjordError.data(
-                    "\(target): shape \(t.shape), the hold-out's posteriors have \(h.classes) classes")
-            }
-            guard y.count == h.rows else {
-                throw FjordError.data("\(y.count) hold-out labels for \(h.rows) hold-out rows")
-            }
-            let pi = prior == .meanPosterior ? h.mean : labelFrequencies(y, classes: h.classes)
-            e = try EMLabelShift.estimate(targetProbabilities: t, name: target, source: pi, convention: prior)
-            targetRows = t.shape[0]
-        } else {
-            let t = try readPosteriors(target, logits: logits)
+        if logits {
+            let t = try readPosteriors(target, logits: true)
             e = try LabelShift.estimate(method, holdout: h, labels: y, target: t, prior: prior, rllsAlpha: alpha)
             targetRows = t.rows
+        } else {
+            let t = try readOneTensor(target)
+            e = try LabelShift.estimate(
+                method, holdout: h, labels: y, targetProbabilities: t, name: target, prior: prior, rllsAlpha: alpha)
+            targetRows = t.shape[0]
         }
         var summary: [String: JSON] = [
             "method": .string(method.rawValue), "source_prior": .string(e.convention.rawValue),

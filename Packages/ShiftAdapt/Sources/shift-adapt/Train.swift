@@ -168,20 +168,18 @@ struct Train: ParsableCommand {
 
     func summary(_ r: FederatedShift.Result, _ name: String) -> String {
         let acc = r.accuracy
-        func list(_ v: [Double]) -> String { "[" + v.map { fmt($0) }.joined(separator: ", ") + "]" }
-        let fields: [(String, String)] = [
-            ("config", "\"\(name)\""), ("scheme", "\"\((codec.scheme ?? .none).rawValue)\""),
-            ("weights", "\"\(r.weighting.rawValue)\""),
-            ("ratio", r.combined ? "\"ftw: pooled test / client train\"" : "\"fitw: client test / client train\""),
-            ("accuracy_mean", fmt(acc.reduce(0, +) / Double(acc.count))), ("accuracy_min", fmt(acc.min()!)),
-            ("accuracy_max", fmt(acc.max()!)), ("accuracy", list(acc)),
-            ("ratio_relative_error", list(r.ratioError)),
-            ("class_ratios", r.ratios.map { "[" + $0.map(list).joined(separator: ", ") + "]" } ?? "null"),
-            ("gradient_bytes_per_client", "\(r.gradientBytes)"),
-            ("estimation_bytes_per_client", "\(r.estimationBytes)"), ("seconds", fmt(r.seconds)),
+        func number(_ x: Double) -> JSON { x.isFinite ? .number(x) : .null }
+        func list(_ v: [Double]) -> JSON { .array(v.map(number)) }
+        let fields: [String: JSON] = [
+            "config": .string(name), "scheme": .string((codec.scheme ?? .none).rawValue),
+            "weights": .string(r.weighting.rawValue),
+            "ratio": .string(r.combined ? "ftw: pooled test / client train" : "fitw: client test / client train"),
+            "accuracy_mean": number(acc.reduce(0, +) / Double(acc.count)), "accuracy_min": number(acc.min()!),
+            "accuracy_max": number(acc.max()!), "accuracy": list(acc), "ratio_relative_error": list(r.ratioError),
+            "class_ratios": r.ratios.map { .array($0.map(list)) } ?? .null,
+            "gradient_bytes_per_client": .number(Double(r.gradientBytes)),
+            "estimation_bytes_per_client": .number(Double(r.estimationBytes)), "seconds": number(r.seconds),
         ]
-        return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+        return JSON.object(fields).serialized
     }
-
-    func fmt(_ x: Double) -> String { x.isFinite ? String(format: "%.6g", x) : "null" }
 }

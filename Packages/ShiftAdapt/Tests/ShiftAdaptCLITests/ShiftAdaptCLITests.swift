@@ -147,13 +147,13 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         // 4-bit NUQ sends under a fifth of float32's gradient bytes
         let bytes = r.text.split(separator: "\n").compactMap { line in
-            line.split(separator: "\"gradient_bytes_per_client\": ").last?.split(separator: ",").first.flatMap {
+            line.split(separator: "\"gradient_bytes_per_client\":").last?.split(separator: ",").first.flatMap {
                 Int($0)
             }
         }
         #expect(bytes.count == 2 && bytes[1] * 5 < bytes[0], "\(bytes)")
         #expect(r.text.contains("same"), "\(r.text)")
-        #expect(r.text.contains("\"ratio\": \"ftw: pooled test / client train\""), "\(r.text)")
+        #expect(r.text.contains("\"ratio\":\"ftw: pooled test / client train\""), "\(r.text)")
         #expect(r.text.contains("\"accuracy_min\""), "\(r.text)")
     }
 }

@@ -302,10 +302,3 @@ public enum VISolver {
     }
 
 }
-
-/// A value handed to the worker threads of a simulation, which only call it (a codec factory): not Sendable by
-/// type, safe by that use.
-struct Handed<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}
