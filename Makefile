@@ -2,8 +2,8 @@
 # which installs only what is missing.
 SWIFT    ?= swift
 PREFIX   ?= /usr/local
-PACKAGES := Kernel Exchange Learn Quant RobustAgg Distributed ReasoningBench VIOpt ShiftAdapt
-TOOLS    := tensor learn quant robust-agg reasoning-bench vi-opt shift-adapt
+PACKAGES := Kernel Exchange Learn Quant RobustAgg Distributed ReasoningBench VIOpt ShiftAdapt NeuralOp
+TOOLS    := tensor learn quant robust-agg reasoning-bench vi-opt shift-adapt neural-op
 # Several tools in one pipe would otherwise each start a thread per core inside OpenBLAS.
 export OPENBLAS_NUM_THREADS ?= 1
 

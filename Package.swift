@@ -28,6 +28,8 @@ let package = Package(
         .executable(name: "vi-opt", targets: ["vi-opt"]),
         .library(name: "ShiftAdapt", targets: ["ShiftAdapt"]),
         .executable(name: "shift-adapt", targets: ["shift-adapt"]),
+        .library(name: "NeuralOp", targets: ["NeuralOp"]),
+        .executable(name: "neural-op", targets: ["neural-op"]),
     ],
     traits: [
         .trait(name: "MPI", description: "Open MPI communicator (needs libopenmpi-dev); run under mpirun."),
@@ -177,6 +179,21 @@ let package = Package(
         .testTarget(
             name: "ShiftAdaptCLITests", dependencies: ["shift-adapt", "tensor", "FjordTestSupport"],
             path: "Packages/ShiftAdapt/Tests/ShiftAdaptCLITests"),
+
+        // NeuralOp: pseudo-spectral solvers, Fourier neural operators (FNO, FNO-3D, FNOtD) as Learn layers, diagnostics.
+        .target(name: "NeuralOp", dependencies: ["Kernel", "Learn"], path: "Packages/NeuralOp/Sources/NeuralOp"),
+        .executableTarget(
+            name: "neural-op",
+            dependencies: [
+                "NeuralOp", "Learn", "LearnCLI", "Quant", "DistributedCLI", "Kernel", "FjordCLI", argumentParser,
+            ],
+            path: "Packages/NeuralOp/Sources/neural-op"),
+        .testTarget(
+            name: "NeuralOpTests", dependencies: ["NeuralOp", "Learn", "Kernel"],
+            path: "Packages/NeuralOp/Tests/NeuralOpTests"),
+        .testTarget(
+            name: "NeuralOpCLITests", dependencies: ["neural-op", "tensor", "FjordTestSupport"],
+            path: "Packages/NeuralOp/Tests/NeuralOpCLITests"),
 
         // Distributed: one option set for quantized, Byzantine-robust training (codec, rule and attack together),
         // shared by quant train and robust-agg train.

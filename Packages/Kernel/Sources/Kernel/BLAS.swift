@@ -49,6 +49,41 @@ public enum BLAS {
         return c
     }
 
+    /// How a complex GEMM operand enters the product: as stored, transposed, or conjugate-transposed (Aᴴ).
+    public enum ComplexOp: Sendable { case none, transpose, adjoint }
+
+    /// `C ← op(A)·op(B) + β·C` over complex float32 stored interleaved (re, im), row-major (cblas_cgemm with
+    /// α = 1). `op(A)` is m×k and `op(B)` k×n; leading dimensions (in complex elements) default to packed storage.
+    /// A Fourier layer's per-mode channel mixing is one call: [batch × Cin]·[Cin × Cout].
+    public static func cgemm(
+        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>,
+        m: Int, n: Int, k: Int, opA: ComplexOp = .none, opB: ComplexOp = .none, beta: Float = 0
+    ) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "negative gemm dimension")
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            for i in 0..<(2 * m * n) { c[i] = beta == 0 ? 0 : beta * c[i] }
+            return
+        }
+        func flag(_ op: ComplexOp) -> CBLAS_TRANSPOSE {
+            switch op {
+            case .none: CblasNoTrans
+            case .transpose: CblasTrans
+            case .adjoint: CblasConjTrans
+            }
+        }
+        let la = opA == .none ? k : m, lb = opB == .none ? n : k
+        var one: (Float, Float) = (1, 0)
+        var bb: (Float, Float) = (beta, 0)
+        withUnsafePointer(to: &one) { pOne in
+            withUnsafePointer(to: &bb) { pBeta in
+                cblas_cgemm(
+                    CblasRowMajor, flag(opA), flag(opB), Int32(m), Int32(n), Int32(k), pOne, a, Int32(la), b,
+                    Int32(lb), pBeta, c, Int32(n))
+            }
+        }
+    }
+
     /// `y ← α·op(A)·x + β·y` with A stored m×n row-major (cblas_sgemv).
     public static func sgemv(
         _ a: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,

@@ -125,4 +125,39 @@ public enum FFT {
         }
         return out
     }
+
+    /// The forward transform of `batch` contiguous real arrays of shape `dims` into `batch` half spectra
+    /// (interleaved re, im; the last axis dims.last/2 + 1 long), unnormalised, over caller-owned buffers: what a layer
+    /// with preallocated scratch calls in its inner loop. Both buffers must be 16-byte aligned (``AlignedStorage``
+    /// and ``Tensor`` storage are), since FFTW's plans assume the alignment they were made with.
+    public static func rfft(
+        _ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, dims: [Int], batch: Int
+    ) {
+        if batch == 0 { return }
+        precondition(
+            Int(bitPattern: x) % 16 == 0 && Int(bitPattern: out) % 16 == 0, "FFT buffers must be 16-byte aligned")
+        let p = plan(dims: dims, batch: batch)
+        out.withMemoryRebound(to: fftwf_complex.self, capacity: p.complexCount * batch) {
+            fftwf_execute_dft_r2c(p.forward, UnsafeMutablePointer(mutating: x), $0)
+        }
+    }
+
+    /// The inverse of ``rfft(_:into:dims:batch:)`` *without* the 1/N: out = N · irfft(spectrum). FFTW's
+    /// multi-dimensional c2r overwrites its input, so `spectrum` is destroyed. Of a half spectrum that is not
+    /// Hermitian on the last axis's DC and Nyquist planes, the result is that of its Hermitian part (the imaginary
+    /// parts there are ignored), which is what makes the adjoint of this map the forward transform with interior bins
+    /// of the last axis counted twice.
+    public static func irfftUnnormalized(
+        destroying spectrum: UnsafeMutablePointer<Float>, into out: UnsafeMutablePointer<Float>, dims: [Int],
+        batch: Int
+    ) {
+        if batch == 0 { return }
+        precondition(
+            Int(bitPattern: spectrum) % 16 == 0 && Int(bitPattern: out) % 16 == 0, "FFT buffers must be 16-byte aligned"
+        )
+        let p = plan(dims: dims, batch: batch)
+        spectrum.withMemoryRebound(to: fftwf_complex.self, capacity: p.complexCount * batch) {
+            fftwf_execute_dft_c2r(p.inverse, $0, out)
+        }
+    }
 }

@@ -7,7 +7,7 @@ import Kernel
 /// Elementwise activation functions, one layer type for all (their backward passes differ only in f').
 ///
 ///     relu(x)    = max(x, 0)                      f' = 1[x > 0]
-///     gelu(x)    = x Φ(x) = x (1 + erf(x/√2)) / 2 f' = Φ(x) + x φ(x)      (exact, PyTorch's default)
+///     gelu(x)    = x Φ(x) = x (1 + erf(x/√2)) / 2 f' = Φ(x) + x φ(x)      (exact, PyTorch's default; Kernel's GELU)
 ///     tanh(x)                                     f' = 1 - tanh²(x)
 ///     sigmoid(x) = 1 / (1 + e^{-x})               f' = σ(x)(1 - σ(x))
 public final class Activation: Layer {
@@ -25,11 +25,7 @@ public final class Activation: Layer {
             y.withUnsafeMutableBufferPointer { yp in
                 switch kind {
                 case .relu: for i in 0..<xp.count { yp[i] = max(xp[i], 0) }
-                case .gelu:
-                    for i in 0..<xp.count {
-                        let v = xp[i]
-                        yp[i] = 0.5 * v * (1 + erff(v * 0.70710678))
-                    }
+                case .gelu: GELU.forward(xp.baseAddress!, yp.baseAddress!, count: xp.count)
                 case .tanh: for i in 0..<xp.count { yp[i] = tanhf(xp[i]) }
                 case .sigmoid: for i in 0..<xp.count { yp[i] = 1 / (1 + expf(-xp[i])) }
                 }
@@ -48,13 +44,7 @@ public final class Activation: Layer {
                     dx.withUnsafeMutableBufferPointer { d in
                         switch kind {
                         case .relu: for i in 0..<d.count { d[i] = xp[i] > 0 ? g[i] : 0 }
-                        case .gelu:
-                            for i in 0..<d.count {
-                                let v = xp[i]
-                                let cdf = 0.5 * (1 + erff(v * 0.70710678))
-                                let pdf = expf(-0.5 * v * v) * 0.39894228
-                                d[i] = g[i] * (cdf + v * pdf)
-                            }
+                        case .gelu: GELU.backward(xp.baseAddress!, g.baseAddress!, d.baseAddress!, count: d.count)
                         case .tanh: for i in 0..<d.count { d[i] = g[i] * (1 - yp[i] * yp[i]) }
                         case .sigmoid: for i in 0..<d.count { d[i] = g[i] * yp[i] * (1 - yp[i]) }
                         }

@@ -34,6 +34,10 @@ public struct TrainingConfig: Sendable {
     public var evaluateEvery = 0
     /// Worker momentum β: each worker sends m = β m + (1 − β) g instead of g (nil: off).
     public var workerMomentum: Float?
+    /// A resumed run: the first `resumeAt` of the `steps` were taken before (θ and the optimizer's state come from a
+    /// checkpoint). Their batches are drawn and skipped, so step t sees the batch it would have seen in one run;
+    /// exact for deterministic codecs (float32), while a stochastic codec's rounding draws start afresh.
+    public var resumeAt = 0
 
     public init(steps: Int, batchSize: Int) {
         self.steps = steps

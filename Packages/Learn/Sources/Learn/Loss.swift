@@ -102,6 +102,48 @@ public func meanSquaredError(_ y: Tensor, _ target: Tensor) throws(FjordError) -
     return LossResult(loss: loss, gradient: grad)
 }
 
+/// Relative L2 error per sample, averaged over the batch (the FNO papers' `LpLoss`, mean instead of sum so the
+/// learning rate does not depend on the batch size): with yᵢ and tᵢ the i-th of n samples along the first axis,
+///
+///     L = (1/n) Σᵢ ‖yᵢ − tᵢ‖₂ / ‖tᵢ‖₂,     ∂L/∂yᵢ = (yᵢ − tᵢ) / (n ‖yᵢ − tᵢ‖₂ ‖tᵢ‖₂)   (0 where yᵢ = tᵢ)
+///
+/// Sums in double. Throws `.data` for differing shapes, a target sample that is all zero, or a non-finite loss.
+public func relativeL2(_ y: Tensor, _ target: Tensor) throws(FjordError) -> LossResult {
+    guard y.shape == target.shape, y.rank >= 1 else {
+        throw .data("relative L2: output shape \(y.shape) differs from target shape \(target.shape)")
+    }
+    let n = y.shape[0], m = n == 0 ? 0 : y.count / n
+    var grad = Tensor(uninitializedShape: y.shape)
+    var total = 0.0
+    var zero: Int?
+    y.withUnsafeBufferPointer { a in
+        target.withUnsafeBufferPointer { t in
+            grad.withUnsafeMutableBufferPointer { g in
+                for i in 0..<n {
+                    var dd = 0.0, tt = 0.0
+                    for k in (i * m)..<((i + 1) * m) {
+                        let d = Double(a[k] - t[k])
+                        dd += d * d
+                        tt += Double(t[k]) * Double(t[k])
+                    }
+                    guard tt > 0 else {
+                        zero = i
+                        return
+                    }
+                    let (nd, nt) = (dd.squareRoot(), tt.squareRoot())
+                    total += nd / nt
+                    let scale = nd > 0 ? Float(1 / (Double(n) * nd * nt)) : 0
+                    for k in (i * m)..<((i + 1) * m) { g[k] = (a[k] - t[k]) * scale }
+                }
+            }
+        }
+    }
+    if let zero { throw .data("relative L2: target sample \(zero) is all zero") }
+    let loss = total / Double(max(n, 1))
+    guard loss.isFinite else { throw .data("relative L2: the loss is \(loss) (diverged: lower the learning rate)") }
+    return LossResult(loss: loss, gradient: grad)
+}
+
 /// Index of the largest logit of each row (ties: the first).
 public func argmax(_ logits: Tensor) -> [Int32] {
     let (n, c) = rows(logits)

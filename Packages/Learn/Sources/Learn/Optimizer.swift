@@ -10,6 +10,34 @@ public protocol Optimizer {
     var steps: Int { get }
     /// θ ← update(θ, g); advances `steps`.
     mutating func step(_ parameters: UnsafeMutableBufferPointer<Float>, _ gradient: UnsafeBufferPointer<Float>)
+    /// Everything the next steps depend on besides θ: the step count and the named moment buffers (empty before
+    /// the first step), so that a checkpoint resumes a run exactly.
+    var state: OptimizerState { get }
+    /// Continues from a saved ``state``; throws `.data` when a buffer's name or length does not fit.
+    mutating func restore(_ state: OptimizerState, dimension: Int) throws(FjordError)
+}
+
+/// An optimizer's resumable state: its step count and its moment buffers by name ("velocity"; "m" and "v").
+public struct OptimizerState: Sendable, Equatable {
+    public var steps: Int
+    public var buffers: [String: [Float]]
+    public init(steps: Int, buffers: [String: [Float]]) {
+        self.steps = steps
+        self.buffers = buffers
+    }
+
+    /// The buffer `name`, of `dimension` floats, or nil when the state holds none (an optimizer before its first
+    /// step); throws when the state names a buffer the optimizer does not have or one of the wrong length.
+    func buffer(_ name: String, dimension: Int, of known: Set<String>) throws(FjordError) -> [Float]? {
+        if let unknown = Set(buffers.keys).subtracting(known).sorted().first {
+            throw .data("optimizer state: no buffer '\(unknown)' in this optimizer (it has \(known.sorted()))")
+        }
+        guard let b = buffers[name] else { return nil }
+        guard b.count == dimension else {
+            throw .data("optimizer state: '\(name)' has \(b.count) values, the model has \(dimension) parameters")
+        }
+        return b
+    }
 }
 
 /// Stochastic gradient descent with heavy-ball momentum, optionally only early (SGDEM), and L2 weight decay.
@@ -57,6 +85,15 @@ public struct SGD: Optimizer {
             }
         }
         steps += 1
+    }
+
+    public var state: OptimizerState {
+        OptimizerState(steps: steps, buffers: velocity.isEmpty ? [:] : ["velocity": velocity])
+    }
+
+    public mutating func restore(_ state: OptimizerState, dimension: Int) throws(FjordError) {
+        velocity = try state.buffer("velocity", dimension: dimension, of: ["velocity"]) ?? []
+        steps = state.steps
     }
 }
 
@@ -109,5 +146,16 @@ public struct Adam: Optimizer {
             }
         }
         steps += 1
+    }
+
+    public var state: OptimizerState { OptimizerState(steps: steps, buffers: m.isEmpty ? [:] : ["m": m, "v": v]) }
+
+    public mutating func restore(_ state: OptimizerState, dimension: Int) throws(FjordError) {
+        let mm = try state.buffer("m", dimension: dimension, of: ["m", "v"])
+        let vv = try state.buffer("v", dimension: dimension, of: ["m", "v"])
+        guard (mm == nil) == (vv == nil) else { throw .data("optimizer state: Adam needs both 'm' and 'v'") }
+        m = mm ?? []
+        v = vv ?? []
+        steps = state.steps
     }
 }

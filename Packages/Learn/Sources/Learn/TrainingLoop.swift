@@ -18,6 +18,8 @@ import Kernel
 /// and its codec's rounding from `base.substream(r + 0x2000)`; step t's attack and rule share
 /// `base.substream(0x3000 + t)` on every worker. Same seed, same bytes, under any ``Communicator``.
 ///
+/// With `config.resumeAt` = s > 0 the loop continues a run stopped after step s (see ``TrainingConfig/resumeAt``).
+///
 /// `evaluate(t)` runs on rank 0 only (every worker holds the same θ), after step t when t is a multiple of
 /// `config.evaluateEvery` and after the last step (at step 0 when there are no steps); its records are returned
 /// in order. `progress(t, loss)` runs on rank 0 after every step with that worker's batch loss (a progress bar).
@@ -29,7 +31,7 @@ public func trainLoop<Record>(
     config: TrainingConfig, progress: ((_ step: Int, _ loss: Double) -> Void)? = nil,
     evaluate: (_ step: Int) throws -> Record
 ) throws -> [Record] {
-    precondition(config.batchSize > 0 && config.steps >= 0)
+    precondition(config.batchSize > 0 && config.steps >= 0 && config.resumeAt >= 0)
     precondition(parameters.count == exchange.dimension && gradient.count == exchange.dimension, "buffer sizes")
     let rank = comm.rank
     let rows = objective.rowCount
@@ -62,6 +64,7 @@ public func trainLoop<Record>(
             batch += order[cursor..<(cursor + take)]
             cursor += take
         }
+        if step < config.resumeAt { continue }
         var shared = base.substream(0x3000 &+ UInt64(step))
         var loss = 0.0
         let direction = try exchange.exchange(comm, step: step, codecRNG: &codecRNG, sharedRNG: &shared) {
@@ -79,7 +82,7 @@ public func trainLoop<Record>(
             history.append(try evaluate(step + 1))
         }
     }
-    if config.steps == 0 && rank == 0 { history.append(try evaluate(0)) }
+    if config.steps <= config.resumeAt && rank == 0 { history.append(try evaluate(config.steps)) }
     return history
 }
 

@@ -40,4 +40,11 @@ void fj_from_f64(const double *src, size_t n, int code, void *dst);
  * other counts as +inf; NaN in both is equal. */
 void fj_diff_f64(const double *a, const double *b, size_t n, double *max_abs, double *max_rel);
 
+/* ---- GELU ----
+ * The exact GELU y = x Φ(x) (PyTorch's default, not the tanh form) and its derivative Φ(x) + x φ(x), with erf by
+ * Abramowitz & Stegun 7.1.26 and a polynomial exp: |y − x Φ(x)| ≤ 2e-7 |x|. Loops the compiler vectorizes; y may
+ * alias x, dx may alias dy. NaN in gives NaN out. */
+void fj_gelu_forward(const float *x, float *y, size_t n);
+void fj_gelu_backward(const float *x, const float *dy, float *dx, size_t n);
+
 #endif

@@ -1,16 +1,21 @@
 import Kernel
 
-@testable import Learn
-
-/// Central finite differences against a layer's backward pass.
+/// Central finite differences against a layer's backward pass: how every layer's hand-written gradient is tested
+/// (a package adding layers calls it from its own tests).
 ///
 /// The scalar is L(x, θ) = Σₖ rₖ · yₖ with a fixed random r, accumulated in double, so ∂L/∂y = r. Returns the
 /// relative errors ‖a − n‖ / max(‖a‖, ‖n‖, 1e-6) of the input gradient and of the parameter gradient.
-func gradientCheck(
+public func gradientCheck(
     _ layer: any Layer, input: Tensor, eps: Float = 1e-2, seed: UInt64 = 1,
     checkInput: Bool = true
 ) -> (input: Double, parameters: Double) {
-    let model = Sequential([layer], seed: seed)
+    gradientCheck(model: Sequential([layer], seed: seed), input: input, eps: eps, seed: seed, checkInput: checkInput)
+}
+
+/// ``gradientCheck(_:input:eps:seed:checkInput:)`` through a whole model, at its current parameters.
+public func gradientCheck(
+    model: Sequential, input: Tensor, eps: Float = 1e-2, seed: UInt64 = 1, checkInput: Bool = true
+) -> (input: Double, parameters: Double) {
     var rng = RNG(seed: seed, stream: 99)
     let y0 = model.forward(input)
     let r = rng.tensor(y0.shape)
@@ -61,7 +66,7 @@ func gradientCheck(
 }
 
 /// A tensor of normal draws pushed away from zero (|x| ≥ 0.1), so ReLU's kink is not straddled by ±eps.
-func awayFromZero(_ shape: [Int], seed: UInt64) -> Tensor {
+public func awayFromZero(_ shape: [Int], seed: UInt64) -> Tensor {
     var rng = RNG(seed: seed)
     var t = rng.tensor(shape)
     t.withUnsafeMutableBufferPointer { p in

@@ -1,0 +1,54 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Moving the kept modes between FFTW's half spectra (plane-major, [P, H] complex) and the mode-major layout of the
+/// per-mode GEMMs ([K, P] complex, P = batch × channels).
+enum Spectra {
+    /// g[k, p] = spectrum[p, offset_k] · s_k with s_k = 1 (`twiceWeight` nil) or `twiceWeight` · c_k (c_k = 2 on bins
+    /// counted twice by the real inverse transform, else 1).
+    static func gather(
+        _ spectrum: UnsafePointer<Float>, planes: Int, halfCount h: Int, set: ModeSet,
+        into g: UnsafeMutablePointer<Float>,
+        scale twiceWeight: Float?
+    ) {
+        let k = set.count
+        set.offsets.withUnsafeBufferPointer { off in
+            set.twice.withUnsafeBufferPointer { tw in
+                for p in 0..<planes {
+                    let plane = spectrum + 2 * p * h
+                    for m in 0..<k {
+                        let s: Float = twiceWeight.map { tw[m] ? 2 * $0 : $0 } ?? 1
+                        let src = plane + 2 * Int(off[m]), dst = g + 2 * (m * planes + p)
+                        dst[0] = src[0] * s
+                        dst[1] = src[1] * s
+                    }
+                }
+            }
+        }
+    }
+
+    /// Zeroes `spectrum` ([P, H] complex), then spectrum[p, offset_k] = g[k, p] · scale, divided by c_k when
+    /// `twice` (the adjoint of the forward transform's doubled bins).
+    static func scatter(
+        _ g: UnsafePointer<Float>, planes: Int, halfCount h: Int, set: ModeSet,
+        into spectrum: UnsafeMutablePointer<Float>,
+        scale: Float, twice: Bool
+    ) {
+        memset(spectrum, 0, 2 * planes * h * MemoryLayout<Float>.size)
+        let k = set.count
+        set.offsets.withUnsafeBufferPointer { off in
+            set.twice.withUnsafeBufferPointer { tw in
+                for p in 0..<planes {
+                    let plane = spectrum + 2 * p * h
+                    for m in 0..<k {
+                        let s = twice && tw[m] ? scale / 2 : scale
+                        let src = g + 2 * (m * planes + p), dst = plane + 2 * Int(off[m])
+                        dst[0] = src[0] * s
+                        dst[1] = src[1] * s
+                    }
+                }
+            }
+        }
+    }
+}
