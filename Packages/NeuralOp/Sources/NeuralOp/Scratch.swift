@@ -1,5 +1,9 @@
 import Kernel
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A growable, 64-byte-aligned float buffer a layer keeps between calls, so its inner loop allocates nothing once
 /// the first batch has sized it.
 final class Scratch {
@@ -37,4 +41,28 @@ enum PlaneFFT {
                 batch: r.count)
         }
     }
+}
+
+/// Zeroed float buffers that live as long as the workspace: a solver's state and scratch for one run.
+final class Workspace {
+    private var blocks: [UnsafeMutablePointer<Float>] = []
+
+    /// A new buffer of `count` zeros, 64-byte aligned (FFTW's plans need the alignment they were made with).
+    func make(_ count: Int) -> UnsafeMutablePointer<Float> {
+        var raw: UnsafeMutableRawPointer?
+        guard posix_memalign(&raw, 64, max(count, 1) * 4) == 0, let raw else { fatalError("Fjord: out of memory") }
+        let p = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+        p.initialize(repeating: 0, count: max(count, 1))
+        blocks.append(p)
+        return p
+    }
+
+    /// A buffer holding a copy of `values`.
+    func make(_ values: [Float]) -> UnsafeMutablePointer<Float> {
+        let p = make(values.count)
+        p.update(from: values, count: values.count)
+        return p
+    }
+
+    deinit { for b in blocks { free(b) } }
 }

@@ -1,0 +1,57 @@
+import Kernel
+import Synchronization
+
+/// A seeded generator of trajectories on a periodic grid: one initial condition per sample, then `frames` snapshots
+/// (the first is the initial condition) of `fields` fields.
+public protocol Solver: Sendable {
+    var fields: Int { get }
+    var grid: [Int] { get }
+    /// Refuses settings that cannot run (an unstable time step, a grid too small), with a one-line usage message.
+    func check() throws(FjordError)
+    /// One sample's trajectory, frames × fields × grid points, from its own random stream. Throws `.data` when
+    /// the run goes unstable (a CFL number above the scheme's limit, a non-finite value), naming the time.
+    func trajectory(frames: Int, rng: inout RNG) throws(FjordError) -> [Float]
+}
+
+/// Runs a solver over many samples on several threads; sample s draws from `RNG(seed).substream(s)`, so the bytes
+/// do not depend on the thread count.
+public enum Simulation {
+    public static func run(
+        _ solver: any Solver, samples: Int, frames: Int, seed: UInt64, threads: Int = 1,
+        progress: (@Sendable (Int) -> Void)? = nil
+    ) throws(FjordError) -> Trajectories {
+        try solver.check()
+        let frameSize = solver.fields * solver.grid.reduce(1, *)
+        try Memory.require(
+            Tensor.elementCount([samples, frames, frameSize]), for: "\(samples) samples of \(frames) frames")
+        var out = Tensor(uninitializedShape: [samples, frames, solver.fields] + solver.grid)
+        let failures = Failures()
+        let base = RNG(seed: seed)
+        out.withUnsafeMutableBufferPointer { buffer in
+            let dst = UnsafeSendablePointer(buffer.baseAddress!)
+            forEachChunk(count: samples, width: 1, threads: threads) { _, r in
+                for s in r {
+                    var rng = base.substream(UInt64(s))
+                    do throws(FjordError) {
+                        let t = try solver.trajectory(frames: frames, rng: &rng)
+                        (dst.pointer + s * frames * frameSize).update(from: t, count: frames * frameSize)
+                    } catch {
+                        failures.add(s, error)
+                    }
+                    progress?(s)
+                }
+            }
+        }
+        if let (s, e) = failures.first {
+            throw FjordError.data("sample \(s): \(e.message)")
+        }
+        return try Trajectories(out, name: "simulation")
+    }
+}
+
+/// The failures of a parallel loop, by sample index.
+final class Failures: Sendable {
+    private let list = Mutex<[(Int, FjordError)]>([])
+    func add(_ s: Int, _ e: FjordError) { list.withLock { $0.append((s, e)) } }
+    var first: (Int, FjordError)? { list.withLock { $0.min { $0.0 < $1.0 } } }
+}
