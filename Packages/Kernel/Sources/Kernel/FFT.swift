@@ -1,6 +1,10 @@
 import CFFTW
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Real-to-complex FFTs over the trailing 1, 2 or 3 axes of a float32 tensor, batched over the
 /// leading axes, with FFTW plans cached per (transform shape, batch).
 ///
@@ -36,7 +40,7 @@ public enum FFT {
                 fftwf_free(r)
                 fftwf_free(c)
             }
-            let flags = fj_fftw_estimate()
+            let flags = FFT.measuring.withLock { $0 } ? fj_fftw_measure() : fj_fftw_estimate()
             forward = n.withUnsafeBufferPointer { np in
                 fftwf_plan_many_dft_r2c(
                     Int32(dims.count), np.baseAddress, Int32(batch), r, nil, 1, Int32(real),
@@ -57,6 +61,30 @@ public enum FFT {
 
     /// FFTW's planner is not thread-safe: plans are made under this lock, then shared.
     static let plans = Mutex<[Key: Plan]>([:])
+
+    static let measuring = Mutex(false)
+
+    /// Plans made from now on are measured (FFTW_MEASURE: FFTW times candidate algorithms, a fraction of a second
+    /// per new shape, then often 1.5–2× faster transforms) instead of estimated (FFTW_ESTIMATE, the default, instant).
+    /// For tools that run many transforms of few shapes (training a Fourier neural operator). The results do not
+    /// depend on it beyond rounding.
+    public static func measurePlans(_ on: Bool = true) { measuring.withLock { $0 = on } }
+
+    /// Loads FFTW wisdom (plans measured by an earlier run) from `path`; false when there is none or it is unreadable.
+    @discardableResult
+    public static func importWisdom(from path: String) -> Bool {
+        plans.withLock { _ in fftwf_import_wisdom_from_filename(path) != 0 }
+    }
+
+    /// Saves the wisdom of the plans measured so far to `path` (atomically), so the next run skips the measuring.
+    public static func exportWisdom(to path: String) throws(FjordError) {
+        let tmp = path + ".part"
+        let ok = plans.withLock { _ in fftwf_export_wisdom_to_filename(tmp) != 0 }
+        guard ok, rename(tmp, path) == 0 else {
+            unlink(tmp)
+            throw .io("\(path): cannot write FFTW wisdom")
+        }
+    }
 
     static func plan(dims: [Int], batch: Int) -> Plan {
         plans.withLock { cache in

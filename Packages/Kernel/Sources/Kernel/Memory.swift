@@ -1,3 +1,5 @@
+import CKernel
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -20,6 +22,15 @@ public enum Memory {
             let need = count == nil || overflow ? "more than 2^63 bytes" : describe(bytes)
             throw .usage("\(what) would need \(need); this machine has \(describe(limit))")
         }
+    }
+
+    /// Keeps freed memory in the process instead of returning it to the system: glibc serves blocks above its
+    /// mmap threshold (at most 32 MiB) with fresh mappings, so a training loop that allocates a 40 MB activation per
+    /// step page-faults on every one of its pages every step (PyTorch users set MALLOC_MMAP_THRESHOLD_ for the same
+    /// reason). After this call every block comes from the heap and the heap is never trimmed. For long-running
+    /// compute tools only; the cost is a peak-sized heap.
+    public static func keepFreedMemory() {
+        fj_keep_freed_memory()
     }
 
     /// Bytes in binary units: 12.5 GiB, 300 MiB.

@@ -36,41 +36,57 @@ public final class ChannelLinear: ParameterGradientOnly {
     }
 
     public func forward(_ x: Tensor) -> Tensor {
-        precondition(x.rank >= 2 && x.shape[1] == inChannels, "\(summary) got input of shape \(x.shape)")
-        input = x
-        let b = x.shape[0], n = x.count / max(b * inChannels, 1)
         var shape = x.shape
         shape[1] = outChannels
         var y = Tensor(uninitializedShape: shape)
+        y.withUnsafeMutableBufferPointer { forward(x, into: $0.baseAddress!, accumulate: false) }
+        return y
+    }
+
+    /// y (+)= W x + b into a caller's buffer of the output's size (a Fourier block adds its pointwise path to the
+    /// spectral one in place).
+    func forward(_ x: Tensor, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        precondition(x.rank >= 2 && x.shape[1] == inChannels, "\(summary) got input of shape \(x.shape)")
+        input = x
+        let b = x.shape[0], n = x.count / max(b * inChannels, 1)
         let (w, ci, co) = (w!, inChannels, outChannels)
         let bias = w + ci * co
         x.withUnsafeBufferPointer { xp in
-            y.withUnsafeMutableBufferPointer { yp in
-                for s in 0..<b {
-                    let ys = yp.baseAddress! + s * co * n
-                    for o in 0..<co { (ys + o * n).initialize(repeating: bias[o], count: n) }
-                    BLAS.sgemm(w, xp.baseAddress! + s * ci * n, ys, m: co, n: n, k: ci, beta: 1)
+            for s in 0..<b {
+                let ys = y + s * co * n
+                for o in 0..<co {
+                    let row = ys + o * n
+                    if accumulate {
+                        for j in 0..<n { row[j] += bias[o] }
+                    } else {
+                        row.initialize(repeating: bias[o], count: n)
+                    }
                 }
+                BLAS.sgemm(w, xp.baseAddress! + s * ci * n, ys, m: co, n: n, k: ci, beta: 1)
             }
         }
-        return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input else { preconditionFailure("ChannelLinear.backward before forward") }
+        var dx = Tensor(uninitializedShape: x.shape)
+        dx.withUnsafeMutableBufferPointer { backward(dy, into: $0.baseAddress!, accumulate: false) }
+        return dx
+    }
+
+    /// Accumulates ∂L/∂θ and writes (or adds, with `accumulate`) ∂L/∂x into a buffer of the input's size.
+    func backward(_ dy: Tensor, into dx: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        guard let x = input else { preconditionFailure("ChannelLinear.backward before forward") }
         backwardParameters(dy)
         let b = x.shape[0], n = x.count / max(b * inChannels, 1)
-        var dx = Tensor(uninitializedShape: x.shape)
         let (w, ci, co) = (w!, inChannels, outChannels)
         dy.withUnsafeBufferPointer { g in
-            dx.withUnsafeMutableBufferPointer { d in
-                for s in 0..<b {
-                    BLAS.sgemm(
-                        w, g.baseAddress! + s * co * n, d.baseAddress! + s * ci * n, m: ci, n: n, k: co, transA: true)
-                }
+            for s in 0..<b {
+                BLAS.sgemm(
+                    w, g.baseAddress! + s * co * n, dx + s * ci * n, m: ci, n: n, k: co, transA: true,
+                    beta: accumulate ? 1 : 0)
             }
         }
-        return dx
     }
 
     public func backwardParameters(_ dy: Tensor) {
@@ -78,21 +94,20 @@ public final class ChannelLinear: ParameterGradientOnly {
         let b = x.shape[0], n = x.count / max(b * inChannels, 1)
         let (dw, ci, co) = (dw!, inChannels, outChannels)
         let db = dw + ci * co
+        let ones = ChannelLinear.ones(n)
         dy.withUnsafeBufferPointer { g in
             x.withUnsafeBufferPointer { xp in
                 for s in 0..<b {
                     let gs = g.baseAddress! + s * co * n
                     BLAS.sgemm(gs, xp.baseAddress! + s * ci * n, dw, m: co, n: ci, k: n, transB: true, beta: 1)
-                    for o in 0..<co {
-                        let row = gs + o * n
-                        var t: Float = 0
-                        for j in 0..<n { t += row[j] }
-                        db[o] += t
-                    }
+                    // ∂b += ∂y_s · 1 (a GEMV, not a serial float sum per channel)
+                    ones.withUnsafeBufferPointer { BLAS.sgemv(gs, $0.baseAddress!, db, m: co, n: n, beta: 1) }
                 }
             }
         }
     }
+
+    static func ones(_ n: Int) -> [Float] { [Float](repeating: 1, count: n) }
 
     public var summary: String { "ChannelLinear(\(inChannels)→\(outChannels))" }
 }

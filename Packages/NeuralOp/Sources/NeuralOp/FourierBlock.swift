@@ -38,10 +38,7 @@ public final class FourierBlock: Layer {
 
     public func forward(_ x: Tensor) -> Tensor {
         var y = spectral.forward(x)
-        let w = pointwise.forward(x)
-        y.withUnsafeMutableBufferPointer { yp in
-            w.withUnsafeBufferPointer { wp in BLAS.saxpy(yp.count, 1, wp.baseAddress!, yp.baseAddress!) }
-        }
+        y.withUnsafeMutableBufferPointer { pointwise.forward(x, into: $0.baseAddress!, accumulate: true) }
         guard activation else { return y }
         preactivation = y
         var out = Tensor(uninitializedShape: y.shape)
@@ -65,10 +62,7 @@ public final class FourierBlock: Layer {
             }
         }
         var dx = spectral.backward(d)
-        let dw = pointwise.backward(d)
-        dx.withUnsafeMutableBufferPointer { xp in
-            dw.withUnsafeBufferPointer { wp in BLAS.saxpy(xp.count, 1, wp.baseAddress!, xp.baseAddress!) }
-        }
+        dx.withUnsafeMutableBufferPointer { pointwise.backward(d, into: $0.baseAddress!, accumulate: true) }
         return dx
     }
 

@@ -11,6 +11,8 @@ public protocol Solver: Sendable {
     /// One sample's trajectory, frames × fields × grid points, from its own random stream. Throws `.data` when
     /// the run goes unstable (a CFL number above the scheme's limit, a non-finite value), naming the time.
     func trajectory(frames: Int, rng: inout RNG) throws(FjordError) -> [Float]
+    /// The trajectory from a given initial frame (fields × grid points).
+    func run(initial: [Float], frames: Int) throws(FjordError) -> [Float]
 }
 
 /// Runs a solver over many samples on several threads; sample s draws from `RNG(seed).substream(s)`, so the bytes
@@ -46,6 +48,41 @@ public enum Simulation {
             throw FjordError.data("sample \(s): \(e.message)")
         }
         return try Trajectories(out, name: "simulation")
+    }
+
+    /// Runs a solver from given initial frames, [samples, fields, grid…] (finite values, the solver's grid).
+    public static func run(
+        _ solver: any Solver, initial: Tensor, name: String, frames: Int, threads: Int = 1
+    ) throws(FjordError) -> Trajectories {
+        try solver.check()
+        guard initial.rank == solver.grid.count + 2, Array(initial.shape.dropFirst()) == [solver.fields] + solver.grid
+        else {
+            throw .data(
+                "\(name): shape \(initial.shape), expected [samples, \(solver.fields)\(solver.grid.map { ", \($0)" }.joined())]"
+            )
+        }
+        if initial.withUnsafeBufferPointer({ $0.contains { !$0.isFinite } }) {
+            throw .data("\(name): a value is not finite")
+        }
+        let samples = initial.shape[0], size = solver.fields * solver.grid.reduce(1, *)
+        var out = Tensor(uninitializedShape: [samples, frames, solver.fields] + solver.grid)
+        let failures = Failures()
+        let source = initial.scalars
+        out.withUnsafeMutableBufferPointer { buffer in
+            let dst = UnsafeSendablePointer(buffer.baseAddress!)
+            forEachChunk(count: samples, width: 1, threads: threads) { _, r in
+                for s in r {
+                    do throws(FjordError) {
+                        let t = try solver.run(initial: Array(source[(s * size)..<((s + 1) * size)]), frames: frames)
+                        (dst.pointer + s * frames * size).update(from: t, count: frames * size)
+                    } catch {
+                        failures.add(s, error)
+                    }
+                }
+            }
+        }
+        if let (s, e) = failures.first { throw FjordError.data("sample \(s): \(e.message)") }
+        return try Trajectories(out, name: name)
     }
 }
 

@@ -47,4 +47,8 @@ void fj_diff_f64(const double *a, const double *b, size_t n, double *max_abs, do
 void fj_gelu_forward(const float *x, float *y, size_t n);
 void fj_gelu_backward(const float *x, const float *dy, float *dx, size_t n);
 
+/* ---- Allocator ----
+ * Serve every block from the heap and never trim it (glibc: M_MMAP_MAX 0, M_TRIM_THRESHOLD max); elsewhere nothing. */
+void fj_keep_freed_memory(void);
+
 #endif
