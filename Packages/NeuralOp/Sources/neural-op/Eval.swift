@@ -11,7 +11,8 @@ struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compare a rollout with the truth: errors by lead time, spectra, dispersion, energy and mass drift.",
         discussion: """
-            --truth and --prediction are trajectories of the same shape (rollout output against the solver's). Frames \
+            --truth and --prediction are trajectories of one shape (rollout output against the solver's; a longer \
+            truth is cut to the rollout's frames). Frames \
             before --from (the given ones) are skipped. Prints a JSON report on stdout: relative L2 and RMSE per \
             predicted frame and field, the radially averaged power spectrum of field 0 at the last frame, energy \
             and mean of field 0 per frame; for shallow water (3 fields, --system) the fraction of η's (k, ω) energy \
@@ -32,8 +33,13 @@ struct Eval: ParsableCommand {
     func run() throws { try runTool("neural-op eval") { try execute() } }
 
     func execute() throws {
-        let y = try Trajectories(readOneTensor(truth), name: truth)
+        var y = try Trajectories(readOneTensor(truth), name: truth)
         let p = try Trajectories(readOneTensor(prediction), name: prediction)
+        if y.frames > p.frames, y.values.shape.dropFirst(2) == p.values.shape.dropFirst(2), y.samples == p.samples {
+            // a longer truth: its first frames, as many as the rollout has
+            y = try Trajectories(
+                y.window(samples: (0..<y.samples).map { ($0, 0) }, count: p.frames), name: truth)
+        }
         guard y.values.shape == p.values.shape else {
             throw FjordError.data("\(prediction): shape \(p.values.shape) differs from the truth's \(y.values.shape)")
         }
