@@ -91,4 +91,26 @@ public enum OperatorTraining {
         optimizer = opt as! Adam
         return history
     }
+
+    /// ``train(_:model:optimizer:data:validation:settings:codec:resumeAt:progress:)`` on one worker of its own (a
+    /// thread of ``LocalCommunicator``): the model is trained in place; returns the records.
+    public static func fit(
+        _ model: Sequential, data: OperatorData, validation: [Int] = [], settings: OperatorTrainingSettings
+    ) throws -> [OperatorRecord] {
+        let job = FitJob(model: model, data: data, validation: validation, settings: settings)
+        return try LocalCommunicator.run(workers: 1) { comm -> [OperatorRecord] in
+            var adam = job.settings.makeOptimizer()
+            return try train(
+                comm, model: job.model, optimizer: &adam, data: job.data, validation: job.validation,
+                settings: job.settings)
+        }[0]
+    }
+}
+
+/// One worker's training job, handed to its thread (which alone uses it).
+struct FitJob: @unchecked Sendable {
+    let model: Sequential
+    let data: OperatorData
+    let validation: [Int]
+    let settings: OperatorTrainingSettings
 }

@@ -10,5 +10,5 @@ struct NeuralOpTool: FjordTool {
         commandName: "neural-op",
         abstract: "Simulate ocean-like dynamics, and train, roll out and evaluate Fourier neural operators on them.",
         version: fjordVersion,
-        subcommands: [Simulate.self, Train.self, RolloutCommand.self, Eval.self])
+        subcommands: [Simulate.self, Train.self, RolloutCommand.self, Eval.self, Reproduce.self])
 }
