@@ -90,7 +90,7 @@ public struct DispersionSpectrum: Sendable {
     }
 
     /// The diagram as a PNG: log power over (|k| across, ω up), the shell in white.
-    public func png(scale: Int = 6) throws(FjordError) -> [UInt8] {
+    public func png(scale: Int = 10) throws(FjordError) -> [UInt8] {
         let (rows, cols) = (power.count, power[0].count)
         let peak = power.flatMap { $0 }.max() ?? 1
         var values = [Float](repeating: 0, count: rows * cols)
