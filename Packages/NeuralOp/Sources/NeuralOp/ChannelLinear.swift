@@ -11,6 +11,8 @@ public final class ChannelLinear: ParameterGradientOnly {
     var w: UnsafeMutablePointer<Float>!
     var dw: UnsafeMutablePointer<Float>!
     var input: Tensor?
+    /// A vector of ones for the bias gradient's GEMV, grown to the largest grid seen.
+    var ones: [Float] = []
 
     public init(_ inChannels: Int, _ outChannels: Int) {
         precondition(inChannels > 0 && outChannels > 0, "ChannelLinear needs positive sizes")
@@ -94,7 +96,8 @@ public final class ChannelLinear: ParameterGradientOnly {
         let b = x.shape[0], n = x.count / max(b * inChannels, 1)
         let (dw, ci, co) = (dw!, inChannels, outChannels)
         let db = dw + ci * co
-        let ones = ChannelLinear.ones(n)
+        if ones.count < n { ones = [Float](repeating: 1, count: n) }
+        let ones = self.ones
         dy.withUnsafeBufferPointer { g in
             x.withUnsafeBufferPointer { xp in
                 for s in 0..<b {
@@ -106,8 +109,6 @@ public final class ChannelLinear: ParameterGradientOnly {
             }
         }
     }
-
-    static func ones(_ n: Int) -> [Float] { [Float](repeating: 1, count: n) }
 
     public var summary: String { "ChannelLinear(\(inChannels)→\(outChannels))" }
 }

@@ -26,28 +26,13 @@ public enum Simulation {
         let frameSize = solver.fields * solver.grid.reduce(1, *)
         try Memory.require(
             Tensor.elementCount([samples, frames, frameSize]), for: "\(samples) samples of \(frames) frames")
-        var out = Tensor(uninitializedShape: [samples, frames, solver.fields] + solver.grid)
-        let failures = Failures()
         let base = RNG(seed: seed)
-        out.withUnsafeMutableBufferPointer { buffer in
-            let dst = UnsafeSendablePointer(buffer.baseAddress!)
-            forEachChunk(count: samples, width: 1, threads: threads) { _, r in
-                for s in r {
-                    var rng = base.substream(UInt64(s))
-                    do throws(FjordError) {
-                        let t = try solver.trajectory(frames: frames, rng: &rng)
-                        (dst.pointer + s * frames * frameSize).update(from: t, count: frames * frameSize)
-                    } catch {
-                        failures.add(s, error)
-                    }
-                    progress?(s)
-                }
-            }
+        return try perSample(solver, samples: samples, frames: frames, threads: threads, name: "simulation") {
+            s throws(FjordError) in
+            var rng = base.substream(UInt64(s))
+            defer { progress?(s) }
+            return try solver.trajectory(frames: frames, rng: &rng)
         }
-        if let (s, e) = failures.first {
-            throw FjordError.data("sample \(s): \(e.message)")
-        }
-        return try Trajectories(out, name: "simulation")
     }
 
     /// Runs a solver from given initial frames, [samples, fields, grid…] (finite values, the solver's grid).
@@ -64,17 +49,31 @@ public enum Simulation {
         if initial.withUnsafeBufferPointer({ $0.contains { !$0.isFinite } }) {
             throw .data("\(name): a value is not finite")
         }
-        let samples = initial.shape[0], size = solver.fields * solver.grid.reduce(1, *)
+        let size = solver.fields * solver.grid.reduce(1, *)
+        let source = initial.scalars
+        return try perSample(solver, samples: initial.shape[0], frames: frames, threads: threads, name: name) {
+            s throws(FjordError) in
+            try solver.run(initial: Array(source[(s * size)..<((s + 1) * size)]), frames: frames)
+        }
+    }
+}
+
+extension Simulation {
+    /// Sample s's trajectory from `one(s)` for every sample, on several threads, into one tensor; the first failing
+    /// sample's error, with its index, is thrown after all have run.
+    static func perSample(
+        _ solver: any Solver, samples: Int, frames: Int, threads: Int, name: String,
+        _ one: @escaping @Sendable (Int) throws(FjordError) -> [Float]
+    ) throws(FjordError) -> Trajectories {
+        let size = solver.fields * solver.grid.reduce(1, *)
         var out = Tensor(uninitializedShape: [samples, frames, solver.fields] + solver.grid)
         let failures = Failures()
-        let source = initial.scalars
         out.withUnsafeMutableBufferPointer { buffer in
             let dst = UnsafeSendablePointer(buffer.baseAddress!)
             forEachChunk(count: samples, width: 1, threads: threads) { _, r in
                 for s in r {
                     do throws(FjordError) {
-                        let t = try solver.run(initial: Array(source[(s * size)..<((s + 1) * size)]), frames: frames)
-                        (dst.pointer + s * frames * size).update(from: t, count: frames * size)
+                        (dst.pointer + s * frames * size).update(from: try one(s), count: frames * size)
                     } catch {
                         failures.add(s, error)
                     }

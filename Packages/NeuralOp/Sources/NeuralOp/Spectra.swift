@@ -12,19 +12,11 @@ enum Spectra {
         into g: UnsafeMutablePointer<Float>,
         scale twiceWeight: Float?
     ) {
-        let k = set.count
-        set.offsets.withUnsafeBufferPointer { off in
-            set.twice.withUnsafeBufferPointer { tw in
-                for p in 0..<planes {
-                    let plane = spectrum + 2 * p * h
-                    for m in 0..<k {
-                        let s: Float = twiceWeight.map { tw[m] ? 2 * $0 : $0 } ?? 1
-                        let src = plane + 2 * Int(off[m]), dst = g + 2 * (m * planes + p)
-                        dst[0] = src[0] * s
-                        dst[1] = src[1] * s
-                    }
-                }
-            }
+        let scales = set.twice.map { twice in twiceWeight.map { twice ? 2 * $0 : $0 } ?? 1 }
+        move(planes: planes, set: set, scales) { p, m, offset, s in
+            let src = spectrum + 2 * (p * h + offset), dst = g + 2 * (m * planes + p)
+            dst[0] = src[0] * s
+            dst[1] = src[1] * s
         }
     }
 
@@ -36,18 +28,20 @@ enum Spectra {
         scale: Float, twice: Bool
     ) {
         memset(spectrum, 0, 2 * planes * h * MemoryLayout<Float>.size)
-        let k = set.count
-        set.offsets.withUnsafeBufferPointer { off in
-            set.twice.withUnsafeBufferPointer { tw in
-                for p in 0..<planes {
-                    let plane = spectrum + 2 * p * h
-                    for m in 0..<k {
-                        let s = twice && tw[m] ? scale / 2 : scale
-                        let src = g + 2 * (m * planes + p), dst = plane + 2 * Int(off[m])
-                        dst[0] = src[0] * s
-                        dst[1] = src[1] * s
-                    }
-                }
+        let scales = set.twice.map { twice && $0 ? scale / 2 : scale }
+        move(planes: planes, set: set, scales) { p, m, offset, s in
+            let src = g + 2 * (m * planes + p), dst = spectrum + 2 * (p * h + offset)
+            dst[0] = src[0] * s
+            dst[1] = src[1] * s
+        }
+    }
+
+    /// Runs `body(plane, mode, its half-spectrum offset, its scale)` over every plane and kept mode, planes outermost.
+    @inline(__always)
+    static func move(planes: Int, set: ModeSet, _ scales: [Float], _ body: (Int, Int, Int, Float) -> Void) {
+        scales.withUnsafeBufferPointer { sc in
+            set.offsets.withUnsafeBufferPointer { off in
+                for p in 0..<planes { for m in 0..<sc.count { body(p, m, Int(off[m]), sc[m]) } }
             }
         }
     }
