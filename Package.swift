@@ -30,6 +30,8 @@ let package = Package(
         .executable(name: "shift-adapt", targets: ["shift-adapt"]),
         .library(name: "NeuralOp", targets: ["NeuralOp"]),
         .executable(name: "neural-op", targets: ["neural-op"]),
+        .library(name: "XAI", targets: ["XAI"]),
+        .executable(name: "xai", targets: ["xai"]),
     ],
     traits: [
         .trait(name: "MPI", description: "Open MPI communicator (needs libopenmpi-dev); run under mpirun."),
@@ -194,6 +196,16 @@ let package = Package(
         .testTarget(
             name: "NeuralOpCLITests", dependencies: ["neural-op", "tensor", "FjordTestSupport"],
             path: "Packages/NeuralOp/Tests/NeuralOpCLITests"),
+
+        // XAI: self-explaining models (SRA, CoExVQA) and the explainability metrics (ERASER, HateXplain bias, ANLS).
+        .target(name: "XAI", dependencies: ["Kernel", "Learn"], path: "Packages/XAI/Sources/XAI"),
+        .executableTarget(
+            name: "xai", dependencies: ["XAI", "Learn", "Kernel", "FjordCLI", argumentParser],
+            path: "Packages/XAI/Sources/xai"),
+        .testTarget(name: "XAITests", dependencies: ["XAI", "Learn", "Kernel"], path: "Packages/XAI/Tests/XAITests"),
+        .testTarget(
+            name: "XAICLITests", dependencies: ["xai", "tensor", "FjordTestSupport"],
+            path: "Packages/XAI/Tests/XAICLITests"),
 
         // Distributed: one option set for quantized, Byzantine-robust training (codec, rule and attack together),
         // shared by quant train and robust-agg train.

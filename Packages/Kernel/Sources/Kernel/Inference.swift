@@ -158,6 +158,21 @@ public enum Inference {
             statistics: [{ $0[0] / $0[1] }])[0]
     }
 
+    /// The mean of `v` and the half-width of its 95% Student t interval, mean ± t₀.₉₇₅(n−1)·s/√n (for a handful
+    /// of seeds); the half-width is NaN for fewer than two values.
+    public static func meanInterval(_ v: [Double]) -> (mean: Double, half: Double) {
+        guard v.count >= 2 else { return (v.first ?? .nan, .nan) }
+        let m = v.reduce(0, +) / Double(v.count)
+        let sd = (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count - 1)).squareRoot()
+        return (m, t95(v.count - 1) * sd / Double(v.count).squareRoot())
+    }
+
+    /// The two-sided 95% Student t quantile for `df` degrees of freedom (tabulated to 10, then 1.96 + 2.4/df).
+    public static func t95(_ df: Int) -> Double {
+        let table: [Double] = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228]
+        return df <= table.count ? table[df - 1] : 1.96 + 2.4 / Double(df)
+    }
+
     /// Linear-interpolated quantile of sorted values.
     public static func quantile(_ sorted: [Double], _ q: Double) -> Double {
         let h = q * Double(sorted.count - 1)

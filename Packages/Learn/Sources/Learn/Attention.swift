@@ -12,7 +12,12 @@ import Kernel
 ///
 /// ``attentionWeights`` holds A of the last forward pass — what self-explaining models (SRA) supervise and
 /// what XAI tools picture. One head is single-head attention. Backward, per head:
-/// ∂A = ∂O Vᵀ, ∂V = Aᵀ ∂O, ∂S = A ∘ (∂A − rowsum(∂A ∘ A)), ∂Q = ∂S K / √d_h, ∂K = ∂Sᵀ Q / √d_h.
+/// ∂A = ∂O Vᵀ (+ ``attentionGradient``), ∂V = Aᵀ ∂O, ∂S = A ∘ (∂A − rowsum(∂A ∘ A)), ∂Q = ∂S K / √d_h, ∂K = ∂Sᵀ Q / √d_h.
+///
+/// Padding: with ``keyLengths`` set, sequence b attends only to its first `keyLengths[b]` positions (the rest get
+/// weight exactly 0, as a key padding mask in PyTorch), so right-padded sequences of different lengths share a batch.
+/// A loss on the weights themselves (attention supervision, SRA) sets ``attentionGradient`` to ∂L/∂A before the
+/// backward pass; the layer adds it to ∂A and clears it.
 public final class MultiHeadAttention: Layer {
     public let dim: Int
     public let heads: Int
@@ -21,6 +26,11 @@ public final class MultiHeadAttention: Layer {
     /// Attention weights of the last forward pass, shape [B, heads, T, T].
     public private(set) var attentionWeights: Tensor?
     var cache: (qs: Tensor, ks: Tensor, vs: Tensor, batch: Int, time: Int, shape: [Int])?
+    /// Per sequence of the next forward passes, how many leading positions are real keys (nil: all). Each must be in
+    /// 1...T.
+    public var keyLengths: [Int]?
+    /// An extra ∂L/∂A of shape [B, heads, T, T] for the next backward pass (consumed by it).
+    public var attentionGradient: Tensor?
 
     public init(dim: Int, heads: Int = 1, causal: Bool = false) {
         precondition(heads > 0 && dim % heads == 0, "attention: dim \(dim) is not divisible by \(heads) heads")
@@ -59,6 +69,10 @@ public final class MultiHeadAttention: Layer {
             (x.rank == 2 || x.rank == 3) && x.shape.last == dim,
             "attention(\(dim)) needs [B, T, \(dim)] or [T, \(dim)], got \(x.shape)")
         let (b, t) = x.rank == 3 ? (x.shape[0], x.shape[1]) : (1, x.shape[0])
+        let lengths = keyLengths ?? [Int](repeating: t, count: b)
+        precondition(
+            lengths.count == b && lengths.allSatisfy { $0 >= 1 && $0 <= t },
+            "attention: key lengths \(lengths.count) for batch \(b), each in 1...\(t)")
         let qs = q.forward(x), ks = k.forward(x), vs = v.forward(x)
         let dh = dim / heads
         let scale = 1 / Float(dh).squareRoot()
@@ -77,7 +91,8 @@ public final class MultiHeadAttention: Layer {
                                     BLAS.sgemm(
                                         qp.baseAddress! + base, kp.baseAddress! + base, s, m: t, n: t, k: dh,
                                         transB: true, alpha: scale, lda: dim, ldb: dim)
-                                    for i in 0..<t { softmaxRow(s + i * t, count: causal ? i + 1 : t, total: t) }
+                                    let n = lengths[bi]
+                                    for i in 0..<t { softmaxRow(s + i * t, count: causal ? min(i + 1, n) : n, total: t) }
                                     // O_h = A V_h
                                     BLAS.sgemm(
                                         s, vp.baseAddress! + base, op.baseAddress! + base, m: t, n: dh, k: t,
@@ -116,6 +131,9 @@ public final class MultiHeadAttention: Layer {
         let scale = 1 / Float(dh).squareRoot()
         var dq = Tensor(zeros: shape), dk = Tensor(zeros: shape), dv = Tensor(zeros: shape)
         var dA = [Float](repeating: 0, count: t * t)
+        let extra = attentionGradient
+        attentionGradient = nil
+        precondition(extra == nil || extra!.shape == a.shape, "attention: attentionGradient must have shape \(a.shape)")
         qs.withUnsafeBufferPointer { qp in
             ks.withUnsafeBufferPointer { kp in
                 vs.withUnsafeBufferPointer { vp in
@@ -134,6 +152,12 @@ public final class MultiHeadAttention: Layer {
                                                     BLAS.sgemm(
                                                         g, vp.baseAddress! + base, da.baseAddress!, m: t, n: t, k: dh,
                                                         transB: true, lda: dim, ldb: dim)
+                                                    if let extra {
+                                                        extra.withUnsafeBufferPointer { ep in
+                                                            let e = ep.baseAddress! + (bi * heads + h) * t * t
+                                                            for j in 0..<(t * t) { da[j] += e[j] }
+                                                        }
+                                                    }
                                                     // ∂V_h = Aᵀ ∂O
                                                     BLAS.sgemm(
                                                         s, g, dvp.baseAddress! + base, m: t, n: dh, k: t, transA: true,

@@ -46,6 +46,56 @@ import Testing
         #expect(e.input < 1e-3 && e.parameters < 1e-3, "heads \(heads) causal \(causal): \(e)")
     }
 
+    /// Key padding: padded keys get weight 0, the padded sequence's outputs equal those of the unpadded one, and an
+    /// extra gradient on the weights (attention supervision) is what finite differences of ⟨A, R⟩ give.
+    @Test func attentionKeyLengthsAndWeightGradient() {
+        let layer = MultiHeadAttention(dim: 4, heads: 2)
+        let model = Sequential([layer], seed: 3)
+        let x = awayFromZero([2, 5, 4], seed: 8)
+        layer.keyLengths = [3, 5]
+        let y = model.forward(x)
+        let a = layer.attentionWeights!
+        for h in 0..<2 { for i in 0..<5 { for j in 3..<5 { #expect(a[0, h, i, j] == 0) } } }
+        let short = Tensor(shape: [1, 3, 4], values: Array(x.scalars[0..<12]))
+        layer.keyLengths = nil
+        let ys = model.forward(short)
+        for k in 0..<12 { #expect(abs(ys.scalars[k] - y.scalars[k]) < 1e-5) }
+        // L = ⟨A, R⟩ through the weights only: the backward's parameter gradient against central differences
+        layer.keyLengths = [3, 5]
+        var rng = RNG(seed: 4)
+        let r = rng.tensor([2, 2, 5, 5])
+        func loss() -> Double {
+            _ = model.forward(x)
+            return zip(layer.attentionWeights!.scalars, r.scalars).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+        }
+        model.zeroGradients()
+        let out = model.forward(x)
+        layer.attentionGradient = r
+        _ = model.backward(Tensor(zeros: out.shape))
+        let g = Array(model.gradientBuffer)
+        var worst = 0.0
+        let p = model.parameterBuffer
+        for i in stride(from: 0, to: model.parameterCount, by: 3) {
+            let v = p[i]
+            p[i] = v + 1e-2
+            let lp = loss()
+            p[i] = v - 1e-2
+            let lm = loss()
+            p[i] = v
+            let n = (lp - lm) / 2e-2
+            worst = max(worst, abs(n - Double(g[i])) / max(1, abs(n)))
+        }
+        #expect(worst < 2e-3, "\(worst)")
+        #expect(layer.attentionGradient == nil)
+    }
+
+    @Test func residualAndFirstToken() {
+        let e = gradientCheck(
+            model: Sequential([Residual(MultiHeadAttention(dim: 4, heads: 2)), FirstToken()], seed: 2),
+            input: awayFromZero([2, 3, 4], seed: 9))
+        #expect(e.input < 1e-3 && e.parameters < 1e-3, "\(e)")
+    }
+
     @Test func attentionWeightsAreRowStochasticAndCausal() {
         let layer = MultiHeadAttention(dim: 4, heads: 2, causal: true)
         let model = Sequential([layer], seed: 1)

@@ -83,7 +83,7 @@ struct Momentum: ParsableCommand {
                             curve[e] += (rec.trainAccuracy - (rec.testAccuracy ?? 0)) / Double(seeds)
                         }
                     }
-                    let (m, hw) = Reproduce.meanInterval(gaps)
+                    let (m, hw) = Inference.meanInterval(gaps)
                     gapTable.add([
                         name, NumberFormat.fixed(Double(mu), 2), NumberFormat.fixed(m, 4),
                         "[" + NumberFormat.fixed(m - hw, 4) + ", " + NumberFormat.fixed(m + hw, 4) + "]",

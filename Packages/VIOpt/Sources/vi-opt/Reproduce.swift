@@ -31,20 +31,6 @@ struct Reproduce: ParsableCommand {
         if bitsIterations < 10 { throw ValidationError("--bits-iterations must be ≥ 10") }
     }
 
-    /// The mean of `v` and the half-width of its 95% t-interval.
-    static func meanInterval(_ v: [Double]) -> (mean: Double, half: Double) {
-        guard v.count >= 2 else { return (v.first ?? .nan, .nan) }
-        let m = v.reduce(0, +) / Double(v.count)
-        let sd = (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count - 1)).squareRoot()
-        return (m, t95(v.count - 1) * sd / Double(v.count).squareRoot())
-    }
-
-    /// The two-sided 95% Student t quantile for `df` degrees of freedom.
-    static func t95(_ df: Int) -> Double {
-        let table: [Double] = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228]
-        return df <= table.count ? table[df - 1] : 1.96 + 2.4 / Double(df)
-    }
-
     func run() throws {
         try runTool("vi-opt reproduce") {
             try makeDirectory(out)
@@ -87,7 +73,7 @@ struct Reproduce: ParsableCommand {
                         for i in rows.indices { meanCurve[i] += rows[i].averageDistance! / Double(seeds) }
                     }
                 }
-                let (m, h) = Self.meanInterval(slopes)
+                let (m, h) = Inference.meanInterval(slopes)
                 rates.add([
                     name, NumberFormat.fixed(m, 3),
                     "[" + NumberFormat.fixed(m - h, 3) + ", " + NumberFormat.fixed(m + h, 3) + "]",
