@@ -21,7 +21,8 @@ let package = Package(
     targets: [
         .target(name: "XAI", dependencies: [kernel, learn]),
         .executableTarget(
-            name: "xai", dependencies: ["XAI", kernel, learn, .product(name: "FjordCLI", package: "Kernel"), argumentParser]),
+            name: "xai",
+            dependencies: ["XAI", kernel, learn, .product(name: "FjordCLI", package: "Kernel"), argumentParser]),
         .testTarget(name: "XAITests", dependencies: ["XAI", kernel, learn]),
         .testTarget(
             name: "XAICLITests", dependencies: ["xai", .product(name: "FjordTestSupport", package: "Kernel")]),

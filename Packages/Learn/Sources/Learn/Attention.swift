@@ -92,7 +92,9 @@ public final class MultiHeadAttention: Layer {
                                         qp.baseAddress! + base, kp.baseAddress! + base, s, m: t, n: t, k: dh,
                                         transB: true, alpha: scale, lda: dim, ldb: dim)
                                     let n = lengths[bi]
-                                    for i in 0..<t { softmaxRow(s + i * t, count: causal ? min(i + 1, n) : n, total: t) }
+                                    for i in 0..<t {
+                                        softmaxRow(s + i * t, count: causal ? min(i + 1, n) : n, total: t)
+                                    }
                                     // O_h = A V_h
                                     BLAS.sgemm(
                                         s, vp.baseAddress! + base, op.baseAddress! + base, m: t, n: dh, k: t,

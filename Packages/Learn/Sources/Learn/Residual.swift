@@ -16,13 +16,17 @@ public final class Residual: Layer {
     public func forward(_ x: Tensor) -> Tensor {
         var y = inner.forward(x)
         precondition(y.shape == x.shape, "Residual: the inner layer changed the shape \(x.shape) to \(y.shape)")
-        y.withUnsafeMutableBufferPointer { yp in x.withUnsafeBufferPointer { xp in for i in 0..<yp.count { yp[i] += xp[i] } } }
+        y.withUnsafeMutableBufferPointer { yp in
+            x.withUnsafeBufferPointer { xp in for i in 0..<yp.count { yp[i] += xp[i] } }
+        }
         return y
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
         var dx = inner.backward(dy)
-        dx.withUnsafeMutableBufferPointer { d in dy.withUnsafeBufferPointer { g in for i in 0..<d.count { d[i] += g[i] } } }
+        dx.withUnsafeMutableBufferPointer { d in
+            dy.withUnsafeBufferPointer { g in for i in 0..<d.count { d[i] += g[i] } }
+        }
         return dx
     }
 

@@ -1,9 +1,9 @@
 import Kernel
+import Learn
 
 #if canImport(Glibc)
     import Glibc
 #endif
-import Learn
 
 /// The shape of an ``AttentionClassifier``.
 public struct ClassifierShape: Sendable, Equatable {
@@ -21,8 +21,11 @@ public struct ClassifierShape: Sendable, Equatable {
     }
 
     public var metadata: [String: String] {
-        ["xai.vocabulary": "\(vocabulary)", "xai.classes": "\(classes)", "xai.dim": "\(dim)", "xai.heads": "\(heads)",
-         "xai.layers": "\(layers)"]
+        [
+            "xai.vocabulary": "\(vocabulary)", "xai.classes": "\(classes)", "xai.dim": "\(dim)",
+            "xai.heads": "\(heads)",
+            "xai.layers": "\(layers)",
+        ]
     }
 
     public init(metadata m: [String: String], name: String) throws(FjordError) {
@@ -37,7 +40,9 @@ public struct ClassifierShape: Sendable, Equatable {
         dim = try int("dim")
         heads = try int("heads")
         layers = try int("layers")
-        guard layers <= 2, dim % heads == 0 else { throw .data("\(name): \(layers) layers, dim \(dim), \(heads) heads") }
+        guard layers <= 2, dim % heads == 0 else {
+            throw .data("\(name): \(layers) layers, dim \(dim), \(heads) heads")
+        }
     }
 }
 

@@ -23,7 +23,9 @@ public struct Box: Sendable, Equatable, Hashable {
     /// The smallest box holding all of `boxes` (nil when empty).
     public static func hull(_ boxes: [Box]) -> Box? {
         guard let f = boxes.first else { return nil }
-        return boxes.dropFirst().reduce(f) { Box(min($0.x0, $1.x0), min($0.y0, $1.y0), max($0.x1, $1.x1), max($0.y1, $1.y1)) }
+        return boxes.dropFirst().reduce(f) {
+            Box(min($0.x0, $1.x0), min($0.y0, $1.y0), max($0.x1, $1.x1), max($0.y1, $1.y1))
+        }
     }
 
     public func contains(_ o: Box) -> Bool { o.x0 >= x0 && o.y0 >= y0 && o.x1 <= x1 && o.y1 <= y1 }

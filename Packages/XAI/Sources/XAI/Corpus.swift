@@ -64,7 +64,9 @@ public struct Corpus: Sendable {
 
     /// Parses JSON Lines. A malformed line throws `.data` naming `name` and its line number, unless `skipBad`, which
     /// collects the messages and goes on. Blank lines are skipped.
-    public static func parse(_ bytes: [UInt8], name: String, skipBad: Bool = false) throws(FjordError) -> (
+    public static func parse(
+        _ bytes: [UInt8], name: String, skipBad: Bool = false
+    ) throws(FjordError) -> (
         corpus: Corpus, skipped: [String]
     ) {
         var posts: [Post] = []

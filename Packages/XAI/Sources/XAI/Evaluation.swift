@@ -25,7 +25,8 @@ public struct EvaluationRules: Sendable {
             "truth": .string(planted ? "planted" : aggregation.rawValue), "hard_rationale": .string(hard.description),
             "predicted_spans": .string(spans.rawValue), "iou_threshold": .number(iouThreshold),
             "explanation": .string(
-                "[CLS] attention of layer \(layer.map(String.init) ?? "last"), \(head.map { "head \($0)" } ?? "mean over heads")"),
+                "[CLS] attention of layer \(layer.map(String.init) ?? "last"), \(head.map { "head \($0)" } ?? "mean over heads")"
+            ),
             "aopc_bins": .array(bins.map(JSON.number)), "faithfulness": .string("deletion, predicted class"),
             "token_f1_macro": .string("mean of per-instance F1"), "iou_f1_macro": .string("F1 of mean P and mean R"),
             "bias_background": .string(targetedBackground ? "posts with a target" : "all posts"),
@@ -114,7 +115,8 @@ public struct Evaluation: Sendable {
             only.append(zip(tokens, hard).filter { $0.1 != 0 }.map(\.0))
             for f in rules.bins {
                 var keep = [Bool](repeating: false, count: tokens.count)
-                for j in HardRationaleRule.topIndices(soft[r], count: HardRationaleRule.fraction(f).keep(tokens.count)) {
+                for j in HardRationaleRule.topIndices(soft[r], count: HardRationaleRule.fraction(f).keep(tokens.count))
+                {
                     keep[j] = true
                 }
                 binWithout.append(tokens.indices.filter { !keep[$0] }.map { tokens[$0] })
@@ -143,7 +145,8 @@ public struct Evaluation: Sendable {
         _ records: [ExplanationRecord], rules: EvaluationRules, allPosts: Bool = false
     ) throws(FjordError) -> Evaluation {
         var correct = 0, labelled = 0
-        let k = max(2, (records.compactMap { $0.label }.max() ?? 0) + 1, (records.compactMap { $0.predicted }.max() ?? 0) + 1)
+        let k = max(
+            2, (records.compactMap { $0.label }.max() ?? 0) + 1, (records.compactMap { $0.predicted }.max() ?? 0) + 1)
         var tp = [Int](repeating: 0, count: k), fp = tp, fn = tp
         for r in records {
             guard let y = r.label, let yh = r.predicted else { continue }
@@ -167,7 +170,9 @@ public struct Evaluation: Sendable {
             guard let scores = r.scores, allPosts || (r.label ?? 1) != 0 else { continue }
             let truth: [UInt8]
             if rules.planted {
-                guard let p = r.planted else { throw .data("\(r.id): --truth planted, but the record has no \"planted\" mask") }
+                guard let p = r.planted else {
+                    throw .data("\(r.id): --truth planted, but the record has no \"planted\" mask")
+                }
                 truth = p
             } else {
                 truth = rules.aggregation.combine(r.rationales, length: scores.count)
@@ -192,7 +197,8 @@ public struct Evaluation: Sendable {
         var counts: [String: Int] = [:]
         for r in scored { for t in Set(r.targets) { counts[t, default: 0] += 1 } }
         let names = Array(
-            counts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.map(\.key).prefix(rules.communities))
+            counts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.map(\.key).prefix(
+                rules.communities))
         var bias: BiasAUC?
         if !names.isEmpty {
             var groups = [UInt8](repeating: 0, count: scored.count * names.count)
@@ -201,12 +207,14 @@ public struct Evaluation: Sendable {
             }
             bias = try BiasAUC.compute(
                 scores: scored.map { Float($0.toxicScore!) }, toxic: scored.map { $0.label! != 0 }, groups: groups,
-                groupCount: names.count, background: rules.targetedBackground ? scored.map { !$0.targets.isEmpty } : nil)
+                groupCount: names.count, background: rules.targetedBackground ? scored.map { !$0.targets.isEmpty } : nil
+            )
         }
         return Evaluation(
             accuracy: labelled > 0 ? Double(correct) / Double(labelled) : .nan,
             macroF1: f1s.isEmpty ? .nan : f1s.reduce(0, +) / Double(f1s.count), explained: e.count,
-            tokenF1: Plausibility.tokenF1(e), iouF1: Plausibility.iouF1(e, threshold: rules.iouThreshold, spans: rules.spans),
+            tokenF1: Plausibility.tokenF1(e),
+            iouF1: Plausibility.iouF1(e, threshold: rules.iouThreshold, spans: rules.spans),
             tokenIoU: Plausibility.tokenIoU(e), soft: Plausibility.soft(e), faithfulness: faith, bias: bias,
             communities: names)
     }

@@ -120,7 +120,9 @@ public struct ExplanationRecord: Sendable, Equatable {
         // every mask has the scores' length
         let n = r.scores?.count ?? r.tokens?.count
         if let n {
-            for (field, m) in [("hard", r.hard), ("planted", r.planted)] + r.rationales.map({ ("rationale", Optional($0)) }) {
+            for (field, m) in [("hard", r.hard), ("planted", r.planted)]
+                + r.rationales.map({ ("rationale", Optional($0)) })
+            {
                 if let m, m.count != n {
                     throw .data("\(what): a \"\(field)\" mask has \(m.count) entries for \(n) tokens")
                 }
@@ -132,7 +134,9 @@ public struct ExplanationRecord: Sendable, Equatable {
         return r
     }
 
-    public static func parseLines(_ bytes: [UInt8], name: String, skipBad: Bool) throws(FjordError) -> (
+    public static func parseLines(
+        _ bytes: [UInt8], name: String, skipBad: Bool
+    ) throws(FjordError) -> (
         records: [ExplanationRecord], skipped: [String]
     ) {
         var out: [ExplanationRecord] = []

@@ -16,14 +16,18 @@ public enum ModelFile {
     public static func load(_ path: String) throws(FjordError) -> (AttentionClassifier, Vocabulary, JSON?) {
         let st = try Safetensors.read(path: path)
         let shape = try ClassifierShape(metadata: st.metadata, name: path)
-        guard let words = st.metadata["xai.vocabulary_words"] else { throw .data("\(path): no vocabulary in the metadata") }
+        guard let words = st.metadata["xai.vocabulary_words"] else {
+            throw .data("\(path): no vocabulary in the metadata")
+        }
         let v = try Vocabulary.parse(words, name: path)
         guard v.count == shape.vocabulary else {
             throw .data("\(path): the vocabulary has \(v.count) words, the model \(shape.vocabulary)")
         }
         let c = AttentionClassifier(shape)
         _ = try Checkpoint.load(path, into: c.model)
-        let settings = try st.metadata["xai.settings"].map { (s: String) throws(FjordError) in try JSON.parse(s, what: path) }
+        let settings = try st.metadata["xai.settings"].map { (s: String) throws(FjordError) in
+            try JSON.parse(s, what: path)
+        }
         return (c, v, settings)
     }
 }

@@ -45,17 +45,20 @@ public enum Pictures {
 
     /// Words on a background whose strength is the score (scaled to the post's maximum); rationale words are
     /// underlined in orange; the hard rationale is bold. One line per post, with its label and prediction.
-    public static func attentionHTML(_ records: [ExplanationRecord], truth rules: EvaluationRules, count: Int) -> String {
+    public static func attentionHTML(_ records: [ExplanationRecord], truth rules: EvaluationRules, count: Int) -> String
+    {
         var out = "<div class=\"xai-tokens\" style=\"font-family: sans-serif; line-height: 2\">\n"
         for r in records.filter({ $0.scores != nil && $0.tokens != nil }).prefix(max(1, count)) {
             let s = r.scores!, tokens = r.tokens!
             let m = max(s.max() ?? 1, 1e-12)
             let t = truthMask(r, rules)
-            out += "<p><small>\(escape(r.id)) · label \(r.label.map(String.init) ?? "?") · predicted \(r.predicted.map(String.init) ?? "?")</small><br>"
+            out +=
+                "<p><small>\(escape(r.id)) · label \(r.label.map(String.init) ?? "?") · predicted \(r.predicted.map(String.init) ?? "?")</small><br>"
             for (j, w) in tokens.enumerated() {
                 let a = Double(s[j] / m)
                 let (cr, cg, cb) = Colormap.viridis.color(1 - a)
-                var style = "background: rgba(\(cr),\(cg),\(cb),\(NumberFormat.fixed(0.15 + 0.85 * a, 2))); padding: 1px 3px;"
+                var style =
+                    "background: rgba(\(cr),\(cg),\(cb),\(NumberFormat.fixed(0.15 + 0.85 * a, 2))); padding: 1px 3px;"
                 if t?[j] == 1 { style += " border-bottom: 3px solid #e67814;" }
                 if r.hard?[j] == 1 { style += " font-weight: bold;" }
                 out += "<span style=\"\(style)\" title=\"\(NumberFormat.fixed(Double(s[j]), 3))\">\(escape(w))</span> "

@@ -26,7 +26,8 @@ public struct SRAObjective: Objective {
         alignment: AlignmentLoss, layer: Int, head: Int
     ) {
         precondition(ids.count == labels.count && ids.count == targets.count, "one label and target per post")
-        precondition(layer >= 0 && layer < classifier.attentionLayers.count && head >= 0 && head < classifier.shape.heads)
+        precondition(
+            layer >= 0 && layer < classifier.attentionLayers.count && head >= 0 && head < classifier.shape.heads)
         self.classifier = classifier
         self.ids = ids
         self.labels = labels
@@ -61,7 +62,8 @@ public struct SRAObjective: Objective {
                     for (i, r) in batch.enumerated() {
                         guard let y = targets[r] else { continue }
                         let base = (i * h + head) * t * t  // row 0 ([CLS]) of the head
-                        align += alignment.loss(ap.baseAddress! + base, target: y, grad: gp.baseAddress! + base, scale: scale)
+                        align += alignment.loss(
+                            ap.baseAddress! + base, target: y, grad: gp.baseAddress! + base, scale: scale)
                     }
                 }
             }

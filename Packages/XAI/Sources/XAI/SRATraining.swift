@@ -63,7 +63,8 @@ public enum SRATraining {
         return c.posts.map { p -> [Float]? in
             let n = p.tokens.count
             if p.label == 0 || p.rationales.isEmpty {
-                return s.negatives == .skip || p.label != 0 ? nil : s.alignment.target(meanMask: [Float](repeating: 0, count: n))
+                return s.negatives == .skip || p.label != 0
+                    ? nil : s.alignment.target(meanMask: [Float](repeating: 0, count: n))
             }
             var m = [Float](repeating: 0, count: n)
             for r in p.rationales { for j in 0..<n { m[j] += Float(r[j]) / Float(p.rationales.count) } }
@@ -90,11 +91,15 @@ public enum SRATraining {
     ) throws -> Result {
         let layer = s.supervisedLayer(classifier)
         guard layer < classifier.attentionLayers.count else {
-            throw FjordError.usage("--align-layer \(layer): the model has \(classifier.attentionLayers.count) attention layers (0-based)")
+            throw FjordError.usage(
+                "--align-layer \(layer): the model has \(classifier.attentionLayers.count) attention layers (0-based)")
         }
-        guard s.head < s.heads else { throw FjordError.usage("--align-head \(s.head): the model has \(s.heads) heads (0-based)") }
+        guard s.head < s.heads else {
+            throw FjordError.usage("--align-head \(s.head): the model has \(s.heads) heads (0-based)")
+        }
         if let bad = corpus.posts.firstIndex(where: { $0.label >= classifier.shape.classes }) {
-            throw FjordError.data("post \(corpus.posts[bad].id): label \(corpus.posts[bad].label) ≥ \(classifier.shape.classes) classes")
+            throw FjordError.data(
+                "post \(corpus.posts[bad].id): label \(corpus.posts[bad].label) ≥ \(classifier.shape.classes) classes")
         }
         let objective = SRAObjective(
             classifier: classifier, ids: encode(corpus, vocabulary), labels: corpus.posts.map { Int32($0.label) },

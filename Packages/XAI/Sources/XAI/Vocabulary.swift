@@ -25,7 +25,9 @@ public struct Vocabulary: Sendable, Equatable {
     public static func build(_ texts: [[String]], minCount: Int = 1) throws(FjordError) -> Vocabulary {
         var counts: [String: Int] = [:]
         for t in texts { for w in t { counts[w, default: 0] += 1 } }
-        let words = counts.filter { $0.value >= minCount }.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+        let words = counts.filter { $0.value >= minCount }.sorted {
+            $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key)
+        }
         return try Vocabulary(words: words.map(\.key))
     }
 

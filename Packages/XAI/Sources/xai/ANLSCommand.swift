@@ -35,7 +35,9 @@ struct ANLSCommand: ParsableCommand {
             var skipped: [String] = []
             try JSONLines.forEach(try readInput(input), name: name, skipBad: skipBad, skipped: &skipped) {
                 (o, what) throws(FjordError) in
-                guard let p = o["prediction"]?.stringValue else { throw .data("\(what): \"prediction\" must be a string") }
+                guard let p = o["prediction"]?.stringValue else {
+                    throw .data("\(what): \"prediction\" must be a string")
+                }
                 guard let a = o["answers"]?.arrayValue, !a.isEmpty, a.allSatisfy({ $0.stringValue != nil }) else {
                     throw .data("\(what): \"answers\" must be a non-empty array of strings")
                 }
@@ -49,7 +51,8 @@ struct ANLSCommand: ParsableCommand {
                 let b = try box("box"), g = try box("gold_box")
                 if (b == nil) != (g == nil) { throw .data("\(what): \"box\" and \"gold_box\" come together") }
                 if let b, let g {
-                    guard let page = o["page"]?.arrayValue?.compactMap(\.doubleValue), page.count == 2, page[0] > 0, page[1] > 0
+                    guard let page = o["page"]?.arrayValue?.compactMap(\.doubleValue), page.count == 2, page[0] > 0,
+                        page[1] > 0
                     else { throw .data("\(what): boxes need \"page\": [width, height]") }
                     try b.validate(width: page[0], height: page[1], name: "\(what): box")
                     try g.validate(width: page[0], height: page[1], name: "\(what): gold_box")
@@ -65,10 +68,12 @@ struct ANLSCommand: ParsableCommand {
             var o: [String: JSON] = [
                 "questions": .number(Double(predictions.count)), "convention": .string(anls.rawValue),
                 "threshold": .number(threshold),
-                "anls": .number(try ANLS.score(predictions: predictions, golds: golds, convention: anls, threshold: threshold)),
+                "anls": .number(
+                    try ANLS.score(predictions: predictions, golds: golds, convention: anls, threshold: threshold)),
             ]
             for c in ANLSConvention.allCases {
-                o["anls_\(c.rawValue)"] = .number(try ANLS.score(predictions: predictions, golds: golds, convention: c, threshold: threshold))
+                o["anls_\(c.rawValue)"] = .number(
+                    try ANLS.score(predictions: predictions, golds: golds, convention: c, threshold: threshold))
             }
             if !boxes.isEmpty {
                 let g = try Grounding.score(predicted: boxes, truth: goldBoxes)

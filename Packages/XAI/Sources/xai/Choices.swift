@@ -6,7 +6,8 @@ import XAI
 extension AlignmentLoss: ExpressibleByArgument, Choice {
     public var help: String {
         switch self {
-        case .hatexplainCE: return "HateXplain's masked cross-entropy on softmax(5·mean mask), log-softmax over α as its code"
+        case .hatexplainCE:
+            return "HateXplain's masked cross-entropy on softmax(5·mean mask), log-softmax over α as its code"
         case .mse: return "Σ (α − m/Σm)²"
         case .kl: return "KL(m/Σm ‖ α)"
         }
@@ -67,7 +68,8 @@ struct RuleOptions: ParsableArguments {
     @Option(help: "Ground truth rationale.") var truth = TruthChoice.union
     @Option(
         help: ArgumentHelp(
-            "Hard rationale from the scores: top-k:K (HateXplain: top-k:5), threshold:T or fraction:F.", valueName: "RULE"))
+            "Hard rationale from the scores: top-k:K (HateXplain: top-k:5), threshold:T or fraction:F.",
+            valueName: "RULE"))
     var hard = "top-k:5"
     @Option(help: "Predicted spans for IOU F1.") var spans = PredictedSpans.tokens
     @Option(help: "IoU a predicted span needs to count (ERASER: 0.5).") var iou = 0.5

@@ -5,7 +5,8 @@ import XAI
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Explain posts with a trained model: predictions, [CLS] attention, hard rationales, deletion probabilities.",
+        abstract:
+            "Explain posts with a trained model: predictions, [CLS] attention, hard rationales, deletion probabilities.",
         discussion: """
             Writes one explanation record per post (JSON Lines, the input of xai metrics): probabilities, the \
             prediction, and for posts whose label is not 0 the attention scores, the hard rationale (--hard) and the \
@@ -22,7 +23,9 @@ struct Explain: ParsableCommand {
     @OptionGroup var rules: RuleOptions
     @Option(help: ArgumentHelp("Picture of the first posts: attention | rationale cells (PNG).", valueName: "FILE"))
     var png: String?
-    @Option(help: ArgumentHelp("The first posts as words coloured by attention, rationale underlined (HTML).", valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "The first posts as words coloured by attention, rationale underlined (HTML).", valueName: "FILE"))
     var html: String?
     @Option(help: "Posts in the pictures.") var show = 12
     @Flag(help: "Skip malformed lines (reported on stderr).") var skipBad = false
@@ -36,10 +39,14 @@ struct Explain: ParsableCommand {
             r.layer = layer
             let trainedHead = settings?["align_head"]?.intValue ?? 0
             r.head = head.map { $0 < 0 ? nil : $0 } ?? trainedHead
-            if let h = r.head, h >= c.shape.heads { throw FjordError.usage("--head \(h): the model has \(c.shape.heads) heads") }
+            if let h = r.head, h >= c.shape.heads {
+                throw FjordError.usage("--head \(h): the model has \(c.shape.heads) heads")
+            }
             let records = try Evaluation.records(c, corpus: corpus, vocabulary: v, rules: r)
             if let png { try AtomicFile.write(try Pictures.attentionPNG(records, truth: r, count: show), to: png) }
-            if let html { try AtomicFile.write(Array(Pictures.attentionHTML(records, truth: r, count: show).utf8), to: html) }
+            if let html {
+                try AtomicFile.write(Array(Pictures.attentionHTML(records, truth: r, count: show).utf8), to: html)
+            }
             try writeText(records.map { $0.json.serialized + "\n" }.joined(), output)
         }
     }

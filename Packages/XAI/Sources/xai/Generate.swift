@@ -23,11 +23,14 @@ struct Generate: ParsableCommand {
     @Option(help: "Simulated annotators per toxic post.") var annotators = 3
     @Option(help: "Trigger words (Zipf-distributed: a long tail of rare ones).") var triggers = 200
     @Option(help: "Seed.") var seed: UInt64 = 0
-    @Option(help: ArgumentHelp("Also write the vocabulary of the posts to FILE.", valueName: "FILE")) var vocabOut: String?
+    @Option(help: ArgumentHelp("Also write the vocabulary of the posts to FILE.", valueName: "FILE")) var vocabOut:
+        String?
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if !(rho >= 0 && rho <= 1) || !(toxic >= 0 && toxic <= 1) { throw ValidationError("--rho and --toxic must be in [0, 1]") }
+        if !(rho >= 0 && rho <= 1) || !(toxic >= 0 && toxic <= 1) {
+            throw ValidationError("--rho and --toxic must be in [0, 1]")
+        }
     }
 
     func run() throws {
@@ -42,7 +45,9 @@ struct Generate: ParsableCommand {
             g.triggers = triggers
             g.seed = seed
             let c = try g.generate()
-            if let vocabOut { try AtomicFile.write(Array(try Vocabulary.build(c.posts.map(\.tokens)).text.utf8), to: vocabOut) }
+            if let vocabOut {
+                try AtomicFile.write(Array(try Vocabulary.build(c.posts.map(\.tokens)).text.utf8), to: vocabOut)
+            }
             try writeText(c.jsonl, output)
         }
     }

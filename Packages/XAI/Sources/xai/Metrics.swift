@@ -21,7 +21,8 @@ struct Metrics: ParsableCommand {
     @Argument(help: ArgumentHelp("Explanation records (JSON Lines; - for stdin).", valueName: "RECORDS"))
     var input = "-"
     @OptionGroup var rules: RuleOptions
-    @Option(help: ArgumentHelp("Soft scores, N×L float32 .npy (instead of records).", valueName: "FILE")) var scores: String?
+    @Option(help: ArgumentHelp("Soft scores, N×L float32 .npy (instead of records).", valueName: "FILE")) var scores:
+        String?
     @Option(help: ArgumentHelp("Human rationales, N×L or N×A×L 0/1 .npy.", valueName: "FILE")) var rationale: String?
     @Option(help: ArgumentHelp("Tokens per row, N .npy (default: all L).", valueName: "FILE")) var lengths: String?
     @Flag(help: "Score explanations of class-0 posts too (HateXplain scores only the others).") var allPosts = false
@@ -54,7 +55,8 @@ struct Metrics: ParsableCommand {
         guard s.rank == 2 else { throw FjordError.data("\(scores): scores must be N×L, not \(s.shape)") }
         let (n, l) = (s.shape[0], s.shape[1])
         guard (m.rank == 2 && m.shape == [n, l]) || (m.rank == 3 && m.shape[0] == n && m.shape[2] == l) else {
-            throw FjordError.data("\(rationale): rationales must be \(n)×\(l) or \(n)×A×\(l) to match the scores, not \(m.shape)")
+            throw FjordError.data(
+                "\(rationale): rationales must be \(n)×\(l) or \(n)×A×\(l) to match the scores, not \(m.shape)")
         }
         let a = m.rank == 3 ? m.shape[1] : 1
         var len = [Int](repeating: l, count: n)

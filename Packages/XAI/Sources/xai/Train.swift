@@ -38,14 +38,17 @@ struct Train: ParsableCommand {
     var test: String?
     @OptionGroup var rules: RuleOptions
     @Flag(help: "Skip malformed lines (reported on stderr) instead of stopping at the first.") var skipBad = false
-    @Option(help: ArgumentHelp("Write the report as JSON to FILE (default: stderr).", valueName: "FILE")) var json: String?
+    @Option(help: ArgumentHelp("Write the report as JSON to FILE (default: stderr).", valueName: "FILE")) var json:
+        String?
     @Flag(help: "No progress bar.") var quiet = false
 
     func validate() throws {
         if !(lambda >= 0 && lambda.isFinite) { throw ValidationError("--lambda must be a finite number ≥ 0") }
         if !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be > 0") }
         if layers < 1 || layers > 2 { throw ValidationError("--layers must be 1 or 2") }
-        if dim < 1 || heads < 1 || dim % heads != 0 { throw ValidationError("--dim must be a positive multiple of --heads") }
+        if dim < 1 || heads < 1 || dim % heads != 0 {
+            throw ValidationError("--dim must be a positive multiple of --heads")
+        }
         if epochs < 1 || batch < 1 { throw ValidationError("--epochs and --batch must be ≥ 1") }
         if alignHead < 0 || alignHead >= heads { throw ValidationError("--align-head must be in 0..<\(heads)") }
         if let l = alignLayer, l < 0 || l >= layers { throw ValidationError("--align-layer must be in 0..<\(layers)") }
@@ -80,7 +83,9 @@ struct Train: ParsableCommand {
             shape.layers = layers
             let c = AttentionClassifier(shape, seed: seed)
             let bar = ProgressBar("xai train", total: max(1, epochs * train.posts.count / batch), quiet: quiet)
-            let r = try SRATraining.train(c, corpus: train, vocabulary: v, settings: s) { _, l in bar.advance(note: "loss \(formatNumber(l))") }
+            let r = try SRATraining.train(c, corpus: train, vocabulary: v, settings: s) { _, l in
+                bar.advance(note: "loss \(formatNumber(l))")
+            }
             bar.finish()
             if let save { try ModelFile.save(c, vocabulary: v, settings: s, to: save) }
             var report: [String: JSON] = [

@@ -7,7 +7,8 @@ import Kernel
 struct XAITool: FjordTool {
     static let configuration = CommandConfiguration(
         commandName: "xai",
-        abstract: "Train self-explaining classifiers (SRA) and score any model's explanations (ERASER, bias AUCs, ANLS).",
+        abstract:
+            "Train self-explaining classifiers (SRA) and score any model's explanations (ERASER, bias AUCs, ANLS).",
         version: fjordVersion,
         subcommands: [Generate.self, Train.self, Explain.self, Metrics.self, ANLSCommand.self])
 }

@@ -91,7 +91,9 @@ import Testing
     @Test func biasAUCs() throws {
         #expect(abs(BiasAUC.powerMean([0.8, 0.7, 0.9], -5) - 0.77551) < 5e-6)
         // posts: (score, toxic, mentions c)
-        let posts: [(Float, Bool, UInt8)] = [(0.9, true, 1), (0.4, true, 1), (0.6, false, 1), (0.8, true, 0), (0.2, false, 0), (0.7, false, 0)]
+        let posts: [(Float, Bool, UInt8)] = [
+            (0.9, true, 1), (0.4, true, 1), (0.6, false, 1), (0.8, true, 0), (0.2, false, 0), (0.7, false, 0),
+        ]
         let b = try BiasAUC.compute(
             scores: posts.map(\.0), toxic: posts.map(\.1), groups: posts.map(\.2), groupCount: 1)
         // subgroup {0.9+, 0.4+, 0.6−}: pairs 0.9>0.6, 0.4<0.6 → 1/2

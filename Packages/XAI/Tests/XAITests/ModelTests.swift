@@ -2,11 +2,11 @@ import Kernel
 import Learn
 import Testing
 
+@testable import XAI
+
 #if canImport(Glibc)
     import Glibc
 #endif
-
-@testable import XAI
 
 /// The SRA objective's gradient (cross-entropy and the alignment term together) against central differences, each
 /// alignment loss's gradient, and the synthetic benchmark's structure.
@@ -47,7 +47,9 @@ import Testing
             var scratch = [Float](repeating: 0, count: n)
             func f(_ x: [Float]) throws -> Double {
                 try x.withUnsafeBufferPointer { xp in
-                    try scratch.withUnsafeMutableBufferPointer { sp in try o.loss(batch: batch, parameters: xp, gradient: sp) }
+                    try scratch.withUnsafeMutableBufferPointer { sp in
+                        try o.loss(batch: batch, parameters: xp, gradient: sp)
+                    }
                 }
             }
             for i in stride(from: 0, to: n, by: 2) {

@@ -1,0 +1,4 @@
+import FjordTestSupport
+import Testing
+
+@Suite struct XAICLITests {}
