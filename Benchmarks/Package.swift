@@ -31,5 +31,6 @@ let package = Package(
         bench("QuantBench", [("Kernel", "Fjord"), ("Quant", "Fjord")]),
         bench("RobustBench", [("Kernel", "Fjord"), ("Exchange", "Fjord"), ("RobustAgg", "Fjord")]),
         bench("ReasoningBenchBench", [("Kernel", "Fjord"), ("ReasoningBench", "Fjord")]),
+        bench("XAIBench", [("Kernel", "Fjord"), ("XAI", "Fjord")]),
     ]
 )

@@ -54,6 +54,7 @@ public struct Evaluation: Sendable {
             "token_f1": .number(tokenF1.f1), "token_precision": .number(tokenF1.precision),
             "token_recall": .number(tokenF1.recall), "iou_f1": .number(iouF1.f1), "token_iou": .number(tokenIoU),
             "auprc": .number(soft.auprc), "average_precision": .number(soft.averagePrecision),
+            "roc_auc": .number(soft.rocAUC),
             "comprehensiveness": .number(faithfulness.comprehensiveness),
             "sufficiency": .number(faithfulness.sufficiency),
             "aopc_comprehensiveness": .number(faithfulness.aopcComprehensiveness),

@@ -117,19 +117,24 @@ public struct ExplanationRecord: Sendable, Equatable {
                 r.onlyBins = b
             }
         }
-        // every mask has the scores' length
-        let n = r.scores?.count ?? r.tokens?.count
-        if let n {
+        // the scores and every mask have the tokens' length
+        if let t = r.tokens, let s = r.scores, t.count != s.count {
+            throw .data("\(what): \(s.count) scores for \(t.count) tokens")
+        }
+        if let n = r.tokens?.count ?? r.scores?.count {
+            let what2 = r.tokens == nil ? "scores" : "tokens"
             for (field, m) in [("hard", r.hard), ("planted", r.planted)]
                 + r.rationales.map({ ("rationale", Optional($0)) })
             {
                 if let m, m.count != n {
-                    throw .data("\(what): a \"\(field)\" mask has \(m.count) entries for \(n) tokens")
+                    throw .data("\(what): a \"\(field)\" mask has \(m.count) entries for \(n) \(what2)")
                 }
             }
-            if let t = r.tokens, let s = r.scores, t.count != s.count {
-                throw .data("\(what): \(s.count) scores for \(t.count) tokens")
-            }
+        }
+        // an explained post's rationale marks something (HateXplain's annotators mark ≥ 1 token of a toxic post)
+        if !r.rationales.isEmpty, r.label != 0, r.rationales.allSatisfy({ !$0.contains(1) }) {
+            throw .data(
+                "\(what): the rationale marks no token (leave \"rationale\" out of posts that have none)")
         }
         return r
     }

@@ -11,15 +11,17 @@ import Kernel
 /// with probability 1 − ρ: ρ = 0.9 in training and the in-distribution test makes them a spurious cue, ρ = 0.5 in
 /// the shifted test removes it, so the bias AUCs and the shifted accuracy measure reliance on it. Three simulated
 /// annotators mark each toxic post: each keeps every planted token with probability 0.8 and widens a phrase by one
-/// neighbour with probability 0.1, so union, majority and mean aggregation differ as they do on HateXplain.
+/// neighbour with probability 0.1 (one who keeps nothing marks the first planted word), so union, majority and
+/// mean aggregation differ as they do on HateXplain.
 public struct SyntheticRationales: Sendable {
     public var posts = 10_000
     public var minLength = 12
     public var maxLength = 32
     public var fillers = 1000
     /// Trigger words, drawn by a Zipf law like the fillers: the common ones are learned from labels alone, the long
-    /// tail is where a model falls back on the identity cue and where rationales help.
-    public var triggers = 200
+    /// tail is where a model falls back on the identity cue and where rationales help (with 200 triggers every
+    /// arm is near 100% accurate and plain attention already finds them).
+    public var triggers = 3000
     public var contextWords = 12
     public var communities = 10
     /// P(a toxic post mentions a community) = ρ, P(a non-toxic one does) = 1 − ρ.
@@ -157,6 +159,8 @@ public struct SyntheticRationales: Sendable {
                             if j >= 0 && j < n { m[j] = 1 }
                         }
                     }
+                    // an annotator who calls a post toxic marks at least one word (HateXplain requires it)
+                    if !m.contains(1), let j = planted.firstIndex(of: 1) { m[j] = 1 }
                     rationales.append(m)
                 }
             }

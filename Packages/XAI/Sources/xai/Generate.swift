@@ -21,7 +21,7 @@ struct Generate: ParsableCommand {
     @Option(help: "ρ = P(a toxic post names a community) = 1 − P(a non-toxic one does).") var rho = 0.9
     @Option(help: "Fraction of toxic posts.") var toxic = 0.5
     @Option(help: "Simulated annotators per toxic post.") var annotators = 3
-    @Option(help: "Trigger words (Zipf-distributed: a long tail of rare ones).") var triggers = 200
+    @Option(help: "Trigger words (Zipf-distributed: a long tail of rare ones).") var triggers = 3000
     @Option(help: "Seed.") var seed: UInt64 = 0
     @Option(help: ArgumentHelp("Also write the vocabulary of the posts to FILE.", valueName: "FILE")) var vocabOut:
         String?

@@ -91,6 +91,9 @@ struct Metrics: ParsableCommand {
                 }
                 r.rationales.append(mask)
             }
+            if r.rationales.allSatisfy({ !$0.contains(1) }) {
+                throw FjordError.data("\(rationale): row \(i): the rationale marks no token")
+            }
             out.append(r)
         }
         return out

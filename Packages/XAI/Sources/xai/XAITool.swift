@@ -10,5 +10,7 @@ struct XAITool: FjordTool {
         abstract:
             "Train self-explaining classifiers (SRA) and score any model's explanations (ERASER, bias AUCs, ANLS).",
         version: fjordVersion,
-        subcommands: [Generate.self, Train.self, Explain.self, Metrics.self, ANLSCommand.self])
+        subcommands: [
+            Generate.self, Train.self, Explain.self, Metrics.self, ANLSCommand.self, Import.self, Reproduce.self,
+        ])
 }

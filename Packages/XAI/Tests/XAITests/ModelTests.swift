@@ -107,34 +107,36 @@ import Testing
         #expect(back.posts == a.posts)
     }
 
-    /// SRA on a small synthetic set: with λ = 1 the attention's token F1 against the planted rationale is far above
-    /// plain attention's, at about the same accuracy.
+    /// SRA on a small synthetic set (long tail of triggers): with λ = 1 the attention's token F1 and AUPRC against
+    /// the planted rationale are far above plain attention's, at no loss of accuracy (`xai reproduce` measures the
+    /// same on 10⁴ posts and three seeds).
     @Test func sraRaisesPlausibility() throws {
         var g = SyntheticRationales()
-        g.posts = 3000
+        g.posts = 2000
         g.seed = 1
         let train = try g.generate()
-        g.posts = 600
+        g.posts = 500
         g.seed = 2
         let test = try g.generate()
         let vocab = try Vocabulary.build(train.posts.map(\.tokens))
         var rules = EvaluationRules()
         rules.planted = true
+        rules.head = 0
         var results: [Evaluation] = []
         for lambda: Float in [0, 1] {
             var s = SRASettings()
             s.lambda = lambda
-            s.epochs = 4
+            s.epochs = 10
             var shape = ClassifierShape(vocabulary: vocab.count, classes: 2)
             shape.dim = s.dim
             shape.heads = s.heads
             let c = AttentionClassifier(shape, seed: 1)
             _ = try SRATraining.train(c, corpus: train, vocabulary: vocab, settings: s)
-            rules.head = 0
             results.append(try Evaluation.run(c, corpus: test, vocabulary: vocab, rules: rules))
         }
-        #expect(results[0].accuracy > 0.9 && results[1].accuracy > 0.9, "\(results.map(\.accuracy))")
+        #expect(results[0].accuracy > 0.75, "\(results.map(\.accuracy))")
+        #expect(results[1].accuracy > results[0].accuracy - 0.02, "\(results.map(\.accuracy))")
         #expect(results[1].tokenF1.f1 > results[0].tokenF1.f1 + 0.1, "\(results.map(\.tokenF1))")
-        #expect(results[1].soft.auprc > results[0].soft.auprc, "\(results.map(\.soft))")
+        #expect(results[1].soft.auprc > results[0].soft.auprc + 0.2, "\(results.map(\.soft))")
     }
 }
