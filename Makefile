@@ -2,12 +2,12 @@
 # which installs only what is missing.
 SWIFT    ?= swift
 PREFIX   ?= /usr/local
-PACKAGES := Kernel Exchange Learn Quant RobustAgg Distributed ReasoningBench VIOpt ShiftAdapt NeuralOp
-TOOLS    := tensor learn quant robust-agg reasoning-bench vi-opt shift-adapt neural-op
+PACKAGES := Kernel Exchange Learn Quant RobustAgg Distributed ReasoningBench VIOpt ShiftAdapt NeuralOp XAI
+TOOLS    := tensor learn quant robust-agg reasoning-bench vi-opt shift-adapt neural-op xai
 # Several tools in one pipe would otherwise each start a thread per core inside OpenBLAS.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: all bootstrap build release test test-mpi demo install man bench fuzz standalone format lint clean check-cogniload check-shift $(addprefix test-,$(PACKAGES))
+.PHONY: all bootstrap build release test test-mpi demo install man bench fuzz standalone format lint clean check-cogniload check-shift check-xai $(addprefix test-,$(PACKAGES))
 
 all: build
 
@@ -69,6 +69,10 @@ check-cogniload: release
 # shift-adapt against abstention 0.1.3.1 (PyPI, scratch venv): BCTS, EM, BBSE, RLLS on identical inputs.
 check-shift: release
 	Tools/check-shift "$$($(SWIFT) build -c release --show-bin-path)"
+
+# xai's metrics against scikit-learn and the anls package (PyPI, scratch venv) on identical inputs.
+check-xai: release
+	Tools/check-xai "$$($(SWIFT) build -c release --show-bin-path)"
 
 # libFuzzer over the npy and safetensors parsers; FUZZ_SECONDS each (default 120).
 FUZZ_SECONDS ?= 120

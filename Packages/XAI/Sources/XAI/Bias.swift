@@ -39,25 +39,33 @@ public struct BiasAUC: Sendable, Equatable {
         }
         var sub: [Double] = [], bpsn: [Double] = [], bnsp: [Double] = []
         var undefined = 0
-        var s: [Float] = [], y: [Bool] = []
-        var order: [Int32] = []
-        func auc(_ select: (Int) -> Bool) -> Double {
-            s.removeAll(keepingCapacity: true)
-            y.removeAll(keepingCapacity: true)
-            for i in 0..<n where (background?[i] ?? true) && select(i) {
-                s.append(scores[i])
-                y.append(toxic[i])
-            }
-            let t = y.map { UInt8($0 ? 1 : 0) }
-            return t.withUnsafeBufferPointer { tp in
-                s.withUnsafeBufferPointer { sp in Curve.precisionRecall(truth: tp, scores: sp, order: &order).rocAUC }
-            }
-        }
+        // One sort of every post by score (ascending); then per community one pass computes all three AUCs as
+        // Mann–Whitney U over the tie groups (ties count ½), which is scikit-learn's trapezoidal ROC area.
+        let order = (0..<n).sorted { scores[$0] < scores[$1] }
         for c in 0..<groupCount {
-            let mentions = { (i: Int) in groups[i * groupCount + c] != 0 }
-            let m = [
-                auc(mentions), auc { toxic[$0] != mentions($0) }, auc { toxic[$0] == mentions($0) },
-            ]
+            // per set (subgroup, BPSN, BNSP): U, negatives below the current tie group, positives and negatives
+            // in it, totals
+            var u = (0.0, 0.0, 0.0), below = (0, 0, 0), pg = (0, 0, 0), ng = (0, 0, 0), pos = (0, 0, 0)
+            func flush() {
+                u.0 += Double(pg.0) * (Double(below.0) + 0.5 * Double(ng.0))
+                u.1 += Double(pg.1) * (Double(below.1) + 0.5 * Double(ng.1))
+                u.2 += Double(pg.2) * (Double(below.2) + 0.5 * Double(ng.2))
+                below = (below.0 + ng.0, below.1 + ng.1, below.2 + ng.2)
+                pos = (pos.0 + pg.0, pos.1 + pg.1, pos.2 + pg.2)
+                (pg, ng) = ((0, 0, 0), (0, 0, 0))
+            }
+            for k in 0..<n {
+                let i = order[k]
+                if k > 0 && scores[i] != scores[order[k - 1]] { flush() }
+                guard background?[i] ?? true else { continue }
+                let m = groups[i * groupCount + c] != 0, t = toxic[i]
+                if m { if t { pg.0 += 1 } else { ng.0 += 1 } }
+                if t != m { if t { pg.1 += 1 } else { ng.1 += 1 } }
+                if t == m { if t { pg.2 += 1 } else { ng.2 += 1 } }
+            }
+            flush()
+            func area(_ u: Double, _ p: Int, _ q: Int) -> Double { p > 0 && q > 0 ? u / (Double(p) * Double(q)) : .nan }
+            let m = [area(u.0, pos.0, below.0), area(u.1, pos.1, below.1), area(u.2, pos.2, below.2)]
             sub.append(m[0])
             bpsn.append(m[1])
             bnsp.append(m[2])

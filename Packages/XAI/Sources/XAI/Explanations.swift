@@ -37,7 +37,7 @@ public struct Explanations: Sendable {
         }
         truth += t
         scores += s
-        hard += h ?? rule.select(s)
+        if let h { hard += h } else { s.withUnsafeBufferPointer { rule.append(selecting: $0, to: &hard) } }
         offsets.append(truth.count)
     }
 }
@@ -52,16 +52,23 @@ public enum HardRationaleRule: Sendable, Equatable {
     case fraction(Double)
 
     public func select(_ s: [Float]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: s.count)
-        switch self {
-        case .threshold(let t):
-            for i in s.indices where s[i] >= t { out[i] = 1 }
-        case .topK, .fraction:
-            for i in Self.topIndices(s, count: keep(s.count)) { out[i] = 1 }
-        }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.count)
+        s.withUnsafeBufferPointer { append(selecting: $0, to: &out) }
         return out
     }
 
+    /// Appends the hard rationale of `s` (one 0/1 per score) to `out`, with no allocation for k ≤ 16.
+    public func append(selecting s: UnsafeBufferPointer<Float>, to out: inout [UInt8]) {
+        let base = out.count
+        out.append(contentsOf: repeatElement(0, count: s.count))
+        switch self {
+        case .threshold(let t):
+            for i in s.indices where s[i] >= t { out[base + i] = 1 }
+        case .topK, .fraction:
+            Self.forEachTop(s, count: keep(s.count)) { out[base + $0] = 1 }
+        }
+    }
     /// How many tokens a top-k rule keeps of n.
     public func keep(_ n: Int) -> Int {
         switch self {
@@ -73,8 +80,37 @@ public enum HardRationaleRule: Sendable, Equatable {
 
     /// Indices of the `count` largest scores, ties to the earlier index, in decreasing order of score.
     public static func topIndices(_ s: [Float], count: Int) -> [Int] {
-        let order = s.indices.sorted { s[$0] > s[$1] || (s[$0] == s[$1] && $0 < $1) }
-        return Array(order.prefix(count))
+        var out: [Int] = []
+        s.withUnsafeBufferPointer { forEachTop($0, count: count) { out.append($0) } }
+        return out
+    }
+
+    /// Calls `body` with the indices of the `count` largest scores in decreasing order (ties to the earlier index):
+    /// an insertion into a stack buffer in one pass for count ≤ 16 (HateXplain's top-5: O(5n)), a sort beyond.
+    static func forEachTop(_ s: UnsafeBufferPointer<Float>, count: Int, _ body: (Int) -> Void) {
+        let k = min(max(count, 0), s.count)
+        guard k > 0 else { return }
+        if k > 16 {
+            let order = s.indices.sorted { s[$0] > s[$1] || (s[$0] == s[$1] && $0 < $1) }
+            for i in order.prefix(k) { body(i) }
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: k) { top in
+            var filled = 0
+            for j in s.indices {
+                let v = s[j]
+                // a later index ranks below an equal score already kept
+                if filled == k && !(v > s[top[k - 1]]) { continue }
+                var p = filled == k ? k - 1 : filled
+                while p > 0 && v > s[top[p - 1]] {
+                    top[p] = top[p - 1]
+                    p -= 1
+                }
+                top[p] = j
+                if filled < k { filled += 1 }
+            }
+            for p in 0..<k { body(top[p]) }
+        }
     }
 
     public var description: String {

@@ -49,14 +49,18 @@ public struct Faithfulness: Sendable, Equatable {
             guard binWithout[i].count == bins && binOnly[i].count == bins else {
                 throw .data("instance \(i): \(binWithout[i].count) and \(binOnly[i].count) AOPC bins, not \(bins)")
             }
-            for b in 0..<bins {
-                let w = binWithout[i][b], o = binOnly[i][b]
-                guard w >= 0 && w <= 1 && o >= 0 && o <= 1 else {
-                    throw .data("instance \(i): an AOPC probability of bin \(b) is not in [0, 1]")
+            let ok = binWithout[i].withUnsafeBufferPointer { w in
+                binOnly[i].withUnsafeBufferPointer { o in
+                    var ok = true
+                    for b in 0..<bins {
+                        ok = ok && w[b] >= 0 && w[b] <= 1 && o[b] >= 0 && o[b] <= 1
+                        cb[b] += full[i] - w[b]
+                        sb[b] += full[i] - o[b]
+                    }
+                    return ok
                 }
-                cb[b] += full[i] - w
-                sb[b] += full[i] - o
             }
+            guard ok else { throw .data("instance \(i): an AOPC probability is not in [0, 1]") }
         }
         let d = Double(max(n, 1))
         var comp = 0.0, suff = 0.0
