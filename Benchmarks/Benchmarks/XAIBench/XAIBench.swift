@@ -54,11 +54,12 @@ let benchmarks: @Sendable () -> Void = {
     }
     let full = (0..<n).map { _ in 0.5 + 0.5 * g.uniformDouble() }
     let without = full.map { $0 * g.uniformDouble() }, only = full.map { $0 * g.uniformDouble() }
-    let bins = (0..<n).map { _ in (0..<5).map { _ in g.uniformDouble() } }
+    let bins = (0..<(n * 5)).map { _ in g.uniformDouble() }  // n × 5, row-major
     Benchmark("comprehensiveness, sufficiency, AOPC (5 bins) from probabilities, 1e5") { bench in
         for _ in bench.scaledIterations {
             blackHole(
-                try! Faithfulness.score(full: full, without: without, only: only, binWithout: bins, binOnly: bins))
+                try! Faithfulness.score(
+                    full: full, without: without, only: only, bins: 5, binWithout: bins, binOnly: bins))
         }
     }
 }

@@ -37,35 +37,67 @@ public struct BiasAUC: Sendable, Equatable {
         if let i = scores.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
             throw .data("post \(i): the score \(scores[i]) is not a probability in [0, 1]")
         }
+        // One sort of every post by score (ascending), then one pass over the posts updates, per community and set
+        // (slot 3c: subgroup, 3c + 1: BPSN, 3c + 2: BNSP), the Mann–Whitney U over tie groups (ties count ½), which
+        // is scikit-learn's trapezoidal ROC area. A slot's pending tie group is folded in lazily, when the slot is
+        // next touched in a later group, so the cost is one update per post and community.
+        // keys: the score's bits (non-negative floats order as their bit patterns; −0 becomes +0) over the index
+        let keys = sortedKeys(scores)
+        let slots = 3 * groupCount
+        var u = [Double](repeating: 0, count: slots)
+        var below = [Int](repeating: 0, count: slots), pos = below, pg = below, ng = below
+        var last = [Int](repeating: -1, count: slots)
+        let bg = background ?? []
+        u.withUnsafeMutableBufferPointer { u in
+            below.withUnsafeMutableBufferPointer { below in
+                pos.withUnsafeMutableBufferPointer { pos in
+                    pg.withUnsafeMutableBufferPointer { pg in
+                        ng.withUnsafeMutableBufferPointer { ng in
+                            last.withUnsafeMutableBufferPointer { last in
+                                groups.withUnsafeBufferPointer { groups in
+                                    func fold(_ s: Int) {
+                                        u[s] += Double(pg[s]) * (Double(below[s]) + 0.5 * Double(ng[s]))
+                                        below[s] += ng[s]
+                                        pos[s] += pg[s]
+                                        pg[s] = 0
+                                        ng[s] = 0
+                                    }
+                                    @inline(__always) func add(_ s: Int, _ g: Int, _ t: Bool) {
+                                        if last[s] != g {
+                                            fold(s)
+                                            last[s] = g
+                                        }
+                                        if t { pg[s] += 1 } else { ng[s] += 1 }
+                                    }
+                                    var g = 0
+                                    for k in 0..<n {
+                                        if k > 0 && keys[k] >> 32 != keys[k - 1] >> 32 { g += 1 }
+                                        let i = Int(keys[k] & 0xFFFF_FFFF)
+                                        if !bg.isEmpty && !bg[i] { continue }
+                                        let t = toxic[i], row = i * groupCount
+                                        for c in 0..<groupCount {
+                                            // subgroup: mentions; BPSN: toxic xor mentions; BNSP: toxic == mentions
+                                            if groups[row + c] != 0 {
+                                                add(3 * c, g, t)
+                                                add(3 * c + (t ? 2 : 1), g, t)
+                                            } else {
+                                                add(3 * c + (t ? 1 : 2), g, t)
+                                            }
+                                        }
+                                    }
+                                    for s in 0..<slots { fold(s) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
         var sub: [Double] = [], bpsn: [Double] = [], bnsp: [Double] = []
         var undefined = 0
-        // One sort of every post by score (ascending); then per community one pass computes all three AUCs as
-        // Mann–Whitney U over the tie groups (ties count ½), which is scikit-learn's trapezoidal ROC area.
-        let order = (0..<n).sorted { scores[$0] < scores[$1] }
+        func area(_ s: Int) -> Double { pos[s] > 0 && below[s] > 0 ? u[s] / (Double(pos[s]) * Double(below[s])) : .nan }
         for c in 0..<groupCount {
-            // per set (subgroup, BPSN, BNSP): U, negatives below the current tie group, positives and negatives
-            // in it, totals
-            var u = (0.0, 0.0, 0.0), below = (0, 0, 0), pg = (0, 0, 0), ng = (0, 0, 0), pos = (0, 0, 0)
-            func flush() {
-                u.0 += Double(pg.0) * (Double(below.0) + 0.5 * Double(ng.0))
-                u.1 += Double(pg.1) * (Double(below.1) + 0.5 * Double(ng.1))
-                u.2 += Double(pg.2) * (Double(below.2) + 0.5 * Double(ng.2))
-                below = (below.0 + ng.0, below.1 + ng.1, below.2 + ng.2)
-                pos = (pos.0 + pg.0, pos.1 + pg.1, pos.2 + pg.2)
-                (pg, ng) = ((0, 0, 0), (0, 0, 0))
-            }
-            for k in 0..<n {
-                let i = order[k]
-                if k > 0 && scores[i] != scores[order[k - 1]] { flush() }
-                guard background?[i] ?? true else { continue }
-                let m = groups[i * groupCount + c] != 0, t = toxic[i]
-                if m { if t { pg.0 += 1 } else { ng.0 += 1 } }
-                if t != m { if t { pg.1 += 1 } else { ng.1 += 1 } }
-                if t == m { if t { pg.2 += 1 } else { ng.2 += 1 } }
-            }
-            flush()
-            func area(_ u: Double, _ p: Int, _ q: Int) -> Double { p > 0 && q > 0 ? u / (Double(p) * Double(q)) : .nan }
-            let m = [area(u.0, pos.0, below.0), area(u.1, pos.1, below.1), area(u.2, pos.2, below.2)]
+            let m = [area(3 * c), area(3 * c + 1), area(3 * c + 2)]
             sub.append(m[0])
             bpsn.append(m[1])
             bnsp.append(m[2])
@@ -74,6 +106,36 @@ public struct BiasAUC: Sendable, Equatable {
         return BiasAUC(
             subgroup: sub, bpsn: bpsn, bnsp: bnsp, gmbSubgroup: powerMean(sub, power), gmbBPSN: powerMean(bpsn, power),
             gmbBNSP: powerMean(bnsp, power), undefined: undefined)
+    }
+
+    /// `score bits << 32 | index` for every score (non-negative floats order as their bit patterns; −0 becomes +0),
+    /// ascending: an LSD radix sort on the 32 score bits, four passes of 8 bits (stable, so equal scores keep index
+    /// order), several times faster than the standard library's merge sort at 10⁵.
+    static func sortedKeys(_ scores: [Float]) -> [UInt64] {
+        let n = scores.count
+        var a = [UInt64](repeating: 0, count: n), b = a
+        for i in 0..<n { a[i] = UInt64((scores[i] + 0).bitPattern) << 32 | UInt64(i) }
+        a.withUnsafeMutableBufferPointer { a in
+            b.withUnsafeMutableBufferPointer { b in
+                var src = a, dst = b
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { count in
+                    for pass in 0..<4 {
+                        let shift = UInt64(32 + 8 * pass)
+                        count.initialize(repeating: 0)
+                        for k in src { count[Int((k >> shift) & 0xFF)] += 1 }
+                        var total = 0
+                        for d in 0..<256 { (count[d], total) = (total, total + count[d]) }
+                        for k in src {
+                            let d = Int((k >> shift) & 0xFF)
+                            dst[count[d]] = k
+                            count[d] += 1
+                        }
+                        swap(&src, &dst)
+                    }
+                }
+            }
+        }
+        return a  // four passes: the result is back in `a`
     }
 
     /// ((1/N) Σ m^p)^(1/p) over the defined (non-NaN) values; NaN when there are none.

@@ -27,47 +27,71 @@ public struct Faithfulness: Sendable, Equatable {
         full: [Double], without: [Double], only: [Double], binWithout: [[Double]] = [], binOnly: [[Double]] = []
     ) throws(FjordError) -> Faithfulness {
         let n = full.count
+        guard binWithout.isEmpty || (binWithout.count == n && binOnly.count == n) else {
+            throw .data("faithfulness: AOPC probabilities for \(binWithout.count) of \(n) instances")
+        }
+        let bins = binWithout.first?.count ?? 0
+        for i in binWithout.indices where binWithout[i].count != bins || binOnly[i].count != bins {
+            throw .data("instance \(i): \(binWithout[i].count) and \(binOnly[i].count) AOPC bins, not \(bins)")
+        }
+        return try score(
+            full: full, without: without, only: only, bins: bins, binWithout: binWithout.flatMap { $0 },
+            binOnly: binOnly.flatMap { $0 })
+    }
+
+    /// The same from flat AOPC probabilities: `binWithout[i * bins + b]` (n × bins, row-major, as a tensor).
+    public static func score(
+        full: [Double], without: [Double], only: [Double], bins: Int, binWithout: [Double], binOnly: [Double]
+    ) throws(FjordError) -> Faithfulness {
+        let n = full.count
         guard without.count == n && only.count == n else {
             throw .data("faithfulness: \(n) full-input probabilities, \(without.count) without and \(only.count) only")
         }
-        for (name, v) in [("full", full), ("without", without), ("only", only)] {
-            if let i = v.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
-                throw .data("instance \(i): the \(name) probability \(v[i]) is not in [0, 1]")
-            }
+        guard bins >= 0, binWithout.count == n * bins, binOnly.count == n * bins else {
+            throw .data("faithfulness: \(binWithout.count) and \(binOnly.count) AOPC probabilities for \(n) × \(bins)")
         }
-        let bins = binWithout.first?.count ?? 0
         if n == 0 {
             return Faithfulness(
                 comprehensiveness: .nan, sufficiency: .nan, aopcComprehensiveness: .nan, aopcSufficiency: .nan,
                 binComprehensiveness: [], binSufficiency: [])
         }
-        guard binWithout.isEmpty || (binWithout.count == n && binOnly.count == n) else {
-            throw .data("faithfulness: AOPC probabilities for \(binWithout.count) of \(n) instances")
-        }
+        // one pass: sums and a validity flag (NaN fails it); the first bad value is looked up only on failure
+        var comp = 0.0, suff = 0.0, good = true
         var cb = [Double](repeating: 0, count: bins), sb = cb
-        for i in 0..<(binWithout.isEmpty ? 0 : n) {
-            guard binWithout[i].count == bins && binOnly[i].count == bins else {
-                throw .data("instance \(i): \(binWithout[i].count) and \(binOnly[i].count) AOPC bins, not \(bins)")
-            }
-            let ok = binWithout[i].withUnsafeBufferPointer { w in
-                binOnly[i].withUnsafeBufferPointer { o in
-                    var ok = true
-                    for b in 0..<bins {
-                        ok = ok && w[b] >= 0 && w[b] <= 1 && o[b] >= 0 && o[b] <= 1
-                        cb[b] += full[i] - w[b]
-                        sb[b] += full[i] - o[b]
+        full.withUnsafeBufferPointer { f in
+            without.withUnsafeBufferPointer { w in
+                only.withUnsafeBufferPointer { o in
+                    binWithout.withUnsafeBufferPointer { bw in
+                        binOnly.withUnsafeBufferPointer { bo in
+                            for i in 0..<n {
+                                let p = f[i]
+                                good = good && p >= 0 && p <= 1 && w[i] >= 0 && w[i] <= 1 && o[i] >= 0 && o[i] <= 1
+                                comp += p - w[i]
+                                suff += p - o[i]
+                                for b in 0..<bins {
+                                    let x = bw[i * bins + b], y = bo[i * bins + b]
+                                    good = good && x >= 0 && x <= 1 && y >= 0 && y <= 1
+                                    cb[b] += p - x
+                                    sb[b] += p - y
+                                }
+                            }
+                        }
                     }
-                    return ok
                 }
             }
-            guard ok else { throw .data("instance \(i): an AOPC probability is not in [0, 1]") }
         }
-        let d = Double(max(n, 1))
-        var comp = 0.0, suff = 0.0
-        for i in 0..<n {
-            comp += full[i] - without[i]
-            suff += full[i] - only[i]
+        guard good else {
+            for (name, v, width) in [
+                ("full", full, 1), ("without", without, 1), ("only", only, 1), ("AOPC without", binWithout, bins),
+                ("AOPC only", binOnly, bins),
+            ] {
+                if let k = v.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
+                    throw .data("instance \(k / max(width, 1)): the \(name) probability \(v[k]) is not in [0, 1]")
+                }
+            }
+            throw .data("faithfulness: a probability is not in [0, 1]")
         }
+        let d = Double(n)
         cb = cb.map { $0 / d }
         sb = sb.map { $0 / d }
         return Faithfulness(

@@ -88,6 +88,35 @@ import Testing
     }
 
     /// HateXplain's golden power mean: m = (0.8, 0.7, 0.9), p = −5 → 0.77551. And the three AUCs on 6 posts.
+    /// The one-pass bias AUCs equal the pairwise definition (P(score⁺ > score⁻) + ½ P(tie)) on random posts with
+    /// many tied scores, several communities per post and a background.
+    @Test func biasAUCsMatchPairwiseDefinition() throws {
+        var g = RNG(seed: 3)
+        let n = 400, k = 4
+        let scores = (0..<n).map { _ in Float(g.int(below: 12)) / 11 }
+        let toxic = (0..<n).map { _ in g.uniformDouble() < 0.5 }
+        let groups = (0..<(n * k)).map { _ in UInt8(g.uniformDouble() < 0.3 ? 1 : 0) }
+        let background = (0..<n).map { _ in g.uniformDouble() < 0.8 }
+        let b = try BiasAUC.compute(scores: scores, toxic: toxic, groups: groups, groupCount: k, background: background)
+        func pairwise(_ sel: (Int) -> Bool) -> Double {
+            let idx = (0..<n).filter { background[$0] && sel($0) }
+            var u = 0.0, pairs = 0.0
+            for i in idx where toxic[i] {
+                for j in idx where !toxic[j] {
+                    u += scores[i] > scores[j] ? 1 : (scores[i] == scores[j] ? 0.5 : 0)
+                    pairs += 1
+                }
+            }
+            return u / pairs
+        }
+        for c in 0..<k {
+            let m = { (i: Int) in groups[i * k + c] != 0 }
+            #expect(abs(b.subgroup[c] - pairwise(m)) < 1e-12)
+            #expect(abs(b.bpsn[c] - pairwise { toxic[$0] != m($0) }) < 1e-12)
+            #expect(abs(b.bnsp[c] - pairwise { toxic[$0] == m($0) }) < 1e-12)
+        }
+    }
+
     @Test func biasAUCs() throws {
         #expect(abs(BiasAUC.powerMean([0.8, 0.7, 0.9], -5) - 0.77551) < 5e-6)
         // posts: (score, toxic, mentions c)
