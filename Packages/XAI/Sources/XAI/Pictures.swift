@@ -43,7 +43,7 @@ public enum Pictures {
         return r.rationales.isEmpty ? nil : rules.aggregation.combine(r.rationales, length: n)
     }
 
-    /// Words on a background whose strength is the score (scaled to the post's maximum); rationale words are
+    /// Words on a viridis background whose colour and strength are the score (scaled to the post's maximum); rationale words are
     /// underlined in orange; the hard rationale is bold. One line per post, with its label and prediction.
     public static func attentionHTML(_ records: [ExplanationRecord], truth rules: EvaluationRules, count: Int) -> String
     {
@@ -56,7 +56,7 @@ public enum Pictures {
                 "<p><small>\(escape(r.id)) · label \(r.label.map(String.init) ?? "?") · predicted \(r.predicted.map(String.init) ?? "?")</small><br>"
             for (j, w) in tokens.enumerated() {
                 let a = Double(s[j] / m)
-                let (cr, cg, cb) = Colormap.viridis.color(1 - a)
+                let (cr, cg, cb) = Colormap.viridis.color(a)  // as the PNG: high = yellow, readable under dark text
                 var style =
                     "background: rgba(\(cr),\(cg),\(cb),\(NumberFormat.fixed(0.15 + 0.85 * a, 2))); padding: 1px 3px;"
                 if t?[j] == 1 { style += " border-bottom: 3px solid #e67814;" }

@@ -10,19 +10,25 @@ public struct SRAExperiment: Sendable {
     /// One arm: a model and its objective.
     public struct Arm: Sendable {
         public var name: String
+        /// A short label for figures.
+        public var short: String
         public var lambda: Float
         public var alignment = AlignmentLoss.kl
         public var source = RationaleSource.annotators
         public var layers = 1
-        public init(_ name: String, lambda: Float, source: RationaleSource = .annotators, layers: Int = 1) {
-            (self.name, self.lambda, self.source, self.layers) = (name, lambda, source, layers)
+        public init(
+            _ name: String, short: String, lambda: Float, source: RationaleSource = .annotators, layers: Int = 1
+        ) {
+            (self.name, self.short, self.lambda, self.source, self.layers) = (name, short, lambda, source, layers)
         }
     }
 
     public var arms: [Arm] = [
-        Arm("plain (λ = 0)", lambda: 0), Arm("SRA λ = 0.1", lambda: 0.1), Arm("SRA λ = 1", lambda: 1),
-        Arm("SRA λ = 10", lambda: 10), Arm("random rationale λ = 1", lambda: 1, source: .random),
-        Arm("2 layers, plain", lambda: 0, layers: 2), Arm("2 layers, SRA λ = 1", lambda: 1, layers: 2),
+        Arm("plain (λ = 0)", short: "plain", lambda: 0), Arm("SRA λ = 0.1", short: "SRA 0.1", lambda: 0.1),
+        Arm("SRA λ = 1", short: "SRA 1", lambda: 1), Arm("SRA λ = 10", short: "SRA 10", lambda: 10),
+        Arm("random rationale λ = 1", short: "random", lambda: 1, source: .random),
+        Arm("2 layers, plain", short: "2L plain", lambda: 0, layers: 2),
+        Arm("2 layers, SRA λ = 1", short: "2L SRA 1", lambda: 1, layers: 2),
     ]
     public var seeds = 3
     public var posts = 10_000

@@ -115,7 +115,7 @@ struct Reproduce: ParsableCommand {
         guard let out else { return }
         try makeDirectory(out)
         var plot = SVGPlot(title: "Plausibility and faithfulness by arm (in-distribution)", yLabel: "score")
-        plot.categories = arms.map(\.name)
+        plot.categories = arms.map(\.short)
         for (label, f) in [
             ("token F1", { (r: SRAExperiment.Run) in r.inDistribution.tokenF1.f1 }),
             ("AUPRC", { $0.inDistribution.soft.auprc }),
@@ -131,7 +131,7 @@ struct Reproduce: ParsableCommand {
         try AtomicFile.write(plot.render(), to: out + "/sra-arms.svg")
         html +=
             "<figure><img src=\"sra-arms.svg\" alt=\"bars by arm\"><figcaption>Token F1, AUPRC and comprehensiveness "
-            + "per arm, \(over); <code>xai reproduce</code>.</figcaption></figure>\n"
+            + "per arm (2L: two layers), \(over); <code>xai reproduce</code>.</figcaption></figure>\n"
         var rules = e.rules
         rules.layer = nil
         for (a, file) in [(0, "attention-plain"), (2, "attention-sra")] where a < arms.count {
