@@ -44,60 +44,56 @@ public struct BiasAUC: Sendable, Equatable {
         // keys: the score's bits (non-negative floats order as their bit patterns; −0 becomes +0) over the index
         let keys = sortedKeys(scores)
         let slots = 3 * groupCount
+        // per slot: U, and five counters — negatives below the pending tie group, positives before it, the pending
+        // group's positives and negatives, and the group it belongs to
+        let (below, pos, pg, ng, last) = (0, 1, 2, 3, 4)
         var u = [Double](repeating: 0, count: slots)
-        var below = [Int](repeating: 0, count: slots), pos = below, pg = below, ng = below
-        var last = [Int](repeating: -1, count: slots)
+        var c = [Int](repeating: 0, count: 5 * slots)
+        for s in 0..<slots { c[5 * s + last] = -1 }
         let bg = background ?? []
         u.withUnsafeMutableBufferPointer { u in
-            below.withUnsafeMutableBufferPointer { below in
-                pos.withUnsafeMutableBufferPointer { pos in
-                    pg.withUnsafeMutableBufferPointer { pg in
-                        ng.withUnsafeMutableBufferPointer { ng in
-                            last.withUnsafeMutableBufferPointer { last in
-                                groups.withUnsafeBufferPointer { groups in
-                                    func fold(_ s: Int) {
-                                        u[s] += Double(pg[s]) * (Double(below[s]) + 0.5 * Double(ng[s]))
-                                        below[s] += ng[s]
-                                        pos[s] += pg[s]
-                                        pg[s] = 0
-                                        ng[s] = 0
-                                    }
-                                    @inline(__always) func add(_ s: Int, _ g: Int, _ t: Bool) {
-                                        if last[s] != g {
-                                            fold(s)
-                                            last[s] = g
-                                        }
-                                        if t { pg[s] += 1 } else { ng[s] += 1 }
-                                    }
-                                    var g = 0
-                                    for k in 0..<n {
-                                        if k > 0 && keys[k] >> 32 != keys[k - 1] >> 32 { g += 1 }
-                                        let i = Int(keys[k] & 0xFFFF_FFFF)
-                                        if !bg.isEmpty && !bg[i] { continue }
-                                        let t = toxic[i], row = i * groupCount
-                                        for c in 0..<groupCount {
-                                            // subgroup: mentions; BPSN: toxic xor mentions; BNSP: toxic == mentions
-                                            if groups[row + c] != 0 {
-                                                add(3 * c, g, t)
-                                                add(3 * c + (t ? 2 : 1), g, t)
-                                            } else {
-                                                add(3 * c + (t ? 1 : 2), g, t)
-                                            }
-                                        }
-                                    }
-                                    for s in 0..<slots { fold(s) }
-                                }
-                            }
+            c.withUnsafeMutableBufferPointer { c in
+                func fold(_ s: Int) {
+                    let q = 5 * s
+                    u[s] += Double(c[q + pg]) * (Double(c[q + below]) + 0.5 * Double(c[q + ng]))
+                    c[q + below] += c[q + ng]
+                    c[q + pos] += c[q + pg]
+                    (c[q + pg], c[q + ng]) = (0, 0)
+                }
+                @inline(__always) func add(_ s: Int, _ g: Int, _ t: Bool) {
+                    if c[5 * s + last] != g {
+                        fold(s)
+                        c[5 * s + last] = g
+                    }
+                    c[5 * s + (t ? pg : ng)] += 1
+                }
+                var g = 0
+                for k in 0..<n {
+                    if k > 0 && keys[k] >> 32 != keys[k - 1] >> 32 { g += 1 }
+                    let i = Int(keys[k] & 0xFFFF_FFFF)
+                    if !bg.isEmpty && !bg[i] { continue }
+                    let t = toxic[i], row = i * groupCount
+                    for community in 0..<groupCount {
+                        // subgroup: mentions; BPSN: toxic xor mentions; BNSP: toxic == mentions
+                        if groups[row + community] != 0 {
+                            add(3 * community, g, t)
+                            add(3 * community + (t ? 2 : 1), g, t)
+                        } else {
+                            add(3 * community + (t ? 1 : 2), g, t)
                         }
                     }
                 }
+                for s in 0..<slots { fold(s) }
             }
         }
         var sub: [Double] = [], bpsn: [Double] = [], bnsp: [Double] = []
         var undefined = 0
-        func area(_ s: Int) -> Double { pos[s] > 0 && below[s] > 0 ? u[s] / (Double(pos[s]) * Double(below[s])) : .nan }
-        for c in 0..<groupCount {
-            let m = [area(3 * c), area(3 * c + 1), area(3 * c + 2)]
+        func area(_ s: Int) -> Double {
+            let (p, q) = (c[5 * s + pos], c[5 * s + below])
+            return p > 0 && q > 0 ? u[s] / (Double(p) * Double(q)) : .nan
+        }
+        for community in 0..<groupCount {
+            let m = [area(3 * community), area(3 * community + 1), area(3 * community + 2)]
             sub.append(m[0])
             bpsn.append(m[1])
             bnsp.append(m[2])

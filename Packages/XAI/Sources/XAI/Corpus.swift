@@ -85,16 +85,7 @@ public struct Corpus: Sendable {
         guard let label = o["label"]?.intValue else { throw .data("\(what): \"label\" must be a class number ≥ 0") }
         let n = tokens.count
         func mask(_ j: JSON, _ field: String) throws(FjordError) -> [UInt8] {
-            guard let a = j.arrayValue else { throw .data("\(what): \"\(field)\" must be arrays of 0/1") }
-            guard a.count == n else {
-                throw .data("\(what): a \"\(field)\" mask has \(a.count) entries for \(n) tokens")
-            }
-            var m: [UInt8] = []
-            for v in a {
-                guard let k = v.intValue, k <= 1 else { throw .data("\(what): a \"\(field)\" entry is not 0 or 1") }
-                m.append(UInt8(k))
-            }
-            return m
+            try parseMask(j, field: field, what: what, tokens: n)
         }
         var rationales: [[UInt8]] = []
         for r in o["rationales"]?.arrayValue ?? [] { rationales.append(try mask(r, "rationales")) }
@@ -132,4 +123,18 @@ public enum JSONLines {
             }
         }
     }
+}
+
+/// A 0/1 mask from JSON, the one parser of every reader here: an array of 0 and 1 (anything else, −1 included, is
+/// an error naming `field`), of `tokens` entries when given.
+func parseMask(_ j: JSON, field: String, what: String, tokens n: Int? = nil) throws(FjordError) -> [UInt8] {
+    guard let a = j.arrayValue else { throw .data("\(what): \"\(field)\" must be an array of 0/1") }
+    if let n, a.count != n { throw .data("\(what): a \"\(field)\" mask has \(a.count) entries for \(n) tokens") }
+    var m: [UInt8] = []
+    m.reserveCapacity(a.count)
+    for v in a {
+        guard let k = v.intValue, k == 0 || k == 1 else { throw .data("\(what): a \"\(field)\" entry is not 0 or 1") }
+        m.append(UInt8(k))
+    }
+    return m
 }

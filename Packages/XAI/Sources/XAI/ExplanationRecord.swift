@@ -17,6 +17,9 @@ public struct ExplanationRecord: Sendable, Equatable {
     public var scores: [Float]?
     public var hard: [UInt8]?
     public var rationales: [[UInt8]] = []
+    /// Every rationale mask marks nothing: an error on an explained post (HateXplain's annotators mark ≥ 1 token of
+    /// a toxic post), checked by every reader of records.
+    public var rationaleIsEmpty: Bool { rationales.allSatisfy { !$0.contains(1) } }
     public var planted: [UInt8]?
     public var targets: [String] = []
     public var full: Double?, without: Double?, only: Double?
@@ -54,14 +57,7 @@ public struct ExplanationRecord: Sendable, Equatable {
     public static func parse(_ o: JSON, what: String) throws(FjordError) -> ExplanationRecord {
         var r = ExplanationRecord(id: o["id"]?.stringValue ?? o["annotation_id"]?.stringValue ?? what)
         func mask(_ j: JSON, _ field: String) throws(FjordError) -> [UInt8] {
-            guard let a = j.arrayValue else { throw .data("\(what): \"\(field)\" must be an array of 0/1") }
-            var m: [UInt8] = []
-            m.reserveCapacity(a.count)
-            for v in a {
-                guard let k = v.intValue, k <= 1 else { throw .data("\(what): a \"\(field)\" entry is not 0 or 1") }
-                m.append(UInt8(k))
-            }
-            return m
+            try parseMask(j, field: field, what: what)
         }
         func probability(_ j: JSON?, _ field: String) throws(FjordError) -> Double? {
             guard let j else { return nil }
@@ -131,10 +127,8 @@ public struct ExplanationRecord: Sendable, Equatable {
                 }
             }
         }
-        // an explained post's rationale marks something (HateXplain's annotators mark ≥ 1 token of a toxic post)
-        if !r.rationales.isEmpty, r.label != 0, r.rationales.allSatisfy({ !$0.contains(1) }) {
-            throw .data(
-                "\(what): the rationale marks no token (leave \"rationale\" out of posts that have none)")
+        if r.label != 0, r.rationales.isEmpty == false, r.rationaleIsEmpty {
+            throw .data("\(what): the rationale marks no token (leave \"rationale\" out of posts that have none)")
         }
         return r
     }

@@ -69,19 +69,8 @@ public enum HateXplain {
             default: label = 2
             }
             var rationales: [[UInt8]] = []
-            for (k, m) in (entry["rationales"]?.arrayValue ?? []).enumerated() {
-                guard let a = m.arrayValue, a.count == tokens.count else {
-                    throw .data(
-                        "\(what): rationale \(k) has \(m.arrayValue?.count ?? 0) entries for \(tokens.count) tokens")
-                }
-                var mask = [UInt8](repeating: 0, count: a.count)
-                for (j, v) in a.enumerated() {
-                    guard let b = v.intValue, b == 0 || b == 1 else {
-                        throw .data("\(what): rationale \(k), token \(j) is not 0 or 1")
-                    }
-                    mask[j] = UInt8(b)
-                }
-                rationales.append(mask)
+            for m in entry["rationales"]?.arrayValue ?? [] {
+                rationales.append(try parseMask(m, field: "rationales", what: what, tokens: tokens.count))
             }
             let targets = named.filter { $0.value >= 2 && $0.key != "None" && $0.key != "Other" }.map(\.key).sorted()
             posts.append(Post(id: id, tokens: tokens, label: label, rationales: rationales, targets: targets))

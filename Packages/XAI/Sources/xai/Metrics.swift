@@ -91,7 +91,7 @@ struct Metrics: ParsableCommand {
                 }
                 r.rationales.append(mask)
             }
-            if r.rationales.allSatisfy({ !$0.contains(1) }) {
+            if r.rationaleIsEmpty {
                 throw FjordError.data("\(rationale): row \(i): the rationale marks no token")
             }
             out.append(r)

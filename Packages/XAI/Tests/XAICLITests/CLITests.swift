@@ -77,6 +77,7 @@ import Testing
         let cases: [(String, String, Int32, String)] = [
             (#"{"id":"a","tokens":["x","y"],"scores":[0.1,0.9],"rationale":[0,1,1]}"#, "metrics", 65, "3 entries"),
             (#"{"id":"a","tokens":["x","y"],"scores":[0.1],"rationale":[0,1]}"#, "metrics", 65, "1 scores for 2"),
+            (#"{"id":"a","tokens":["x","y"],"scores":[0.1,0.9],"rationale":[0,-1]}"#, "metrics", 65, "not 0 or 1"),
             (
                 #"{"id":"a","tokens":["x","y"],"scores":[0.1,0.9],"rationale":[0,0],"label":1}"#, "metrics", 65,
                 "no token"
