@@ -74,7 +74,8 @@ check-shift: release
 check-xai: release
 	Tools/check-xai "$$($(SWIFT) build -c release --show-bin-path)"
 
-# libFuzzer over the npy and safetensors parsers; FUZZ_SECONDS each (default 120).
+# libFuzzer over the npy, safetensors, quant-message, reasoning-bench record and xai JSON parsers; FUZZ_SECONDS each
+# (default 120).
 FUZZ_SECONDS ?= 120
 fuzz: bootstrap
 	Fuzz/run $(FUZZ_SECONDS)

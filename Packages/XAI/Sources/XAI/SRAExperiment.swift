@@ -81,7 +81,7 @@ public struct SRAExperiment: Sendable {
                 ))
         }
         let jobs = arms.count * seeds
-        let box = RunBox(jobs)
+        let box = RunBox<Run>(jobs)
         let (arms, alignment, epochs, dim, heads, rules) = (arms, alignment, epochs, dim, heads, rules)
         let shared = data
         let saved = BLAS.threads
@@ -120,11 +120,11 @@ public struct SRAExperiment: Sendable {
 }
 
 /// Results written by the experiment's workers, one slot each.
-final class RunBox: Sendable {
-    private let slots: Mutex<[Result<SRAExperiment.Run, FjordError>?]>
+final class RunBox<Run: Sendable>: Sendable {
+    private let slots: Mutex<[Result<Run, FjordError>?]>
     init(_ n: Int) { slots = Mutex(Array(repeating: nil, count: n)) }
-    func set(_ i: Int, _ r: Result<SRAExperiment.Run, FjordError>) { slots.withLock { $0[i] = r } }
-    func results() throws(FjordError) -> [SRAExperiment.Run] {
+    func set(_ i: Int, _ r: Result<Run, FjordError>) { slots.withLock { $0[i] = r } }
+    func results() throws(FjordError) -> [Run] {
         try slots.withLock { $0 }.map { s throws(FjordError) in try s!.get() }
     }
 }

@@ -104,40 +104,52 @@ public enum SRATraining {
         let objective = SRAObjective(
             classifier: classifier, ids: encode(corpus, vocabulary), labels: corpus.posts.map { Int32($0.label) },
             targets: targets(corpus, s), lambda: s.lambda, alignment: s.alignment, layer: layer, head: s.head)
-        let steps = max(1, s.epochs * corpus.posts.count / s.batch)
-        var cfg = TrainingConfig(steps: steps, batchSize: s.batch)
-        cfg.seed = s.seed
-        let config = cfg
-        let clock = ContinuousClock()
-        let start = clock.now
-        let job = TrainingJob(model: classifier.model, objective: objective, progress: progress)
-        _ = try LocalCommunicator.run(workers: 1) { comm -> Int in
-            var objective = job.objective
-            var optimizer: any Optimizer = Adam(.cosine(s.learningRate, total: steps, minimum: s.learningRate / 20))
-            var exchange = try ExchangeStep(workers: 1, dimension: job.model.parameterCount)
-            _ = try trainLoop(
-                comm, parameters: job.model.parameterBuffer, gradient: job.model.gradientBuffer,
-                objective: &objective, optimizer: &optimizer, exchange: &exchange, config: config,
-                progress: { t, l in
-                    job.last = l
-                    job.progress?(t, l)
-                }, evaluate: { $0 })
-            return 0
-        }
-        let d = clock.now - start
-        return Result(
-            seconds: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18, steps: steps,
-            finalLoss: job.last)
+        return try trainAlone(
+            classifier.model, objective: objective, epochs: s.epochs, batch: s.batch, learningRate: s.learningRate,
+            seed: s.seed, progress: progress)
     }
 }
 
+/// Trains `model` in place through Learn's loop on one worker: Adam with a cosine schedule from `learningRate`
+/// down to a twentieth of it, `epochs` passes over the objective's rows in batches of `batch`. The trainer every
+/// XAI model uses (SRA's classifier, the document reader).
+public func trainAlone<O: Objective>(
+    _ model: Sequential, objective: O, epochs: Int, batch: Int, learningRate: Float, seed: UInt64,
+    progress: ((Int, Double) -> Void)? = nil
+) throws -> SRATraining.Result {
+    let steps = max(1, epochs * objective.rowCount / batch)
+    var cfg = TrainingConfig(steps: steps, batchSize: batch)
+    cfg.seed = seed
+    let config = cfg
+    let clock = ContinuousClock()
+    let start = clock.now
+    let job = TrainingJob(model: model, objective: objective, progress: progress)
+    _ = try LocalCommunicator.run(workers: 1) { comm -> Int in
+        var objective = job.objective
+        var optimizer: any Optimizer = Adam(.cosine(learningRate, total: steps, minimum: learningRate / 20))
+        var exchange = try ExchangeStep(workers: 1, dimension: job.model.parameterCount)
+        _ = try trainLoop(
+            comm, parameters: job.model.parameterBuffer, gradient: job.model.gradientBuffer,
+            objective: &objective, optimizer: &optimizer, exchange: &exchange, config: config,
+            progress: { t, l in
+                job.last = l
+                job.progress?(t, l)
+            }, evaluate: { $0 })
+        return 0
+    }
+    let d = clock.now - start
+    return SRATraining.Result(
+        seconds: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18, steps: steps,
+        finalLoss: job.last)
+}
+
 /// What the training thread needs, handed across as one box (its fields are used by that thread only).
-final class TrainingJob: @unchecked Sendable {
+final class TrainingJob<O: Objective>: @unchecked Sendable {
     let model: Sequential
-    let objective: SRAObjective
+    let objective: O
     let progress: ((Int, Double) -> Void)?
     var last = Double.nan
-    init(model: Sequential, objective: SRAObjective, progress: ((Int, Double) -> Void)?) {
+    init(model: Sequential, objective: O, progress: ((Int, Double) -> Void)?) {
         self.model = model
         self.objective = objective
         self.progress = progress

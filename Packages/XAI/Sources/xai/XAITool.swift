@@ -12,5 +12,6 @@ struct XAITool: FjordTool {
         version: fjordVersion,
         subcommands: [
             Generate.self, Train.self, Explain.self, Metrics.self, ANLSCommand.self, Import.self, Reproduce.self,
+            CoExVQA.self,
         ])
 }

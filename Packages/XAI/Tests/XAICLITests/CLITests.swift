@@ -72,6 +72,36 @@ import Testing
         }
     }
 
+    /// The CoExVQA chain at toy size: tables, pictures, and a prediction file that `xai anls` scores to the table's
+    /// numbers (seed 0 is the only seed, so the table is seed 0's).
+    @Test func coexvqaAtToySize() throws {
+        let r = try Shell.run(
+            """
+            set -e
+            xai coexvqa --seeds 1 --questions 40 --test-questions 20 --epochs 1 --dim 8 --quiet --out co \
+              --predictions p.jsonl > t.txt
+            cat t.txt
+            ls co
+            head -c 8 co/pages.png | od -An -c | tr -d ' '
+            xai anls p.jsonl | python3 -c "
+            import json, sys
+            o = json.load(sys.stdin)
+            row = [l for l in open('t.txt') if l.startswith('constrained to the box')][0].split()
+            anls, iou, area = float(row[4]), float(row[7]), float(row[9])
+            assert o['questions'] == 20 and abs(o['anls'] - anls) < 6e-4, (o, row)
+            assert abs(o['mean_iou'] - iou) < 6e-4 and abs(o['mean_area_ratio'] - area) < 6e-4, (o, row)
+            print('anls agrees')"
+            xai coexvqa --seeds 0 2>&1 | head -1; echo "status ${PIPESTATUS[0]}"
+            """)
+        #expect(r.status == 0, "\(r.stderr)")
+        for s in [
+            "constrained to the box", "unconstrained (whole page)", "box's words", "acc@IoU≥0.5", "tables.html",
+            "pages.png", "deletions.svg", "PNG", "anls agrees", "status 64",
+        ] {
+            #expect(r.text.contains(s), "\(s): \(r.text)")
+        }
+    }
+
     @Test func badInputIsOneLineAndExit65() throws {
         let ok = #"{"id":"a","tokens":["x","y"],"scores":[0.1,0.9],"rationale":[0,1],"label":1}"#
         let cases: [(String, String, Int32, String)] = [

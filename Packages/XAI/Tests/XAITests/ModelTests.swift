@@ -35,33 +35,7 @@ import Testing
             var o = SRAObjective(
                 classifier: c, ids: ids, labels: labels, targets: targets, lambda: 2, alignment: loss, layer: layer,
                 head: 1)
-            let n = c.model.parameterCount
-            var g = [Float](repeating: 0, count: n)
-            let p = Array(c.model.parameterBuffer)
-            let batch = [0, 1, 2]
-            _ = try p.withUnsafeBufferPointer { pp in
-                try g.withUnsafeMutableBufferPointer { gp in try o.loss(batch: batch, parameters: pp, gradient: gp) }
-            }
-            var worst = 0.0
-            var q = p
-            var scratch = [Float](repeating: 0, count: n)
-            func f(_ x: [Float]) throws -> Double {
-                try x.withUnsafeBufferPointer { xp in
-                    try scratch.withUnsafeMutableBufferPointer { sp in
-                        try o.loss(batch: batch, parameters: xp, gradient: sp)
-                    }
-                }
-            }
-            for i in stride(from: 0, to: n, by: 2) {
-                let eps: Float = 1e-2
-                q[i] = p[i] + eps
-                let lp = try f(q)
-                q[i] = p[i] - eps
-                let lm = try f(q)
-                q[i] = p[i]
-                let num = (lp - lm) / Double(2 * eps)
-                worst = max(worst, abs(num - Double(g[i])) / max(0.05, abs(num)))
-            }
+            let worst = try objectiveGradientError(&o, at: Array(c.model.parameterBuffer), batch: [0, 1, 2])
             #expect(worst < 1e-2, "\(loss) layers \(layers) supervised \(layer): \(worst)")
         }
     }
