@@ -1,4 +1,5 @@
 import Kernel
+import Learn
 
 #if canImport(Glibc)
     import Glibc
@@ -77,5 +78,43 @@ public enum AlignmentLoss: String, Sendable, CaseIterable {
             }
             return l
         }
+    }
+
+    /// The alignment term of a batch: (1/B) Σᵢ loss(α_i, targetᵢ) over the rows with a target, α_i the [CLS] row of
+    /// `head` in attention weights `a` [B, heads, T, T], and ∂(weight · term)/∂a for
+    /// ``MultiHeadAttention/attentionGradient``. A target covers positions 0..<its count of the row.
+    public func term(_ a: Tensor, head: Int, targets: [[Float]?], weight: Float) -> (loss: Double, gradient: Tensor) {
+        let (b, h, t) = (a.shape[0], a.shape[1], a.shape[2])
+        precondition(targets.count == b && head < h, "alignment: one target per row, head < \(h)")
+        var g = Tensor(zeros: a.shape)
+        var total = 0.0
+        let scale = weight / Float(b)
+        a.withUnsafeBufferPointer { ap in
+            g.withUnsafeMutableBufferPointer { gp in
+                for (i, y) in targets.enumerated() {
+                    guard let y else { continue }
+                    let base = (i * h + head) * t * t  // row 0 ([CLS]) of the head
+                    total += loss(ap.baseAddress! + base, target: y, grad: gp.baseAddress! + base, scale: scale)
+                }
+            }
+        }
+        return (total / Double(b), g)
+    }
+}
+
+extension Sequential {
+    /// Runs one objective evaluation on this model at `parameters` (copied in unless they are the model's own),
+    /// with zeroed gradients, and copies the model's gradient out into `gradient` (unless it is the model's own).
+    func evaluate(
+        at parameters: UnsafeBufferPointer<Float>, gradient: UnsafeMutableBufferPointer<Float>,
+        _ body: () throws(FjordError) -> Double
+    ) throws(FjordError) -> Double {
+        let own = parameterBuffer
+        if parameters.baseAddress != UnsafePointer(own.baseAddress) { _ = own.update(fromContentsOf: parameters) }
+        zeroGradients()
+        let l = try body()
+        let gb = gradientBuffer
+        if gradient.baseAddress != gb.baseAddress { _ = gradient.update(fromContentsOf: gb) }
+        return l
     }
 }

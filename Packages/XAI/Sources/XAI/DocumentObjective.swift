@@ -29,51 +29,45 @@ public struct DocumentObjective: Objective {
         batch: [Int], parameters: UnsafeBufferPointer<Float>, gradient: UnsafeMutableBufferPointer<Float>
     ) throws(FjordError) -> Double {
         let model = reader.model
-        let own = model.parameterBuffer
-        if parameters.baseAddress != UnsafePointer(own.baseAddress) { _ = own.update(fromContentsOf: parameters) }
-        model.zeroGradients()
-        let views = batch.map { DocumentReader.View(questions[$0]) }
-        let z = reader.forward(views)
-        let t = z.shape[1]
-        // the tagger: cross-entropy over page-word positions only (weights 0 elsewhere, W/(B·T) rescales the mean)
-        var labels = [Int32](repeating: 0, count: views.count * t)
-        var weights = [Float](repeating: 0, count: views.count * t)
-        let wordCount = views.reduce(0) { $0 + $1.visible.count }
-        for (i, v) in views.enumerated() {
-            for j in 0..<v.visible.count { weights[i * t + v.offset + j] = Float(views.count * t) / Float(wordCount) }
-            for w in v.question.answerWords { labels[i * t + v.offset + w] = 1 }
-        }
-        let ce = try softmaxCrossEntropy(
-            logits: z.reshaped([views.count * t, 2]), labels: labels, weights: weights)
-        var total = ce.loss
-        for (layer, head, weight, truth) in [
-            (reader.evidenceLayer, DocumentReader.evidenceHead, evidenceWeight, \DocumentQuestion.evidence),
-            (reader.regionLayer, DocumentReader.regionHead, regionWeight, \DocumentQuestion.answerWords),
-        ] where weight != 0 {
-            let a = reader.weights(layer: layer)
-            let h = a.shape[1]
-            var g = Tensor(zeros: a.shape)
-            var align = 0.0
-            let scale = weight / Float(views.count)
-            a.withUnsafeBufferPointer { ap in
-                g.withUnsafeMutableBufferPointer { gp in
-                    for (i, v) in views.enumerated() {
-                        let marked = v.question[keyPath: truth]
-                        var y = [Float](repeating: 0, count: v.length)
-                        for w in marked { y[v.offset + w] = 1 / Float(marked.count) }
-                        let base = (i * h + head) * t * t
-                        align += AlignmentLoss.kl.loss(
-                            ap.baseAddress! + base, target: y, grad: gp.baseAddress! + base, scale: scale)
-                    }
+        return try model.evaluate(at: parameters, gradient: gradient) { () throws(FjordError) in
+            let views = batch.map { DocumentReader.View(questions[$0]) }
+            let z = reader.forward(views)
+            let t = z.shape[1]
+            // the tagger: cross-entropy over page-word positions only (weight 0 elsewhere; B·T/W keeps it a mean
+            // over the W page words)
+            var labels = [Int32](repeating: 0, count: views.count * t)
+            var weights = [Float](repeating: 0, count: views.count * t)
+            let wordCount = views.reduce(0) { $0 + $1.visible.count }
+            for (i, v) in views.enumerated() {
+                for j in 0..<v.visible.count {
+                    weights[i * t + v.offset + j] = Float(views.count * t) / Float(wordCount)
                 }
+                for w in v.question.answerWords { labels[i * t + v.offset + w] = 1 }
             }
-            total += Double(weight) * align / Double(views.count)
-            reader.setAttentionGradient(g, layer: layer)
+            let ce = try softmaxCrossEntropy(
+                logits: z.reshaped([views.count * t, 2]), labels: labels, weights: weights)
+            var total = ce.loss
+            for (layer, head, weight, truth) in [
+                (reader.evidenceLayer, DocumentReader.evidenceHead, evidenceWeight, \DocumentQuestion.evidence),
+                (reader.regionLayer, DocumentReader.regionHead, regionWeight, \DocumentQuestion.answerWords),
+            ] where weight != 0 {
+                // the uniform distribution over the marked words, 0 on [CLS] and the question
+                let targets = views.map { v -> [Float]? in
+                    let marked = v.question[keyPath: truth]
+                    var y = [Float](repeating: 0, count: v.length)
+                    for w in marked { y[v.offset + w] = 1 / Float(marked.count) }
+                    return y
+                }
+                let (align, g) = AlignmentLoss.kl.term(
+                    reader.weights(layer: layer), head: head, targets: targets, weight: weight)
+                total += Double(weight) * align
+                reader.setAttentionGradient(g, layer: layer)
+            }
+            guard total.isFinite else {
+                throw .data("reader: the loss is \(total) (diverged; lower the learning rate)")
+            }
+            _ = model.backward(ce.gradient.reshaped(z.shape), inputGradient: false)
+            return total
         }
-        guard total.isFinite else { throw .data("reader: the loss is \(total) (diverged; lower the learning rate)") }
-        _ = model.backward(ce.gradient.reshaped(z.shape), inputGradient: false)
-        let gb = model.gradientBuffer
-        if gradient.baseAddress != gb.baseAddress { _ = gradient.update(fromContentsOf: gb) }
-        return total
     }
 }

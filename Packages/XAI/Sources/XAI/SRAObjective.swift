@@ -44,38 +44,24 @@ public struct SRAObjective: Objective {
         batch: [Int], parameters: UnsafeBufferPointer<Float>, gradient: UnsafeMutableBufferPointer<Float>
     ) throws(FjordError) -> Double {
         let model = classifier.model
-        let own = model.parameterBuffer
-        if parameters.baseAddress != UnsafePointer(own.baseAddress) { _ = own.update(fromContentsOf: parameters) }
-        model.zeroGradients()
-        let rows = batch.map { ids[$0] }
-        let z = classifier.logits(rows)
-        let ce = try softmaxCrossEntropy(logits: z, labels: batch.map { labels[$0] })
-        var total = ce.loss
-        if lambda != 0 {
-            let a = classifier.attention(layer: layer)
-            let (h, t) = (a.shape[1], a.shape[2])
-            var g = Tensor(zeros: a.shape)
-            var align = 0.0
-            let scale = lambda / Float(batch.count)
-            a.withUnsafeBufferPointer { ap in
-                g.withUnsafeMutableBufferPointer { gp in
-                    for (i, r) in batch.enumerated() {
-                        guard let y = targets[r] else { continue }
-                        let base = (i * h + head) * t * t  // row 0 ([CLS]) of the head
-                        align += alignment.loss(
-                            ap.baseAddress! + base, target: y, grad: gp.baseAddress! + base, scale: scale)
-                    }
-                }
+        return try model.evaluate(at: parameters, gradient: gradient) { () throws(FjordError) in
+            let rows = batch.map { ids[$0] }
+            let z = classifier.logits(rows)
+            let ce = try softmaxCrossEntropy(logits: z, labels: batch.map { labels[$0] })
+            var total = ce.loss
+            if lambda != 0 {
+                let (align, g) = alignment.term(
+                    classifier.attention(layer: layer), head: head, targets: batch.map { targets[$0] },
+                    weight: lambda)
+                lastAlignment = align
+                total += Double(lambda) * align
+                classifier.attentionLayers[layer].attentionGradient = g
             }
-            align /= Double(batch.count)
-            lastAlignment = align
-            total += Double(lambda) * align
-            classifier.attentionLayers[layer].attentionGradient = g
+            guard total.isFinite else {
+                throw .data("SRA: the loss is \(total) (diverged; lower the learning rate or λ)")
+            }
+            _ = model.backward(ce.gradient, inputGradient: false)
+            return total
         }
-        guard total.isFinite else { throw .data("SRA: the loss is \(total) (diverged; lower the learning rate or λ)") }
-        _ = model.backward(ce.gradient, inputGradient: false)
-        let gb = model.gradientBuffer
-        if gradient.baseAddress != gb.baseAddress { _ = gradient.update(fromContentsOf: gb) }
-        return total
     }
 }

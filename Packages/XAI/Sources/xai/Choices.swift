@@ -120,3 +120,10 @@ func writeReport(_ json: JSON, to path: String?) throws {
     let text = json.serialized + "\n"
     if let path { try AtomicFile.write(Array(text.utf8), to: path) } else { printError(text) }
 }
+
+/// "mean ± half-width" of the 95 % t interval of `values` (the mean alone for one value), times `scale`.
+func intervalCell(_ values: [Double], scale: Double = 1, digits: Int = 3) -> String {
+    let s = Inference.meanInterval(values)
+    return NumberFormat.fixed(scale * s.mean, digits)
+        + (s.half.isNaN ? "" : " ± " + NumberFormat.fixed(scale * s.half, digits))
+}

@@ -62,10 +62,8 @@ struct CoExVQA: ParsableCommand {
         let bar = ProgressBar("xai coexvqa", total: seeds, quiet: quiet)
         let runs = try e.run { _ in bar.advance() }
         bar.finish()
-        func cell(_ f: (CoExVQAExperiment.Run) -> Double, scale: Double = 1, digits: Int = 3) -> String {
-            let s = Inference.meanInterval(runs.map(f))
-            return NumberFormat.fixed(scale * s.mean, digits)
-                + (s.half.isNaN ? "" : " ± " + NumberFormat.fixed(scale * s.half, digits))
+        func cell(_ f: (CoExVQAExperiment.Run) -> Double, digits: Int = 3) -> String {
+            intervalCell(runs.map(f), digits: digits)
         }
         let over = "mean ± 95% interval over \(seeds) seed\(seeds == 1 ? "" : "s")"
         let setup =

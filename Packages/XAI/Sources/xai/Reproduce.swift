@@ -61,9 +61,7 @@ struct Reproduce: ParsableCommand {
             Inference.meanInterval(runs.filter { $0.arm == arm }.map(f))
         }
         func cell(_ arm: Int, scale: Double = 1, digits: Int = 3, _ f: (SRAExperiment.Run) -> Double) -> String {
-            let s = stat(arm, f)
-            return NumberFormat.fixed(scale * s.mean, digits)
-                + (s.half.isNaN ? "" : " ± " + NumberFormat.fixed(scale * s.half, digits))
+            intervalCell(runs.filter { $0.arm == arm }.map(f), scale: scale, digits: digits)
         }
         let over = "mean ± 95% interval over \(seeds) seed\(seeds == 1 ? "" : "s")"
         let setup =
