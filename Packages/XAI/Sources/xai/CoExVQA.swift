@@ -109,7 +109,7 @@ struct CoExVQA: ParsableCommand {
             + runs.map { NumberFormat.fixed($0.constrained.anls, 3) }.joined(separator: " ") + "; unconstrained: "
             + runs.map { NumberFormat.fixed($0.unconstrained.anls, 3) }.joined(separator: " ") + "\n"
         text += heads
-        html += "<p>\(SVGPlot.escape(heads))</p>\n"
+        html += heads.split(separator: "\n").map { "<p>\(SVGPlot.escape(String($0)))</p>\n" }.joined()
         try writeStdout(text)
         if let out { try makeDirectory(out) }  // first: --predictions may name a file inside it
         if let predictions {
@@ -118,7 +118,7 @@ struct CoExVQA: ParsableCommand {
         }
         guard let out else { return }
         var plot = SVGPlot(title: "ANLS after deleting words from the page", yLabel: "ANLS")
-        plot.categories = ["nothing", "the box's words", "as many random", "the key"]
+        plot.categories = ["none", "box's words", "random", "key"]
         for (label, pick) in [
             ("constrained to the box", { (r: CoExVQAExperiment.Run) in r.constrained }),
             ("unconstrained", { $0.unconstrained }),
