@@ -7,7 +7,7 @@ TOOLS    := tensor learn quant robust-agg reasoning-bench vi-opt shift-adapt neu
 # Several tools in one pipe would otherwise each start a thread per core inside OpenBLAS.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: all bootstrap build release test test-mpi demo install man bench fuzz standalone format lint clean check-cogniload check-shift check-xai $(addprefix test-,$(PACKAGES))
+.PHONY: all bootstrap build release test test-mpi demo install man bench fuzz standalone format lint clean check-cogniload check-shift check-xai check-mnist1d $(addprefix test-,$(PACKAGES))
 
 all: build
 
@@ -73,6 +73,9 @@ check-shift: release
 # xai's metrics against scikit-learn and the anls package (PyPI, scratch venv) on identical inputs.
 check-xai: release
 	Tools/check-xai "$$($(SWIFT) build -c release --show-bin-path)"
+
+check-mnist1d: release
+	Tools/check-mnist1d "$$($(SWIFT) build -c release --show-bin-path)"
 
 # libFuzzer over the npy, safetensors, quant-message, reasoning-bench record and xai JSON parsers; FUZZ_SECONDS each
 # (default 120).

@@ -53,6 +53,7 @@ public enum DataSource: String, Choice {
             return Synthetic.gaussianMixture(samples: samples, dimension: 20, classes: 4, separation: 1, seed: seed)
         case .teacher:
             return Synthetic.teacherStudent(samples: samples, dimension: 20, hidden: 16, classes: 4, seed: seed)
+        case .mnist1d: return MNIST1D.dataset(samples: samples, seed: seed)
         case .digits: return BundledData.digits.load()
         case .breastCancer: return BundledData.breastCancer.load()
         case .wine: return BundledData.wine.load()
@@ -60,7 +61,7 @@ public enum DataSource: String, Choice {
         }
     }
 
-    case digits, breastCancer = "breast-cancer", wine, iris, gaussian, teacher
+    case digits, breastCancer = "breast-cancer", wine, iris, gaussian, teacher, mnist1d
     public var help: String {
         switch self {
         case .digits: return "8×8 handwritten digits, 1797 rows, 10 classes (bundled)"
@@ -69,6 +70,7 @@ public enum DataSource: String, Choice {
         case .iris: return "iris, 150 rows, 3 classes (bundled)"
         case .gaussian: return "a seeded mixture of 4 Gaussians in 20 dimensions (--samples rows)"
         case .teacher: return "labels of a random teacher MLP on 20-dimensional inputs (--samples rows)"
+        case .mnist1d: return "MNIST-1D (Greydanus 2020): 40-point 1-D signals of 10 digit templates (--samples rows)"
         }
     }
 }

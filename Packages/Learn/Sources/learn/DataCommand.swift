@@ -13,14 +13,21 @@ struct DataCommand: ParsableCommand {
     @Argument(help: "The data set.") var name: DataSource
     @Option(help: "Rows of synthetic data.") var samples = 4000
     @Option(help: "Seed (synthetic data).") var seed: UInt64 = 0
+    @Flag(help: "mnist1d only: print its ten templates (12 points each, one per line, as the generator uses them).")
+    var templates = false
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if let problem = DataSource.checkSamples(samples) { throw ValidationError(problem) }
+        if templates && name != .mnist1d { throw ValidationError("--templates is for mnist1d only") }
     }
 
     func run() throws {
         try runTool("learn data") {
+            if templates {
+                try writeStdout(MNIST1D.templates.map { $0.map { "\($0)" }.joined(separator: " ") + "\n" }.joined())
+                return
+            }
             let d = name.load(samples: samples, seed: seed)
             try output.write { sink in
                 let w = NpyWriter(sink)
