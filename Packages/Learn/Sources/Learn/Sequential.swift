@@ -127,6 +127,34 @@ public final class Sequential {
         }
         return Sequential(layers, names: names, seed: seed)
     }
+
+    /// A 1-D CNN for signals of `length` points (one channel): per entry of `channels` a ``Conv1D`` (kernel 5,
+    /// stride 2, padding 2, so each halves the length) and `activation`, then the flattened features through the MLP
+    /// `hidden` + `classes` — the MNIST-1D paper's small CNN has three such layers of 25 channels.
+    public static func cnn1d(
+        length: Int, channels: [Int], hidden: [Int], classes: Int, activation: Activation.Kind = .relu,
+        seed: UInt64 = 0
+    ) -> Sequential {
+        precondition(length > 0 && !channels.isEmpty, "a CNN needs a signal and at least one convolution")
+        var layers: [any Layer] = [Reshape([length, 1])]
+        var names = ["signal"]
+        var (l, c) = (length, 1)
+        for (k, out) in channels.enumerated() {
+            let conv = Conv1D(c, out, kernel: 5, stride: 2, padding: 2)
+            layers += [conv, Activation(activation)]
+            names += ["conv\(k + 1)", "cact\(k + 1)"]
+            (l, c) = (conv.outputLength(l), out)
+        }
+        layers.append(Reshape([l * c]))
+        names.append("flatten")
+        let head = mlp([l * c] + hidden + [classes], activation: activation, seed: seed)
+        return Sequential(layers + head.layers, names: names + head.names, seed: seed)
+    }
+
+    /// The length after `count` of ``cnn1d(length:channels:hidden:classes:activation:seed:)``'s convolutions.
+    public static func cnn1dLength(_ length: Int, convolutions count: Int) -> Int {
+        (0..<count).reduce(length) { l, _ in (l + 4 - 5) / 2 + 1 }
+    }
 }
 
 #if canImport(Glibc)

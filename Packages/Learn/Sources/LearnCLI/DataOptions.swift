@@ -42,9 +42,56 @@ public struct ModelOptions: ParsableArguments {
 
     @Option(help: "Hidden layer widths, comma-separated (empty: logistic regression).") public var hidden = "32"
     @Option(help: "Activation.") public var activation = Activation.Kind.relu
+    @Option(
+        help: ArgumentHelp(
+            "1-D convolutions before the dense layers, channels comma-separated (kernel 5, stride 2, padding 2; "
+                + "the features are read as one signal), e.g. 25,25,25 for MNIST-1D's CNN.", valueName: "CHANNELS"))
+    public var conv = ""
 
     public func validate() throws {
         if (try? widths()) == nil { throw ValidationError("--hidden must be positive integers separated by commas") }
+        if (try? channels()) == nil { throw ValidationError("--conv must be positive integers separated by commas") }
+    }
+
+    public func channels() throws -> [Int] {
+        if conv.isEmpty { return [] }
+        return try conv.split(separator: ",").map { s in
+            guard let w = Int(s), w > 0 else { throw ValidationError("bad channel count '\(s)'") }
+            return w
+        }
+    }
+
+    /// The model: an MLP, or with --conv a 1-D CNN ending in that MLP.
+    public func model(input: Int, classes: Int, seed: UInt64 = 0) -> Sequential {
+        let ch = (try? channels()) ?? []
+        if ch.isEmpty {
+            return Sequential.mlp(sizes(input: input, classes: classes), activation: activation, seed: seed)
+        }
+        return Sequential.cnn1d(
+            length: input, channels: ch, hidden: (try? widths()) ?? [], classes: classes, activation: activation,
+            seed: seed)
+    }
+
+    /// The parameter count of ``model(input:classes:seed:)`` without building it (nil on overflow).
+    public func parameterCount(input: Int, classes: Int) -> Int? {
+        let ch = (try? channels()) ?? []
+        var total = 0
+        var layer = [(Int, Int)]()
+        var c = 1
+        for out in ch {
+            layer.append((5 * c, out))
+            c = out
+        }
+        let first = ch.isEmpty ? input : Sequential.cnn1dLength(input, convolutions: ch.count) * c
+        let dense = [first] + ((try? widths()) ?? []) + [classes]
+        layer += zip(dense, dense.dropFirst()).map { ($0, $1) }
+        for (fanIn, out) in layer {
+            guard let w = Tensor.elementCount([fanIn + 1, out]) else { return nil }
+            let (sum, overflow) = total.addingReportingOverflow(w)
+            if overflow { return nil }
+            total = sum
+        }
+        return total
     }
 
     public func widths() throws -> [Int] {

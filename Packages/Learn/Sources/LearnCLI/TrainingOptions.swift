@@ -72,19 +72,15 @@ public struct TrainingOptions: ParsableArguments {
             let sched = schedule.make(lr ?? optimizer.defaultRate, total: totalSteps)
             let sizes = modelOptions.sizes(input: train.dimension, classes: train.classes)
             // per worker: parameters, gradients, two optimizer moments and the (n, d) exchange stack
-            let parameters = zip(sizes, sizes.dropFirst()).reduce(Int?(0)) { total, layer in
-                guard let total, let w = Tensor.elementCount([layer.0 + 1, layer.1]) else { return nil }
-                let (sum, overflow) = total.addingReportingOverflow(w)
-                return overflow ? nil : sum
-            }
+            let parameters = modelOptions.parameterCount(input: train.dimension, classes: train.classes)
+            let kind = modelOptions.conv.isEmpty ? "an MLP" : "a CNN (conv \(modelOptions.conv)) with dense"
             try Memory.require(
                 parameters.flatMap { Tensor.elementCount([$0, 4 + n, n]) },
-                for: "an MLP \(sizes.map(String.init).joined(separator: "-")) on \(n) worker\(n == 1 ? "" : "s")")
-            let (opt, mu, early, wd, s, act) = (
-                optimizer, momentum, earlyMomentum, weightDecay, seed, modelOptions.activation
-            )
+                for: "\(kind) \(sizes.map(String.init).joined(separator: "-")) on \(n) worker\(n == 1 ? "" : "s")")
+            let (opt, mu, early, wd, s, shape) = (optimizer, momentum, earlyMomentum, weightDecay, seed, modelOptions)
+            let (input, classes) = (train.dimension, train.classes)
             var setup = TrainingSetup(
-                model: { Sequential.mlp(sizes, activation: act, seed: s) },
+                model: { shape.model(input: input, classes: classes, seed: s) },
                 optimizer: { opt.make(sched, momentum: mu, earlyMomentum: early, weightDecay: wd) })
             try customize(&setup, try setup.makeModel(), n)
             let bar = ProgressBar(tool, total: totalSteps, quiet: quiet || (comm?.rank ?? 0) != 0)
@@ -119,6 +115,7 @@ public struct TrainingOptions: ParsableArguments {
             "rank": .number(Double(rank)), "workers": .number(Double(workers)), "steps": .number(Double(steps)),
             "parameters": .number(Double(r.parameterCount)), "seconds": .number(r.seconds),
             "model": .array(sizes.map { .number(Double($0)) }), "data": .string(train.name),
+            "conv": .array(((try? modelOptions.channels()) ?? []).map { .number(Double($0)) }),
             "train_rows": .number(Double(train.count)), "test_rows": .number(Double(test.count)),
             "gradient_bytes_sent": .array(sent.map { .number(Double($0)) }),
             "transport_bytes_sent": .array(reports.map { .number(Double($0.transportTraffic.sent)) }),
@@ -153,18 +150,18 @@ public struct TrainingOptions: ParsableArguments {
                 try AtomicFile.write(to: path) { sink throws(FjordError) in try NpyWriter(sink).write(a) }
             }
             if let path = save {
-                let model = Sequential.mlp(sizes, activation: modelOptions.activation)
+                let model = modelOptions.model(input: train.dimension, classes: train.classes)
                 _ = model.parameterBuffer.update(from: r.parameters)
                 try Checkpoint.save(
                     model, to: path,
                     metadata: [
-                        "model": sizes.map(String.init).joined(separator: "-"),
+                        "model": sizes.map(String.init).joined(separator: "-"), "conv": modelOptions.conv,
                         "activation": modelOptions.activation.rawValue, "fjord": fjordVersion,
                     ])
             }
             if !quiet, let f = r.final {
                 var line =
-                    "\(tool): \(train.name) \(sizes.map(String.init).joined(separator: "-")) \(optimizer.rawValue), \(workers) worker\(workers == 1 ? "" : "s"), \(steps) steps in \(NumberFormat.rounded(r.seconds, 2)) s: "
+                    "\(tool): \(train.name) \(modelOptions.conv.isEmpty ? "" : "conv \(modelOptions.conv) + ")\(sizes.map(String.init).joined(separator: "-")) \(optimizer.rawValue), \(workers) worker\(workers == 1 ? "" : "s"), \(steps) steps in \(NumberFormat.rounded(r.seconds, 2)) s: "
                 line +=
                     "train loss \(NumberFormat.rounded(f.trainLoss, 4)), train acc \(NumberFormat.rounded(f.trainAccuracy, 4))"
                 if let t = f.testAccuracy { line += ", test acc \(NumberFormat.rounded(t, 4))" }

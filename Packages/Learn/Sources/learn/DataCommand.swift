@@ -51,8 +51,7 @@ struct Eval: ParsableCommand {
     func run() throws {
         try runTool("learn eval") {
             let (train, test) = try dataOptions.load(seed: seed)
-            let sizes = modelOptions.sizes(input: train.dimension, classes: train.classes)
-            let model = Sequential.mlp(sizes, activation: modelOptions.activation)
+            let model = modelOptions.model(input: train.dimension, classes: train.classes)
             _ = try Checkpoint.load(checkpoint, into: model)
             let (loss, acc) = try evaluate(model, on: test)
             try writeStdout("test_loss \(loss)\ntest_accuracy \(acc)\n")

@@ -34,9 +34,13 @@ import Testing
             learn data mnist1d --templates | awk '{ print NF }' | sort -u
             learn train --data mnist1d --samples 2000 --hidden 64 --optimizer adam --lr 0.01 --epochs 20 --report r.json
             python3 -c "import json; print('accuracy', json.load(open('r.json'))['test_accuracy'])"
+            learn train --data mnist1d --samples 600 --conv 4,4 --hidden 8 --epochs 2 --save c.st --quiet
+            learn eval c.st --data mnist1d --samples 600 --conv 4,4 --hidden 8 | grep -c test_accuracy
+            learn train --data mnist1d --conv 0 2>&1 | tail -1
             """)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.text.contains("same") && r.text.contains("\"shape\":[600,40]") && r.text.contains("\n12\n"))
+        #expect(r.text.contains("--conv must be positive integers"), "\(r.text)")
         // an MLP learns the task but stays far from perfect (published: 60–70 % at 4000 training examples)
         let acc = r.text.split(separator: "\n").first { $0.hasPrefix("accuracy") }.flatMap {
             Double($0.split(separator: " ")[1])

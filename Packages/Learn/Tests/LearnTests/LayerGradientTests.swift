@@ -33,6 +33,31 @@ import Testing
         #expect(e.input < 1e-3 && e.parameters < 1e-3, "\(e)")
     }
 
+    @Test(arguments: [(3, 1, 0), (3, 2, 1), (1, 1, 0), (4, 3, 2)])
+    func conv1d(kernel: Int, stride: Int, padding: Int) {
+        let e = gradientCheck(
+            Conv1D(3, 4, kernel: kernel, stride: stride, padding: padding), input: awayFromZero([2, 7, 3], seed: 8))
+        #expect(e.input < 1e-3 && e.parameters < 1e-3, "k \(kernel) s \(stride) p \(padding): \(e)")
+        // through a CNN with reshapes, as MNIST-1D uses it
+        let cnn = Sequential(
+            [
+                Reshape([9, 1]), Conv1D(1, 3, kernel: 3, stride: 2, padding: 1), Activation(.tanh), Reshape([15]),
+                Linear(15, 2),
+            ], seed: 3)
+        let c = gradientCheck(model: cnn, input: awayFromZero([2, 9], seed: 9))
+        #expect(c.input < 1e-3 && c.parameters < 1e-3, "cnn: \(c)")
+    }
+
+    /// Cross-correlation by hand: kernel [1, −1] (a difference), padding 1, stride 2, bias 0.5.
+    @Test func conv1dClosedForm() {
+        let conv = Conv1D(1, 1, kernel: 2, stride: 2, padding: 1)
+        let model = Sequential([conv], seed: 0)
+        _ = model.parameterBuffer.update(fromContentsOf: [1, -1, 0.5] as [Float])
+        let y = model.forward(Tensor(shape: [1, 5, 1], values: [1, 2, 4, 8, 16]))
+        // windows (0, 1), (2, 4), (8, 16): 0 − 1, 2 − 4, 8 − 16, plus 0.5
+        #expect(y.shape == [1, 3, 1] && y.scalars == [-0.5, -1.5, -7.5])
+    }
+
     @Test func embedding() {
         let ids = Tensor(shape: [2, 3], values: [0, 3, 1, 3, 3, 2])
         let e = gradientCheck(Embedding(4, 5), input: ids, checkInput: false)
