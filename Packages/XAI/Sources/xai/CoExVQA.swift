@@ -8,15 +8,16 @@ struct CoExVQA: ParsableCommand {
         commandName: "coexvqa",
         abstract: "CoExVQA's chain of explanation on synthetic invoices: evidence → answer box → decode from the box.",
         discussion: """
-            Per seed: a layout-aware reader (OCR words with boxes; two attention layers) trained on --questions \
-            synthetic invoice questions, tested on --test-questions others. Its chain: (1) evidence, the question's \
-            key and value words, as the first layer's head-0 [CLS] attention; (2) the answer box, the hull of the \
-            words holding at least half the maximum of the second layer's head-1 [CLS] attention; (3) the answer, \
-            decoded only from the words inside the box. Against the same reader's tagger over the whole page \
-            (unconstrained). Scores: ANLS (strict and mp-docvqa), exact match, box IoU against the true answer box, \
-            accuracy at IoU ≥ 0.5, box area over page area; and three deletions from the page (the box's words, as \
-            many random words outside it, the key outside it) with the ANLS after each. Tables: mean ± 95% t \
-            interval over --seeds. Writes the tables to stdout, and tables.html and page pictures (PNG) to --out.
+            Per seed: a layout-aware reader (OCR words with boxes; --layers residual attention layers, 3 by default) \
+            trained on --questions synthetic invoice questions, tested on --test-questions others. Its chain: (1) \
+            evidence, the question's key and value words, as head 0 of the last-but-one layer's [CLS] attention; (2) \
+            the answer box, the hull of the words holding at least half the maximum of head 1 of the last layer's \
+            [CLS] attention; (3) the answer, decoded only from the words inside the box. Against the same reader's \
+            tagger over the whole page (unconstrained). Scores: ANLS (strict and mp-docvqa), exact match, box IoU \
+            against the true answer box, accuracy at IoU ≥ 0.5, box area over page area; and three deletions from \
+            the page (the box's words, as many random words outside it, the key outside it) with the ANLS after each. \
+            Tables: mean ± 95% t interval over --seeds, and every seed's ANLS. Writes the tables to stdout, and \
+            tables.html, deletions.svg and pages.png to --out; --predictions writes answers for `xai anls`.
             Example: xai coexvqa --seeds 3 --out coex
             """)
 
