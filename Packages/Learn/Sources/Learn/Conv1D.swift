@@ -51,16 +51,8 @@ public final class Conv1D: ParameterGradientOnly {
         var c = Tensor(zeros: [bs * lo, width])
         x.withUnsafeBufferPointer { xp in
             c.withUnsafeMutableBufferPointer { cp in
-                for bi in 0..<bs {
-                    for t in 0..<lo {
-                        let row = cp.baseAddress! + (bi * lo + t) * width
-                        for k in 0..<kernel {
-                            let s = t * stride + k - padding
-                            guard s >= 0 && s < l else { continue }
-                            (row + k * inChannels).update(
-                                from: xp.baseAddress! + (bi * l + s) * inChannels, count: inChannels)
-                        }
-                    }
+                forEachTap(batch: bs, length: l) { patch, input in
+                    (cp.baseAddress! + patch).update(from: xp.baseAddress! + input, count: inChannels)
                 }
             }
         }
@@ -102,20 +94,29 @@ public final class Conv1D: ParameterGradientOnly {
         var dx = Tensor(zeros: inputShape)
         dc.withUnsafeBufferPointer { dp in
             dx.withUnsafeMutableBufferPointer { xp in
-                for bi in 0..<bs {
-                    for t in 0..<lo {
-                        let row = dp.baseAddress! + (bi * lo + t) * width
-                        for k in 0..<kernel {
-                            let s = t * stride + k - padding
-                            guard s >= 0 && s < l else { continue }
-                            let dst = xp.baseAddress! + (bi * l + s) * inChannels
-                            for ch in 0..<inChannels { dst[ch] += row[k * inChannels + ch] }
-                        }
-                    }
+                forEachTap(batch: bs, length: l) { patch, input in
+                    for ch in 0..<inChannels { xp[input + ch] += dp[patch + ch] }
                 }
             }
         }
         return dx
+    }
+
+    /// Every kernel tap that falls inside the input: the offset of its C_in values in the patch matrix
+    /// [B·L_out, K·C_in] and in the input [B, L, C_in] (taps on the zero padding are skipped). The one index map
+    /// shared by im2col (forward) and its scatter-add (backward).
+    @inline(__always)
+    func forEachTap(batch bs: Int, length l: Int, _ body: (_ patch: Int, _ input: Int) -> Void) {
+        let lo = outputLength(l), width = kernel * inChannels
+        for bi in 0..<bs {
+            for t in 0..<lo {
+                for k in 0..<kernel {
+                    let s = t * stride + k - padding
+                    guard s >= 0 && s < l else { continue }
+                    body((bi * lo + t) * width + k * inChannels, (bi * l + s) * inChannels)
+                }
+            }
+        }
     }
 
     public var summary: String {

@@ -42,17 +42,12 @@ public struct ModelObjective: Objective {
         batch: [Int], parameters: UnsafeBufferPointer<Float>,
         gradient: UnsafeMutableBufferPointer<Float>
     ) throws(FjordError) -> Double {
-        let own = model.parameterBuffer
-        precondition(parameters.count == own.count && gradient.count == own.count, "objective: parameter count")
-        if parameters.baseAddress != UnsafePointer(own.baseAddress) { _ = own.update(fromContentsOf: parameters) }
-        let x = input(batch)
-        model.zeroGradients()
-        let out = model.forward(x)
-        let l = try outputLoss(out, batch)
-        _ = model.backward(l.gradient, inputGradient: false)
-        let g = model.gradientBuffer
-        if gradient.baseAddress != g.baseAddress { _ = gradient.update(fromContentsOf: g) }
-        return l.loss
+        try model.evaluate(at: parameters, gradient: gradient) { () throws(FjordError) in
+            let out = model.forward(input(batch))
+            let l = try outputLoss(out, batch)
+            _ = model.backward(l.gradient, inputGradient: false)
+            return l.loss
+        }
     }
 
     /// Softmax cross-entropy on a classification data set, L = (1/B) Σ_{i ∈ batch} wᵢ CEᵢ with `weights` indexed
@@ -79,5 +74,24 @@ public struct ModelObjective: Objective {
             loss: { (out, batch) throws(FjordError) in
                 try Learn.meanSquaredError(out, selectRows(targets, batch).reshaped(out.shape))
             })
+    }
+}
+
+extension Sequential {
+    /// One objective evaluation on this model at `parameters`: copies them in (unless they are the model's own
+    /// buffer), zeroes the gradients, runs `body` (forward, loss, backward; returns the loss) and copies the model's
+    /// gradient out into `gradient` (unless it is the model's own). Every ``Objective`` over a model is this frame.
+    public func evaluate(
+        at parameters: UnsafeBufferPointer<Float>, gradient: UnsafeMutableBufferPointer<Float>,
+        _ body: () throws(FjordError) -> Double
+    ) throws(FjordError) -> Double {
+        let own = parameterBuffer
+        precondition(parameters.count == own.count && gradient.count == own.count, "objective: parameter count")
+        if parameters.baseAddress != UnsafePointer(own.baseAddress) { _ = own.update(fromContentsOf: parameters) }
+        zeroGradients()
+        let l = try body()
+        let g = gradientBuffer
+        if gradient.baseAddress != g.baseAddress { _ = gradient.update(fromContentsOf: g) }
+        return l
     }
 }

@@ -140,7 +140,7 @@ public final class Sequential {
         var names = ["signal"]
         var (l, c) = (length, 1)
         for (k, out) in channels.enumerated() {
-            let conv = Conv1D(c, out, kernel: 5, stride: 2, padding: 2)
+            let conv = cnn1dConvolution(c, out)
             layers += [conv, Activation(activation)]
             names += ["conv\(k + 1)", "cact\(k + 1)"]
             (l, c) = (conv.outputLength(l), out)
@@ -151,9 +151,9 @@ public final class Sequential {
         return Sequential(layers + head.layers, names: names + head.names, seed: seed)
     }
 
-    /// The length after `count` of ``cnn1d(length:channels:hidden:classes:activation:seed:)``'s convolutions.
-    public static func cnn1dLength(_ length: Int, convolutions count: Int) -> Int {
-        (0..<count).reduce(length) { l, _ in (l + 4 - 5) / 2 + 1 }
+    /// One convolution of ``cnn1d(length:channels:hidden:classes:activation:seed:)``: kernel 5, stride 2, padding 2.
+    public static func cnn1dConvolution(_ inChannels: Int, _ outChannels: Int) -> Conv1D {
+        Conv1D(inChannels, outChannels, kernel: 5, stride: 2, padding: 2)
     }
 }
 

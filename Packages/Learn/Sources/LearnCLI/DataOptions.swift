@@ -74,16 +74,16 @@ public struct ModelOptions: ParsableArguments {
 
     /// The parameter count of ``model(input:classes:seed:)`` without building it (nil on overflow).
     public func parameterCount(input: Int, classes: Int) -> Int? {
-        let ch = (try? channels()) ?? []
         var total = 0
         var layer = [(Int, Int)]()
-        var c = 1
+        var (l, c) = (input, 1)
+        let ch = (try? channels()) ?? []
         for out in ch {
-            layer.append((5 * c, out))
-            c = out
+            let conv = Sequential.cnn1dConvolution(c, out)
+            layer.append((conv.kernel * c, out))
+            (l, c) = (conv.outputLength(l), out)
         }
-        let first = ch.isEmpty ? input : Sequential.cnn1dLength(input, convolutions: ch.count) * c
-        let dense = [first] + ((try? widths()) ?? []) + [classes]
+        let dense = [ch.isEmpty ? input : l * c] + ((try? widths()) ?? []) + [classes]
         layer += zip(dense, dense.dropFirst()).map { ($0, $1) }
         for (fanIn, out) in layer {
             guard let w = Tensor.elementCount([fanIn + 1, out]) else { return nil }

@@ -1,5 +1,4 @@
 import Kernel
-import Learn
 
 #if canImport(Glibc)
     import Glibc
@@ -99,22 +98,5 @@ public enum AlignmentLoss: String, Sendable, CaseIterable {
             }
         }
         return (total / Double(b), g)
-    }
-}
-
-extension Sequential {
-    /// Runs one objective evaluation on this model at `parameters` (copied in unless they are the model's own),
-    /// with zeroed gradients, and copies the model's gradient out into `gradient` (unless it is the model's own).
-    func evaluate(
-        at parameters: UnsafeBufferPointer<Float>, gradient: UnsafeMutableBufferPointer<Float>,
-        _ body: () throws(FjordError) -> Double
-    ) throws(FjordError) -> Double {
-        let own = parameterBuffer
-        if parameters.baseAddress != UnsafePointer(own.baseAddress) { _ = own.update(fromContentsOf: parameters) }
-        zeroGradients()
-        let l = try body()
-        let gb = gradientBuffer
-        if gradient.baseAddress != gb.baseAddress { _ = gradient.update(fromContentsOf: gb) }
-        return l
     }
 }

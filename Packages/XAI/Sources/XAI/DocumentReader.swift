@@ -61,12 +61,15 @@ public final class DocumentReader {
         public var question: DocumentQuestion
         /// Indices into question.words, in reading order.
         public var visible: [Int]
+        /// The question's tokens (tokenized once: offsets are asked for per word).
+        let tokens: [String]
         public init(_ q: DocumentQuestion, visible: [Int]? = nil) {
             question = q
             self.visible = visible ?? Array(q.words.indices)
+            tokens = q.questionTokens
         }
         /// Sequence position of the first page word.
-        var offset: Int { 1 + question.questionTokens.count }
+        var offset: Int { 1 + tokens.count }
         var length: Int { offset + visible.count }
     }
 
@@ -100,7 +103,7 @@ public final class DocumentReader {
                 let row = p.baseAddress! + i * t * c
                 row[0] = Float(Vocabulary.cls)
                 row[3] = 1
-                for (j, w) in v.question.questionTokens.enumerated() {
+                for (j, w) in v.tokens.enumerated() {
                     row[(1 + j) * c] = Float(SyntheticDocuments.vocabulary.id(w))
                     row[(1 + j) * c + 4] = 1
                 }
