@@ -7,7 +7,7 @@ TOOLS    := tensor learn quant robust-agg reasoning-bench vi-opt shift-adapt neu
 # Several tools in one pipe would otherwise each start a thread per core inside OpenBLAS.
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: all bootstrap build release test test-mpi demo install man bench fuzz standalone format lint clean check-cogniload check-shift check-xai check-mnist1d $(addprefix test-,$(PACKAGES))
+.PHONY: all bootstrap build release test test-mpi test-hosts bench-network demo install man bench fuzz standalone format lint clean check-cogniload check-shift check-xai check-mnist1d $(addprefix test-,$(PACKAGES))
 
 all: build
 
@@ -28,6 +28,16 @@ test: bootstrap
 
 test-mpi: bootstrap
 	Tests/mpi/local-vs-mpi
+
+# By hand, as root: 4 test hosts (network namespaces, veth, a bridge, tc at 1 Gbit/s) against 4 local workers.
+test-hosts: bootstrap
+	Tests/hosts/hosts-vs-local
+
+# By hand, as root (about 15 min): quantized training between 4 test hosts at 10 Gbit/s down to 100 Mbit/s, the
+# time per step split and the time to a target accuracy, into out/network (Tools/hosts/network-bench).
+bench-network: bootstrap
+	$(SWIFT) build -c release --traits MPI --scratch-path .build-mpi --product quant
+	Tools/hosts/network-bench "$$($(SWIFT) build -c release --traits MPI --scratch-path .build-mpi --show-bin-path)" out/network
 
 # One package's tests, e.g. make test-Kernel.
 $(addprefix test-,$(PACKAGES)): test-%: bootstrap

@@ -28,6 +28,8 @@ public struct ExchangeStep {
     public private(set) var traffic = Traffic()
     /// Exchanges done so far.
     public private(set) var count = 0
+    /// Seconds spent in each part of the exchanges so far.
+    public private(set) var times = ExchangeTimes()
     var stack: Tensor
 
     /// Throws `.usage` when a Byzantine rank is outside 0..<workers or no worker would be honest.
@@ -63,18 +65,28 @@ public struct ExchangeStep {
         precondition(comm.size == workers, "exchange step built for \(workers) workers, communicator has \(comm.size)")
         var message: [UInt8] = []
         var localError: (any Error)?
+        var clock = monotonicSeconds()
+        func lap() -> Double {
+            let now = monotonicSeconds()
+            defer { clock = now }
+            return now - clock
+        }
         do {
             let v = try local()
+            times.local += lap()
             guard v.count == dimension else {
                 throw FjordError.data(
                     "step \(step): a vector of \(v.count) coordinates for an exchange of \(dimension)")
             }
             message = try codec.encode(v, rng: &codecRNG)
+            times.encode += lap()
             precondition(!message.isEmpty, "a gradient codec produced an empty message")
         } catch {
             localError = error
         }
+        _ = lap()
         let all = comm.allgather(message)
+        times.communicate += lap()
         if let localError { throw localError }
         if let failed = all.firstIndex(where: \.isEmpty) {
             throw FjordError.data(
@@ -88,6 +100,7 @@ public struct ExchangeStep {
         for r in 0..<workers {
             try codec.decode(all[r], into: UnsafeMutableBufferPointer(start: rows + r * d, count: d))
         }
+        times.decode += lap()
         if var b = byzantine, b.attack.replacesRows, !b.ranks.isEmpty {
             let honest = (0..<workers).filter { !b.contains($0) }
             let bad = try b.attack.rows(honest: selectRows(stack, honest), f: b.ranks.count, rng: &sharedRNG)
@@ -105,6 +118,7 @@ public struct ExchangeStep {
             byzantine = b
         }
         let direction = try rule.aggregate(stack, rng: &sharedRNG)
+        times.aggregate += lap()
         guard nonFiniteCount(direction) == 0 else {
             throw FjordError.data("step \(step): the aggregated gradient has NaN or infinite values (diverged)")
         }

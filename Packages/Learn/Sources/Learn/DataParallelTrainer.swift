@@ -60,6 +60,8 @@ public struct TrainingReport: Sendable {
     /// What the communicator itself counted during this run.
     public var transportTraffic = Traffic()
     public var seconds = 0.0
+    /// Where this worker's exchanges spent their time (the rest of `seconds`: setup and rank 0's evaluations).
+    public var exchangeTimes = ExchangeTimes()
     /// Final flat parameters.
     public var parameters: [Float] = []
     public var parameterCount: Int { parameters.count }
@@ -113,6 +115,7 @@ public func trainDataParallel(
         step throws(FjordError) in try evaluate(model, train: train, test: test, step: step)
     }
     report.gradientTraffic = exchange.traffic
+    report.exchangeTimes = exchange.times
     report.transportTraffic = Traffic(
         sent: comm.traffic.sent - before.sent, received: comm.traffic.received - before.received)
     report.parameters = model.parameterValues

@@ -120,6 +120,10 @@ public struct TrainingOptions: ParsableArguments {
             "gradient_bytes_sent": .array(sent.map { .number(Double($0)) }),
             "transport_bytes_sent": .array(reports.map { .number(Double($0.transportTraffic.sent)) }),
             "bits_per_coordinate": .number(r.bitsPerCoordinate),
+            "seconds_split": .array(
+                reports.map { t in
+                    .object(Dictionary(uniqueKeysWithValues: t.exchangeTimes.named.map { ($0, .number($1)) }))
+                }),
             "history": .array(
                 r.history.map { h in
                     .object([

@@ -39,6 +39,12 @@ import Testing
             #expect(r.transportTraffic == r.gradientTraffic)
         }
         #expect(a[0].bitsPerCoordinate == 32)
+        // the time split: every part measured, none negative, together within the run's wall-clock time
+        for r in a {
+            let t = r.exchangeTimes
+            #expect(t.named.allSatisfy { $0.seconds >= 0 } && t.local > 0 && t.communicate > 0)
+            #expect(t.total <= r.seconds)
+        }
     }
 
     @Test func oneWorkerEqualsPlainMinibatchSGD() throws {
