@@ -11,6 +11,14 @@ static uint8_t omega_len[TABLE], gamma_len[TABLE];
 
 static int slow_length(int code, uint64_t n);
 
+/* The decoder's tables: entry p of a PEEK-bit prefix p is (n << 8) | length when p starts with the code of n
+ * (length ≤ PEEK), else 0 (a longer code or a malformed one: the bit-serial reader takes over). */
+#define PEEK 12
+static uint32_t omega_dec[1 << PEEK], gamma_dec[1 << PEEK];
+/* A sparse body's nonzero (code(gap), sign, code(value)) in one PEEK-bit prefix: gap << 18 | value << 6 | sign << 5
+ * | total length, else 0. */
+static uint32_t omega_trip[1 << PEEK], gamma_trip[1 << PEEK];
+
 __attribute__((constructor))
 static void build_tables(void) {
     for (uint64_t n = 1; n < TABLE; n++) {
@@ -30,6 +38,31 @@ static void build_tables(void) {
         omega_bits[n] = v;
         omega_len[n] = (uint8_t)len;
         (void)slow_length;
+    }
+    for (uint64_t n = 1; n < TABLE; n++) {
+        for (int c = 0; c < 2; c++) {
+            int len = c ? gamma_len[n] : omega_len[n];
+            if (len > PEEK) continue;
+            uint32_t *dec = c ? gamma_dec : omega_dec;
+            uint32_t first = (c ? gamma_bits[n] : omega_bits[n]) << (PEEK - len);
+            for (uint32_t tail = 0; tail < (1u << (PEEK - len)); tail++) dec[first | tail] = (uint32_t)(n << 8) | (uint32_t)len;
+        }
+    }
+    for (int c = 0; c < 2; c++) {
+        const uint32_t *bits = c ? gamma_bits : omega_bits;
+        const uint8_t *lens = c ? gamma_len : omega_len;
+        uint32_t *trip = c ? gamma_trip : omega_trip;
+        for (uint32_t g = 1; g < 64; g++)
+            for (uint32_t v = 1; v < 64; v++) {
+                int total = lens[g] + 1 + lens[v];
+                if (total > PEEK) continue;
+                for (uint32_t sign = 0; sign < 2; sign++) {
+                    uint32_t code = (bits[g] << (1 + lens[v])) | (sign << lens[v]) | bits[v];
+                    uint32_t first = code << (PEEK - total);
+                    for (uint32_t tail = 0; tail < (1u << (PEEK - total)); tail++)
+                        trip[first | tail] = g << 18 | v << 6 | sign << 5 | (uint32_t)total;
+                }
+            }
     }
 }
 
@@ -147,7 +180,35 @@ void fjq_bucket_bits(const int16_t *q, size_t len, int code, int K, size_t bits[
     size_t dense = 0, sparse = 0, top = 0;
     size_t prev = 0; /* one past the previous nonzero index */
     const uint8_t *lens = code == FJQ_CODE_GAMMA ? gamma_len : omega_len;
-    if (K < TABLE) {
+    if (K <= 256) {
+        /* one lookup per coordinate: the dense, top and sparse-value bits of |q| = a packed in three 21-bit lanes
+         * of one word (code lengths here are at most 17 bits, so a lane holds 2^16 coordinates), the sparse gap
+         * looked up only at nonzeros */
+        uint64_t packed[256];
+        for (int a = 0; a < K; a++) {
+            int nz = a != 0;
+            packed[a] = (uint64_t)(lens[a + 1] + nz) | (uint64_t)(lens[K - a] + nz) << 21
+                        | (uint64_t)(nz ? 1 + lens[a] : 0) << 42;
+        }
+        const uint64_t lane = (1ull << 21) - 1;
+        for (size_t lo = 0; lo < len; lo += 65536) {
+            size_t hi = len - lo > 65536 ? lo + 65536 : len;
+            uint64_t acc = 0;
+            for (size_t i = lo; i < hi; i++) {
+                int a = q[i] < 0 ? -q[i] : q[i];
+                acc += packed[a];
+                /* branch-free: whether q_i is zero is data, and a mispredicted branch costs more than the lookup */
+                size_t gap = i + 1 - prev, g = lens[gap & (TABLE - 1)];
+                if (__builtin_expect(gap >= TABLE, 0) && a) g = (size_t)fjq_code_length(code, gap);
+                size_t keep = (size_t)0 - (size_t)(a != 0);
+                sparse += g & keep;
+                prev = (prev & ~keep) | ((i + 1) & keep);
+            }
+            dense += acc & lane;
+            top += (acc >> 21) & lane;
+            sparse += acc >> 42;
+        }
+    } else if (K < TABLE) {
         for (size_t i = 0; i < len; i++) {
             int a = q[i] < 0 ? -q[i] : q[i], nz = a != 0;
             dense += (size_t)lens[a + 1] + (size_t)nz;
@@ -228,7 +289,7 @@ void fjq_encode_bucket(fjq_writer *w, const int16_t *q, size_t len, int code, in
     }
 }
 
-static int decode_body(fjq_reader *r, int16_t *q, size_t len, int code, int K, uint64_t body) {
+static int decode_body_serial(fjq_reader *r, int16_t *q, size_t len, int code, int K, uint64_t body) {
     if (body == FJQ_BODY_DENSE || body == FJQ_BODY_TOP) {
         for (size_t i = 0; i < len; i++) {
             uint64_t c = fjq_get_code(r, code, (uint64_t)K);
@@ -263,9 +324,141 @@ static int decode_body(fjq_reader *r, int16_t *q, size_t len, int code, int K, u
     }
 }
 
+/* The next 64 bits from r->pos, MSB first; at least 57 of them are the stream's (the rest are the bits after
+ * them). Only when r->pos + 64 ≤ r->len_bits, so the 8-byte load stays inside the buffer. */
+static inline uint64_t peek64(const fjq_reader *r) {
+    uint64_t w;
+    __builtin_memcpy(&w, r->buf + (r->pos >> 3), 8);
+    return __builtin_bswap64(w) << (r->pos & 7);
+}
+
+/* fjq_get_code through the table when 64 bits remain and the code is at most PEEK bits; the same value, error and
+ * position as the bit-serial reader otherwise (it is the fallback). */
+static inline uint64_t get_code_fast(fjq_reader *r, const uint32_t *dec, int code, uint64_t max) {
+    if (r->pos + 64 <= r->len_bits) {
+        uint32_t e = dec[peek64(r) >> (64 - PEEK)];
+        if (e) {
+            uint64_t v = e >> 8;
+            if (v > max) { r->error = 1; return 0; }
+            r->pos += e & 0xff;
+            return v;
+        }
+    }
+    return fjq_get_code(r, code, max);
+}
+
+/* Dense and top bodies: one peek and one lookup per coordinate gives the code, its length and the sign bit after
+ * it; the bit-serial reader finishes the last 64 bits and any code longer than PEEK. */
+static int decode_dense_fast(fjq_reader *r, int16_t *q, size_t len, int code, int K, int top) {
+    const uint32_t *dec = code == FJQ_CODE_GAMMA ? gamma_dec : omega_dec;
+    /* the position in a local: stores to q could otherwise alias the reader and force it through memory */
+    const uint8_t *buf = r->buf;
+    size_t pos = r->pos, end = r->len_bits;
+    for (size_t i = 0; i < len; i++) {
+        if (pos + 64 <= end) {
+            uint64_t w;
+            __builtin_memcpy(&w, buf + (pos >> 3), 8);
+            w = __builtin_bswap64(w) << (pos & 7);
+            uint32_t e = dec[w >> (64 - PEEK)];
+            if (e) {
+                int c = (int)(e >> 8), L = (int)(e & 0xff);
+                if (c > K) return -1;
+                int a = top ? K - c : c - 1;
+                int neg = a ? (int)((w >> (63 - L)) & 1) : 0;
+                pos += (size_t)(L + (a != 0));
+                q[i] = (int16_t)(neg ? -a : a);
+                continue;
+            }
+        }
+        r->pos = pos;
+        uint64_t c = fjq_get_code(r, code, (uint64_t)K);
+        if (r->error) return -1;
+        uint64_t a = top ? (uint64_t)K - c : c - 1;
+        int neg = a ? (int)fjq_get_bits(r, 1) : 0;
+        if (r->error) return -1;
+        q[i] = (int16_t)(neg ? -(int)a : (int)a);
+        pos = r->pos;
+    }
+    r->pos = pos;
+    return 0;
+}
+
+static int decode_body(fjq_reader *r, int16_t *q, size_t len, int code, int K, uint64_t body) {
+    const uint32_t *dec = code == FJQ_CODE_GAMMA ? gamma_dec : omega_dec;
+    if (body == FJQ_BODY_DENSE || body == FJQ_BODY_TOP) return decode_dense_fast(r, q, len, code, K, body == FJQ_BODY_TOP);
+    if (body == FJQ_BODY_FIXED) {
+        int width = fjq_fixed_width(K);
+        size_t i = 0;
+        for (; i < len && r->pos + 64 <= r->len_bits; i++) {
+            uint64_t v = peek64(r) >> (64 - width);
+            if (v > (uint64_t)(2 * K - 2)) return -1;
+            r->pos += (size_t)width;
+            q[i] = (int16_t)((int)v - (K - 1));
+        }
+        for (; i < len; i++) {
+            uint64_t v = fjq_get_bits(r, width);
+            if (r->error || v > (uint64_t)(2 * K - 2)) return -1;
+            q[i] = (int16_t)((int)v - (K - 1));
+        }
+        return 0;
+    }
+    size_t pos = 0; /* one past the previous nonzero */
+    for (size_t i = 0; i < len; i++) q[i] = 0;
+    /* sparse: gap, sign and value of a nonzero from one peek while both codes are in the table */
+    const uint32_t *trip = code == FJQ_CODE_GAMMA ? gamma_trip : omega_trip;
+    const uint8_t *buf = r->buf;
+    size_t at = r->pos, end = r->len_bits;
+    while (at + 64 <= end) {
+        uint64_t w;
+        __builtin_memcpy(&w, buf + (at >> 3), 8);
+        w = __builtin_bswap64(w) << (at & 7);
+        uint32_t e1 = dec[w >> (64 - PEEK)], t = trip[w >> (64 - PEEK)];
+        if (!e1) break;
+        size_t gap = e1 >> 8;
+        int L1 = (int)(e1 & 0xff);
+        if (gap > len + 1 - pos) return -1;
+        if (t && pos + gap != len + 1) { /* the whole nonzero in one lookup */
+            int v = (int)((t >> 6) & 0xfff);
+            if (v > K - 1) return -1;
+            pos += gap;
+            at += t & 31;
+            q[pos - 1] = (int16_t)((t & 32) ? -v : v);
+            continue;
+        }
+        uint32_t e2 = dec[(w << (L1 + 1)) >> (64 - PEEK)];
+        if (pos + gap == len + 1) { r->pos = at + (size_t)L1; return 0; } /* the closing gap */
+        if (!e2) break; /* a long value code: the reader below decodes this gap again, then the value */
+        int v = (int)(e2 >> 8);
+        if (v > K - 1) return -1;
+        pos += gap;
+        at += (size_t)(L1 + 1 + (int)(e2 & 0xff));
+        q[pos - 1] = (int16_t)(((w >> (63 - L1)) & 1) ? -v : v);
+    }
+    r->pos = at;
+    for (;;) {
+        uint64_t gap = get_code_fast(r, dec, code, (uint64_t)(len + 1 - pos));
+        if (r->error) return -1;
+        pos += gap;
+        if (pos == len + 1) return 0; /* the closing gap */
+        int neg = (int)fjq_get_bits(r, 1);
+        uint64_t a = get_code_fast(r, dec, code, (uint64_t)(K - 1));
+        if (r->error) return -1;
+        q[pos - 1] = (int16_t)(neg ? -(int)a : (int)a);
+    }
+}
+
 int fjq_decode_bucket(fjq_reader *r, int16_t *q, size_t len, int code, int K, int bodies) {
     uint64_t body = fjq_get_bits(r, bodies == 2 ? 1 : 2);
     if (r->error || decode_body(r, q, len, code, K, body) != 0) return -1;
+    /* canonical: the body the encoder picks for these indices, so every tensor has one message */
+    size_t bits[FJQ_BODIES];
+    fjq_bucket_bits(q, len, code, K, bits);
+    return (uint64_t)fjq_bucket_body(bits, bodies) == body ? 0 : -2;
+}
+
+int fjq_decode_bucket_serial(fjq_reader *r, int16_t *q, size_t len, int code, int K, int bodies) {
+    uint64_t body = fjq_get_bits(r, bodies == 2 ? 1 : 2);
+    if (r->error || decode_body_serial(r, q, len, code, K, body) != 0) return -1;
     /* canonical: the body the encoder picks for these indices, so every tensor has one message */
     size_t bits[FJQ_BODIES];
     fjq_bucket_bits(q, len, code, K, bits);

@@ -72,6 +72,12 @@ void fjq_encode_bucket(fjq_writer *w, const int16_t *q, size_t len, int code, in
  * malformed input, or -2 when the body is not the one fjq_encode_bucket picks for these indices (a
  * non-canonical encoding: every tensor has exactly one message). */
 int fjq_decode_bucket(fjq_reader *r, int16_t *q, size_t len, int code, int K, int bodies);
+/* Table-driven: while 64 bits remain, each code of at most 12 bits is read with one 8-byte peek and one lookup
+ * (value and length; a dense body's sign bit from the same peek); longer codes and the last 64 bits go through
+ * the bit-serial reader. fjq_decode_bucket_serial is that bit-serial decoder alone, kept as the reference: on
+ * every input, truncated and malformed ones included, both return the same value, and on success the same
+ * indices and reader position (a test checks it on random messages; after a failure q and r are unspecified). */
+int fjq_decode_bucket_serial(fjq_reader *r, int16_t *q, size_t len, int code, int K, int bodies);
 
 /* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78, as iSCSI and ext4): continue `crc` (0 to start) over n bytes.
  * The SSE4.2 crc32 instruction where the CPU has it, bitwise otherwise; both give the same value.
