@@ -42,3 +42,13 @@ extension AdaptiveLevelsCodec.Method: ExpressibleByArgument, Choice {
             : "AMQ: exponential levels p^k with the multiplier p fitted"
     }
 }
+
+extension DistanceAttack.Deviation: ExpressibleByArgument, Choice {
+    public var help: String {
+        switch self {
+        case .unit: return "μ/‖μ‖, the unit mean (the paper's code)"
+        case .std: return "the honest rows' standard deviation per coordinate (blades)"
+        case .sign: return "sign(μ)"
+        }
+    }
+}

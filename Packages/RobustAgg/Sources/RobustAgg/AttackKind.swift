@@ -5,7 +5,7 @@ import Kernel
 public enum AttackKind: String, CaseIterable, Sendable {
     case none, signFlip = "sign-flip", gaussian, ipm, ipmMixtailor = "ipm-mixtailor", alie, alieVariant = "alie-variant"
     case mimic, fangKrum = "fang-krum", fangTrmean = "fang-trmean", labelFlip = "label-flip", tailored
-    case tailoredPool = "tailored-pool", adaptivePaper = "adaptive-paper"
+    case tailoredPool = "tailored-pool", adaptivePaper = "adaptive-paper", minMax = "min-max", minSum = "min-sum"
 
     public var help: String {
         switch self {
@@ -23,12 +23,15 @@ public enum AttackKind: String, CaseIterable, Sendable {
         case .tailored: return "IPM with ε chosen against --target-rule"
         case .tailoredPool: return "one ε against MixTailor's families together"
         case .adaptivePaper: return "the pool attack as MixTailor's code composes it"
+        case .minMax: return "μ − γp, γ largest with max distance to honest ≤ theirs (--deviation)"
+        case .minSum: return "μ − γp, γ largest with summed squared distances ≤ theirs (--deviation)"
         }
     }
 
     /// The attack (nil for `none`); `target` is the rule a tailored attack optimises against, built with `rules`.
     public func make(
-        epsilon: Double, sigma: Double, f: Int, target: RuleKind, rules: RuleSettings
+        epsilon: Double, sigma: Double, f: Int, target: RuleKind, rules: RuleSettings,
+        deviation: DistanceAttack.Deviation = .std
     ) -> (any ByzantineAttack)? {
         switch self {
         case .none: return nil
@@ -47,6 +50,8 @@ public enum AttackKind: String, CaseIterable, Sendable {
             return TailoredAttack(targets: [KrumRule(f: f), MedianRule(), GeometricMedianRule(), BulyanRule(f: f)])
         case .adaptivePaper:
             return PaperAdaptiveAttack(targets: [KrumRule(f: f), MedianRule(), GeometricMedianRule(), BulyanRule(f: f)])
+        case .minMax: return DistanceAttack(.minMax, deviation: deviation)
+        case .minSum: return DistanceAttack(.minSum, deviation: deviation)
         }
     }
 }
