@@ -289,29 +289,32 @@ void fjq_encode_bucket(fjq_writer *w, const int16_t *q, size_t len, int code, in
     }
 }
 
-static int decode_body_serial(fjq_reader *r, int16_t *q, size_t len, int code, int K, uint64_t body) {
-    if (body == FJQ_BODY_DENSE || body == FJQ_BODY_TOP) {
-        for (size_t i = 0; i < len; i++) {
-            uint64_t c = fjq_get_code(r, code, (uint64_t)K);
-            if (r->error) return -1;
-            uint64_t a = body == FJQ_BODY_DENSE ? c - 1 : (uint64_t)K - c;
-            int neg = a ? (int)fjq_get_bits(r, 1) : 0;
-            if (r->error) return -1;
-            q[i] = (int16_t)(neg ? -(int)a : (int)a);
-        }
-        return 0;
+/* The bit-serial body readers, from coordinate `from` (dense, top, fixed) or after the nonzero ending at `pos`
+ * (sparse, q already zeroed): the reference decoder, and the table-driven one's fallback for long codes and the
+ * last 64 bits. */
+static int dense_serial(fjq_reader *r, int16_t *q, size_t from, size_t len, int code, int K, int top) {
+    for (size_t i = from; i < len; i++) {
+        uint64_t c = fjq_get_code(r, code, (uint64_t)K);
+        if (r->error) return -1;
+        uint64_t a = top ? (uint64_t)K - c : c - 1;
+        int neg = a ? (int)fjq_get_bits(r, 1) : 0;
+        if (r->error) return -1;
+        q[i] = (int16_t)(neg ? -(int)a : (int)a);
     }
-    if (body == FJQ_BODY_FIXED) {
-        int width = fjq_fixed_width(K);
-        for (size_t i = 0; i < len; i++) {
-            uint64_t v = fjq_get_bits(r, width);
-            if (r->error || v > (uint64_t)(2 * K - 2)) return -1;
-            q[i] = (int16_t)((int)v - (K - 1));
-        }
-        return 0;
+    return 0;
+}
+
+static int fixed_serial(fjq_reader *r, int16_t *q, size_t from, size_t len, int K) {
+    int width = fjq_fixed_width(K);
+    for (size_t i = from; i < len; i++) {
+        uint64_t v = fjq_get_bits(r, width);
+        if (r->error || v > (uint64_t)(2 * K - 2)) return -1;
+        q[i] = (int16_t)((int)v - (K - 1));
     }
-    size_t pos = 0; /* one past the previous nonzero */
-    for (size_t i = 0; i < len; i++) q[i] = 0;
+    return 0;
+}
+
+static int sparse_serial(fjq_reader *r, int16_t *q, size_t pos, size_t len, int code, int K) {
     for (;;) {
         uint64_t gap = fjq_get_code(r, code, (uint64_t)(len + 1 - pos));
         if (r->error) return -1;
@@ -324,27 +327,19 @@ static int decode_body_serial(fjq_reader *r, int16_t *q, size_t len, int code, i
     }
 }
 
-/* The next 64 bits from r->pos, MSB first; at least 57 of them are the stream's (the rest are the bits after
- * them). Only when r->pos + 64 ≤ r->len_bits, so the 8-byte load stays inside the buffer. */
-static inline uint64_t peek64(const fjq_reader *r) {
-    uint64_t w;
-    __builtin_memcpy(&w, r->buf + (r->pos >> 3), 8);
-    return __builtin_bswap64(w) << (r->pos & 7);
+static int decode_body_serial(fjq_reader *r, int16_t *q, size_t len, int code, int K, uint64_t body) {
+    if (body == FJQ_BODY_DENSE || body == FJQ_BODY_TOP) return dense_serial(r, q, 0, len, code, K, body == FJQ_BODY_TOP);
+    if (body == FJQ_BODY_FIXED) return fixed_serial(r, q, 0, len, K);
+    for (size_t i = 0; i < len; i++) q[i] = 0;
+    return sparse_serial(r, q, 0, len, code, K);
 }
 
-/* fjq_get_code through the table when 64 bits remain and the code is at most PEEK bits; the same value, error and
- * position as the bit-serial reader otherwise (it is the fallback). */
-static inline uint64_t get_code_fast(fjq_reader *r, const uint32_t *dec, int code, uint64_t max) {
-    if (r->pos + 64 <= r->len_bits) {
-        uint32_t e = dec[peek64(r) >> (64 - PEEK)];
-        if (e) {
-            uint64_t v = e >> 8;
-            if (v > max) { r->error = 1; return 0; }
-            r->pos += e & 0xff;
-            return v;
-        }
-    }
-    return fjq_get_code(r, code, max);
+/* The next 64 bits from bit `pos` of buf, MSB first; at least 57 of them are the stream's (the rest are the bits after
+ * them). Only when pos + 64 ≤ the stream's length in bits, so the 8-byte load stays inside the buffer. */
+static inline uint64_t peek64(const uint8_t *buf, size_t pos) {
+    uint64_t w;
+    __builtin_memcpy(&w, buf + (pos >> 3), 8);
+    return __builtin_bswap64(w) << (pos & 7);
 }
 
 /* Dense and top bodies: one peek and one lookup per coordinate gives the code, its length and the sign bit after
@@ -356,9 +351,7 @@ static int decode_dense_fast(fjq_reader *r, int16_t *q, size_t len, int code, in
     size_t pos = r->pos, end = r->len_bits;
     for (size_t i = 0; i < len; i++) {
         if (pos + 64 <= end) {
-            uint64_t w;
-            __builtin_memcpy(&w, buf + (pos >> 3), 8);
-            w = __builtin_bswap64(w) << (pos & 7);
+            uint64_t w = peek64(buf, pos);
             uint32_t e = dec[w >> (64 - PEEK)];
             if (e) {
                 int c = (int)(e >> 8), L = (int)(e & 0xff);
@@ -371,12 +364,7 @@ static int decode_dense_fast(fjq_reader *r, int16_t *q, size_t len, int code, in
             }
         }
         r->pos = pos;
-        uint64_t c = fjq_get_code(r, code, (uint64_t)K);
-        if (r->error) return -1;
-        uint64_t a = top ? (uint64_t)K - c : c - 1;
-        int neg = a ? (int)fjq_get_bits(r, 1) : 0;
-        if (r->error) return -1;
-        q[i] = (int16_t)(neg ? -(int)a : (int)a);
+        if (dense_serial(r, q, i, i + 1, code, K, top)) return -1;
         pos = r->pos;
     }
     r->pos = pos;
@@ -390,17 +378,12 @@ static int decode_body(fjq_reader *r, int16_t *q, size_t len, int code, int K, u
         int width = fjq_fixed_width(K);
         size_t i = 0;
         for (; i < len && r->pos + 64 <= r->len_bits; i++) {
-            uint64_t v = peek64(r) >> (64 - width);
+            uint64_t v = peek64(r->buf, r->pos) >> (64 - width);
             if (v > (uint64_t)(2 * K - 2)) return -1;
             r->pos += (size_t)width;
             q[i] = (int16_t)((int)v - (K - 1));
         }
-        for (; i < len; i++) {
-            uint64_t v = fjq_get_bits(r, width);
-            if (r->error || v > (uint64_t)(2 * K - 2)) return -1;
-            q[i] = (int16_t)((int)v - (K - 1));
-        }
-        return 0;
+        return fixed_serial(r, q, i, len, K);
     }
     size_t pos = 0; /* one past the previous nonzero */
     for (size_t i = 0; i < len; i++) q[i] = 0;
@@ -409,9 +392,7 @@ static int decode_body(fjq_reader *r, int16_t *q, size_t len, int code, int K, u
     const uint8_t *buf = r->buf;
     size_t at = r->pos, end = r->len_bits;
     while (at + 64 <= end) {
-        uint64_t w;
-        __builtin_memcpy(&w, buf + (at >> 3), 8);
-        w = __builtin_bswap64(w) << (at & 7);
+        uint64_t w = peek64(buf, at);
         uint32_t e1 = dec[w >> (64 - PEEK)], t = trip[w >> (64 - PEEK)];
         if (!e1) break;
         size_t gap = e1 >> 8;
@@ -435,16 +416,7 @@ static int decode_body(fjq_reader *r, int16_t *q, size_t len, int code, int K, u
         q[pos - 1] = (int16_t)(((w >> (63 - L1)) & 1) ? -v : v);
     }
     r->pos = at;
-    for (;;) {
-        uint64_t gap = get_code_fast(r, dec, code, (uint64_t)(len + 1 - pos));
-        if (r->error) return -1;
-        pos += gap;
-        if (pos == len + 1) return 0; /* the closing gap */
-        int neg = (int)fjq_get_bits(r, 1);
-        uint64_t a = get_code_fast(r, dec, code, (uint64_t)(K - 1));
-        if (r->error) return -1;
-        q[pos - 1] = (int16_t)(neg ? -(int)a : (int)a);
-    }
+    return sparse_serial(r, q, pos, len, code, K);
 }
 
 int fjq_decode_bucket(fjq_reader *r, int16_t *q, size_t len, int code, int K, int bodies) {

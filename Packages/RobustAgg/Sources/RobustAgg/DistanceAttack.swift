@@ -40,7 +40,6 @@ public struct DistanceAttack: ByzantineAttack {
         var p = [Double](repeating: 0, count: d)
         var a = [Double](repeating: 0, count: h), b = [Double](repeating: 0, count: h)
         var c = 0.0
-        var pair = [Double](repeating: 0, count: h * h)
         honest.withUnsafeBufferPointer { x in
             for i in 0..<h { for k in 0..<d { mu[k] += Double(x[i * d + k]) } }
             for k in 0..<d { mu[k] /= Double(h) }
@@ -70,17 +69,9 @@ public struct DistanceAttack: ByzantineAttack {
                 }
                 a[i] = ai
                 b[i] = bi
-                for j in 0..<i {
-                    var s = 0.0
-                    for k in 0..<d {
-                        let e = Double(x[i * d + k]) - Double(x[j * d + k])
-                        s += e * e
-                    }
-                    pair[i * h + j] = s
-                    pair[j * h + i] = s
-                }
             }
         }
+        let pair = squaredDistances(honest)
         // the largest γ ≥ 0 with a − 2γ b + γ² c ≤ bound (a ≤ bound holds at γ = 0)
         func root(_ a: Double, _ b: Double, _ bound: Double) -> Double {
             guard c > 0 else { return 0 }
