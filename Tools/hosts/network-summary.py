@@ -78,3 +78,20 @@ for r in rows:
     print(f"{r['rate']:>8} {r['codec']:>8} {r['bits']:6.2f} {r['seconds_per_step']:7.3f} {r['local']:7.3f} "
           f"{r['encode']:7.3f} {r['communicate']:7.3f} {r['decode']:7.3f} {r['aggregate']:6.3f} "
           f"{st if st else '—':>5} {r['seconds_to_target']:8.1f}s {r['step_speedup']:6.2f} {r['speedup']:8.2f}")
+
+# the same table as HTML, for the demo page
+with open(f"{out}/network.html", "w") as f:
+    f.write(f"<h4>4 hosts, {local['float32']['parameters']:,} parameters, round trip {rtt} ms unshaped; target "
+            f"{target:.3f} test accuracy (90 % of float32's best)</h4>\n<table class=\"results\"><tr>"
+            + "".join(f"<th>{h}</th>" for h in ["rate", "codec", "bits/coord", "s/step", "compute", "encode",
+                                                 "comm", "decode", "aggregate", "steps to target",
+                                                 "time to target", "step speedup", "target speedup"])
+            + "</tr>\n")
+    for r in rows:
+        st = r["steps_to_target"]
+        cells = [r["rate"], r["codec"], f"{r['bits']:.2f}", f"{r['seconds_per_step']:.3f}",
+                 *(f"{r[k]:.3f}" for k in parts), str(st) if st else "—",
+                 f"{r['seconds_to_target']:.1f} s" if st else "—", f"{r['step_speedup']:.2f}×",
+                 f"{r['speedup']:.2f}×" if st else "—"]
+        f.write("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>\n")
+    f.write("</table>\n")

@@ -23,7 +23,37 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("quantize to indices, \(scheme.rawValue) \(bits) bits, 16M") { bench in
             for _ in bench.scaledIterations { blackHole(try! q.quantize(v, seed: 1)) }
         }
+        // the training path: the caller's buffers reused, no allocation and no zero-filling per call
+        var reused = try! q.quantize(v, seed: 1)
+        for threads in [1, 2] {
+            Benchmark("quantize into a reused buffer, \(threads) thread(s), \(scheme.rawValue) \(bits) bits, 16M") {
+                bench in
+                for _ in bench.scaledIterations {
+                    v.withUnsafeBufferPointer { p in try! q.quantize(p, into: &reused, seed: 1, threads: threads) }
+                    blackHole(reused.norms[0])
+                }
+            }
+        }
         let quantized = try! q.quantize(v, seed: 1)
+        Benchmark("Elias encode alone, \(scheme.rawValue) \(bits) bits, 16M") { bench in
+            for _ in bench.scaledIterations {
+                blackHole(EncodedGradient(quantizer: q, scheme: scheme.id, shape: [n], quantized: quantized).encoded())
+            }
+        }
+        Benchmark("Elias encode alone, 2 threads, \(scheme.rawValue) \(bits) bits, 16M") { bench in
+            for _ in bench.scaledIterations {
+                blackHole(
+                    EncodedGradient(quantizer: q, scheme: scheme.id, shape: [n], quantized: quantized).encoded(
+                        threads: 2))
+            }
+        }
+        Benchmark("fixed-width encode alone, \(scheme.rawValue) \(bits) bits, 16M") { bench in
+            for _ in bench.scaledIterations {
+                blackHole(
+                    EncodedGradient(quantizer: q, fixedWidth: true, scheme: scheme.id, shape: [n], quantized: quantized)
+                        .encoded())
+            }
+        }
         Benchmark("quantize + Elias encode, \(scheme.rawValue) \(bits) bits, 16M") { bench in
             for _ in bench.scaledIterations {
                 let z = try! q.quantize(v, seed: 1)
@@ -33,6 +63,9 @@ let benchmarks: @Sendable () -> Void = {
         let bytes = EncodedGradient(quantizer: q, scheme: scheme.id, shape: [n], quantized: quantized).encoded()
         Benchmark("decode + dequantize, \(scheme.rawValue) \(bits) bits, 16M") { bench in
             for _ in bench.scaledIterations { blackHole(try! EncodedGradient.decode(bytes).tensor()) }
+        }
+        Benchmark("decode to indices alone, \(scheme.rawValue) \(bits) bits, 16M") { bench in
+            for _ in bench.scaledIterations { blackHole(try! EncodedGradient.decode(bytes).quantized.norms[0]) }
         }
     }
 }

@@ -33,6 +33,8 @@ public struct DistributedTrainingOptions: ParsableArguments {
             "scheme": .string(scheme.rawValue), "bits": .number(Double(codec.bits)),
             "bucket": .number(Double(codec.bucket)),
             "layerwise": .bool(codec.layerwise), "rule": .string(rule.rawValue),
+            "error_feedback": .bool(codec.errorFeedback || scheme.alwaysFeedsBack),
+            "clip": codec.clip.map { .number($0) } ?? .null,
             "attack": .string(byzantine.attack.rawValue),
             "f": .number(Double(f)),
         ]

@@ -47,6 +47,14 @@ public enum NumberFormat {
         return n > 0 ? String(decoding: buffer.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self) : "nan"
     }
 
+    /// The mean of `v` ± the half-width of its 95% Student t interval (``Inference/meanInterval(_:)``), both with
+    /// `digits` decimals: "0.652 ± 0.011" (a single value prints alone; NaN entries make the cell "nan").
+    public static func interval(_ v: [Double], _ digits: Int) -> String {
+        if v.count == 1 { return fixed(v[0], digits) }
+        let (mean, half) = Inference.meanInterval(v)
+        return fixed(mean, digits) + " ± " + fixed(half, digits)
+    }
+
     /// An integer without a fraction when v is one (below 10⁹), else Swift's shortest round-trip text: 10, 0.1.
     public static func short(_ v: Double) -> String {
         v == v.rounded() && Swift.abs(v) < 1e9 ? String(Int(v)) : String(v)

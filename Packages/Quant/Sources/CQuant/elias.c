@@ -83,18 +83,31 @@ static int slow_length(int code, uint64_t n) {
     return len;
 }
 
-static inline void put_small(fjq_writer *w, uint64_t value, int nbits) { /* nbits ≤ 56 */
+/* The writer keeps fewer than 32 pending bits in acc and stores 32 at a time, big-endian (MSB first), so a code
+ * costs a shift, an or and, every 32 bits, one 4-byte store: the stream written so far is always a whole number of
+ * 32-bit words, and fjq_flush stores the last 0–31 bits. */
+static inline void put_small(fjq_writer *w, uint64_t value, int nbits) { /* nbits ≤ 32 */
     w->acc = (w->acc << nbits) | (value & ((1ull << nbits) - 1));
     w->nacc += nbits;
     w->pos += (size_t)nbits;
-    while (w->nacc >= 8) {
-        w->nacc -= 8;
-        size_t byte = (w->pos - (size_t)w->nacc) / 8 - 1;
-        if (byte < w->cap_bytes) w->buf[byte] = (uint8_t)(w->acc >> w->nacc); else w->overflow = 1;
+    if (w->nacc >= 32) {
+        w->nacc -= 32;
+        uint32_t word = (uint32_t)(w->acc >> w->nacc);
+        size_t byte = (w->pos - (size_t)w->nacc) / 8 - 4;
+        if (byte + 4 <= w->cap_bytes) {
+            w->buf[byte] = (uint8_t)(word >> 24);
+            w->buf[byte + 1] = (uint8_t)(word >> 16);
+            w->buf[byte + 2] = (uint8_t)(word >> 8);
+            w->buf[byte + 3] = (uint8_t)word;
+        } else {
+            w->overflow = 1;
+        }
     }
 }
 
-void fjq_put_bits(fjq_writer *w, uint64_t value, int nbits) {
+/* put_bits and put_code are inline so that a writer held in a local (fjq_encode_bucket's) stays in registers: a
+ * writer reached through a pointer must be reloaded after every byte store, which may alias it. */
+static inline void put_bits(fjq_writer *w, uint64_t value, int nbits) {
     if (nbits <= 0) return;
     if (nbits > 32) {
         put_small(w, value >> 32, nbits - 32);
@@ -104,24 +117,52 @@ void fjq_put_bits(fjq_writer *w, uint64_t value, int nbits) {
     }
 }
 
+void fjq_put_bits(fjq_writer *w, uint64_t value, int nbits) { put_bits(w, value, nbits); }
+
 void fjq_flush(fjq_writer *w) {
-    if (w->nacc > 0) {
-        size_t byte = w->pos / 8;
-        if (byte < w->cap_bytes) w->buf[byte] = (uint8_t)(w->acc << (8 - w->nacc)); else w->overflow = 1;
-        w->nacc = 0;
+    /* the pending 0–31 bits, left-aligned in whole bytes, the last one zero-padded */
+    size_t byte = (w->pos - (size_t)w->nacc) / 8;
+    int n = w->nacc;
+    uint64_t bits = n ? (w->acc & ((1ull << n) - 1)) << (32 - n) : 0; /* left-aligned in 32 bits */
+    for (int k = 0; k < (n + 7) / 8; k++, byte++) {
+        if (byte < w->cap_bytes) w->buf[byte] = (uint8_t)(bits >> (24 - 8 * k)); else w->overflow = 1;
+    }
+    w->nacc = 0;
+}
+
+void fjq_put_stream(fjq_writer *w, const uint8_t *src, size_t nbits) {
+    size_t words = nbits / 32, i = 0;
+    for (; i < words; i++) {
+        const uint8_t *p = src + 4 * i;
+        put_small(w, (uint64_t)p[0] << 24 | (uint64_t)p[1] << 16 | (uint64_t)p[2] << 8 | p[3], 32);
+    }
+    int rest = (int)(nbits - 32 * words);
+    for (int k = 0; rest > 0; k++) { /* the last 1–31 bits, a byte at a time */
+        int n = rest < 8 ? rest : 8;
+        put_small(w, (uint64_t)(src[4 * i + k] >> (8 - n)), n);
+        rest -= n;
     }
 }
 
-void fjq_put_code(fjq_writer *w, int code, uint64_t n) {
+int fjq_max_abs_index(const int16_t *q, size_t n) {
+    int m = 0;
+    for (size_t i = 0; i < n; i++) {
+        int a = q[i] < 0 ? -q[i] : q[i];
+        m = a > m ? a : m;
+    }
+    return m;
+}
+
+static inline void put_code(fjq_writer *w, int code, uint64_t n) {
     if (n < TABLE) {
-        if (code == FJQ_CODE_GAMMA) fjq_put_bits(w, gamma_bits[n], gamma_len[n]);
-        else fjq_put_bits(w, omega_bits[n], omega_len[n]);
+        if (code == FJQ_CODE_GAMMA) put_bits(w, gamma_bits[n], gamma_len[n]);
+        else put_bits(w, omega_bits[n], omega_len[n]);
         return;
     }
     if (code == FJQ_CODE_GAMMA) {
         int b = bit_length(n);
-        fjq_put_bits(w, 0, b - 1);
-        fjq_put_bits(w, n, b);
+        put_bits(w, 0, b - 1);
+        put_bits(w, n, b);
         return;
     }
     /* ω: groups are written front to back, so collect them first (at most 6 groups for 64-bit n) */
@@ -134,9 +175,11 @@ void fjq_put_code(fjq_writer *w, int code, uint64_t n) {
         k++;
         n = (uint64_t)(b - 1);
     }
-    for (int i = k - 1; i >= 0; i--) fjq_put_bits(w, groups[i], lens[i]);
-    fjq_put_bits(w, 0, 1);
+    for (int i = k - 1; i >= 0; i--) put_bits(w, groups[i], lens[i]);
+    put_bits(w, 0, 1);
 }
+
+void fjq_put_code(fjq_writer *w, int code, uint64_t n) { put_code(w, code, n); }
 
 uint64_t fjq_get_bits(fjq_reader *r, int nbits) {
     if (nbits < 0 || nbits > 64 || r->pos + (size_t)nbits > r->len_bits) { r->error = 1; return 0; }
@@ -247,19 +290,25 @@ int fjq_bucket_body(const size_t bits[FJQ_BODIES], int bodies) {
 static inline void put_code_sign(fjq_writer *w, int code, const uint32_t *tb, const uint8_t *tl, uint64_t value,
                                  int16_t qi) {
     if (value < TABLE) {
-        if (qi) fjq_put_bits(w, ((uint64_t)tb[value] << 1) | (uint64_t)(qi < 0), tl[value] + 1);
-        else fjq_put_bits(w, tb[value], tl[value]);
+        /* branch-free: whether q_i is zero is data (about half the coordinates of 4-bit NUQSGD on Gaussian input),
+         * and a mispredicted branch per coordinate cost more than the write */
+        int nz = qi != 0;
+        put_small(w, ((uint64_t)tb[value] << nz) | (uint64_t)(qi < 0), tl[value] + nz);
     } else {
-        fjq_put_code(w, code, value);
-        if (qi) fjq_put_bits(w, qi < 0, 1);
+        put_code(w, code, value);
+        if (qi) put_bits(w, qi < 0, 1);
     }
 }
 
-void fjq_encode_bucket(fjq_writer *w, const int16_t *q, size_t len, int code, int K, int bodies) {
-    size_t bits[FJQ_BODIES];
-    fjq_bucket_bits(q, len, code, K, bits);
-    int body = fjq_bucket_body(bits, bodies);
-    fjq_put_bits(w, (uint64_t)body, bodies == 2 ? 1 : 2);
+void fjq_encode_bucket(fjq_writer *dst, const int16_t *q, size_t len, int code, int K, int bodies) {
+    fjq_writer local = *dst, *w = &local; /* in registers: see put_bits */
+    int body = FJQ_BODY_FIXED;
+    size_t bits[FJQ_BODIES] = {0};
+    if (bodies > 1) { /* bodies == 1: the fixed-width codec, no body number */
+        fjq_bucket_bits(q, len, code, K, bits);
+        body = fjq_bucket_body(bits, bodies);
+        put_bits(w, (uint64_t)body, bodies == 2 ? 1 : 2);
+    }
     const uint32_t *tb = code == FJQ_CODE_GAMMA ? gamma_bits : omega_bits;
     const uint8_t *tl = code == FJQ_CODE_GAMMA ? gamma_len : omega_len;
     switch (body) {
@@ -268,12 +317,18 @@ void fjq_encode_bucket(fjq_writer *w, const int16_t *q, size_t len, int code, in
         for (size_t i = 0; i < len; i++) {
             int a = q[i] < 0 ? -q[i] : q[i];
             if (!a) continue;
-            fjq_put_code(w, code, i + 1 - prev);
-            fjq_put_bits(w, q[i] < 0, 1);
-            fjq_put_code(w, code, (uint64_t)a);
+            uint64_t gap = i + 1 - prev;
+            if (gap < TABLE && (uint64_t)a < TABLE) { /* two inline writes: code(gap), then sign and code(a) */
+                put_small(w, tb[gap], tl[gap]);
+                put_small(w, (uint64_t)(q[i] < 0) << tl[a] | tb[a], tl[a] + 1);
+            } else {
+                put_code(w, code, gap);
+                put_bits(w, q[i] < 0, 1);
+                put_code(w, code, (uint64_t)a);
+            }
             prev = i + 1;
         }
-        fjq_put_code(w, code, len + 1 - prev);
+        put_code(w, code, len + 1 - prev);
         break;
     }
     case FJQ_BODY_DENSE:
@@ -284,9 +339,10 @@ void fjq_encode_bucket(fjq_writer *w, const int16_t *q, size_t len, int code, in
         break;
     default: {
         int width = fjq_fixed_width(K);
-        for (size_t i = 0; i < len; i++) fjq_put_bits(w, (uint64_t)(q[i] + K - 1), width);
+        for (size_t i = 0; i < len; i++) put_bits(w, (uint64_t)(q[i] + K - 1), width);
     }
     }
+    *dst = local;
 }
 
 /* The bit-serial body readers, from coordinate `from` (dense, top, fixed) or after the nonzero ending at `pos`
@@ -420,6 +476,7 @@ static int decode_body(fjq_reader *r, int16_t *q, size_t len, int code, int K, u
 }
 
 int fjq_decode_bucket(fjq_reader *r, int16_t *q, size_t len, int code, int K, int bodies) {
+    if (bodies == 1) return decode_body(r, q, len, code, K, FJQ_BODY_FIXED) ? -1 : 0;
     uint64_t body = fjq_get_bits(r, bodies == 2 ? 1 : 2);
     if (r->error || decode_body(r, q, len, code, K, body) != 0) return -1;
     /* canonical: the body the encoder picks for these indices, so every tensor has one message */
@@ -429,6 +486,7 @@ int fjq_decode_bucket(fjq_reader *r, int16_t *q, size_t len, int code, int K, in
 }
 
 int fjq_decode_bucket_serial(fjq_reader *r, int16_t *q, size_t len, int code, int K, int bodies) {
+    if (bodies == 1) return decode_body_serial(r, q, len, code, K, FJQ_BODY_FIXED) ? -1 : 0;
     uint64_t body = fjq_get_bits(r, bodies == 2 ? 1 : 2);
     if (r->error || decode_body_serial(r, q, len, code, K, body) != 0) return -1;
     /* canonical: the body the encoder picks for these indices, so every tensor has one message */

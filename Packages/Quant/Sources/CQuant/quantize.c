@@ -151,14 +151,19 @@ static void bucket_search(const float *x, size_t n, float inv, const float *leve
 
 int fjq_quantize(const float *v, size_t d, size_t bucket, int norm_kind, const float *levels, int K, int lookup,
                  uint64_t seed, uint64_t stream, float *norms, int16_t *q) {
+    size_t nb = bucket ? (d + bucket - 1) / bucket : 0;
+    return fjq_quantize_buckets(v, d, bucket, norm_kind, levels, K, lookup, seed, stream, 0, nb, norms, q);
+}
+
+int fjq_quantize_buckets(const float *v, size_t d, size_t bucket, int norm_kind, const float *levels, int K,
+                         int lookup, uint64_t seed, uint64_t stream, size_t b0, size_t b1, float *norms, int16_t *q) {
     float s = (float)(K - 1);
     float invw[64];
     int small = K <= 64;
     if (small) for (int j = 0; j + 1 < K; j++) invw[j] = 1.0f / (levels[j + 1] - levels[j]);
     float lv[16];
     for (int k = 0; k < 16; k++) lv[k] = k < K - 1 ? levels[k] : INFINITY; /* the top level 1 is never an interval start */
-    size_t nb = bucket ? (d + bucket - 1) / bucket : 0;
-    for (size_t b = 0; b < nb; b++) {
+    for (size_t b = b0; b < b1; b++) {
         size_t lo = b * bucket, n = (d - lo < bucket) ? d - lo : bucket;
         const float *x = v + lo;
         int16_t *o = q + lo;
@@ -215,4 +220,46 @@ void fjq_exact_variance(const float *v, size_t d, size_t bucket, int norm_kind, 
     *variance = var;
     *norm2 = nv;
     *expected_nnz = nnz;
+}
+
+/* The k-th largest (1-based) of a[0..n), a reordered: Hoare quickselect, median-of-three pivots. */
+static float kth_largest(float *a, size_t n, size_t k) {
+    size_t lo = 0, hi = n - 1, target = k - 1; /* position of the k-th largest in descending order */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        float x = a[lo], y = a[mid], z = a[hi];
+        float pivot = x > y ? (y > z ? y : (x > z ? z : x)) : (x > z ? x : (y > z ? z : y));
+        size_t i = lo, j = hi;
+        while (i <= j) { /* descending: larger values to the left */
+            while (a[i] > pivot) i++;
+            while (a[j] < pivot) j--;
+            if (i <= j) {
+                float t = a[i];
+                a[i] = a[j];
+                a[j] = t;
+                i++;
+                if (j == 0) break;
+                j--;
+            }
+        }
+        if (target <= j) hi = j;
+        else if (target >= i) lo = i;
+        else return a[target];
+    }
+    return a[target];
+}
+
+void fjq_topk(const float *p, size_t d, size_t k, float *scratch, uint32_t *keep) {
+    for (size_t i = 0; i < d; i++) scratch[i] = fabsf(p[i]);
+    float t = kth_largest(scratch, d, k);
+    size_t above = 0;
+    for (size_t i = 0; i < d; i++) above += fabsf(p[i]) > t;
+    size_t ties = k - above, n = 0; /* take every magnitude above t and the first `ties` equal to it */
+    for (size_t i = 0; i < d && n < k; i++) {
+        float a = fabsf(p[i]);
+        if (a > t || (a == t && ties > 0)) {
+            if (a == t) ties--;
+            keep[n++] = (uint32_t)i;
+        }
+    }
 }

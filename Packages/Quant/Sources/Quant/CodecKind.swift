@@ -8,6 +8,8 @@ public struct CodecSettings: Sendable {
     /// Coordinates per bucket, each with its own norm (quantizers).
     public var bucket = 8192
     public var code = EliasCode.omega
+    /// Fixed-width packing of the level indices (``EncodedGradient/fixedWidth``) instead of the shortest body.
+    public var fixedWidth = false
     /// Quantize each parameter block (`blocks` of ``CodecKind/factory(_:dimension:blocks:)``) with its own norm.
     public var layerwise = false
     /// Fraction of coordinates top-k keeps.
@@ -15,6 +17,10 @@ public struct CodecSettings: Sendable {
     /// ALQ/AMQ refits at these steps, then every `adaptivePeriod` (the paper: 100, 2000, then every 10000).
     public var adaptiveSchedule = [100, 2000]
     public var adaptivePeriod = 10000
+    /// Wrap the codec in ``ErrorFeedback`` (always on for `ef-signsgd` and `topk`).
+    public var errorFeedback = false
+    /// Clip each block at ±c·σ before encoding (``ClippingCodec``; TernGrad's c = 2.5); nil: no clipping.
+    public var clip: Double?
     public init() {}
 }
 
@@ -33,36 +39,71 @@ public enum CodecKind: String, CaseIterable, Sendable {
         case .alq: return "ALQ: levels refitted from the worker's recent gradients (coordinate descent)"
         case .amq: return "AMQ: exponential levels with a refitted multiplier"
         case .signsgd: return "(‖g‖₁/d)·sign(g), one bit per coordinate"
-        case .efSignsgd: return "signSGD with error feedback"
-        case .topk: return "the --topk fraction of largest coordinates, error feedback kept locally"
+        case .efSignsgd: return "signsgd with error feedback (EF-signSGD)"
+        case .topk: return "the --topk fraction of largest coordinates, with error feedback"
         }
     }
 
     /// The quantizer scheme behind this codec, if it is one of the four fixed-level schemes.
     public var scheme: Scheme? { Scheme(rawValue: rawValue) }
 
+    /// Whether this codec always runs inside ``ErrorFeedback`` (the biased ones named for it).
+    public var alwaysFeedsBack: Bool { self == .efSignsgd || self == .topk }
+
     /// A per-worker codec factory for vectors of `dimension` coordinates (nil: send float32), checked once here so
-    /// that a bad setting fails before training starts. `blocks` tile the vector for layer-wise quantization.
+    /// that a bad setting fails before training starts. `blocks` tile the vector for layer-wise quantization and
+    /// for clipping (one σ per block; none given: one block).
     ///
     /// With `layerwise`, ALQ and AMQ learn one level set per layer type (`types`, one per block: embedding,
     /// attention, feed-forward, bias/norm as ``LayerType`` numbers them; ``LayerTypeLevelsCodec``); without types every
-    /// block is its own type.
+    /// block is its own type. `clip` puts ``ClippingCodec`` in front, `errorFeedback` puts ``ErrorFeedback`` around
+    /// both: e is what the clipped, quantized message left out.
     public func factory(
         _ s: CodecSettings, dimension d: Int,
         blocks: [(offset: Int, count: Int)] = [], types: [Int]? = nil
+    ) throws(FjordError) -> ((_ rank: Int) throws -> any GradientCodec)? {
+        if let c = s.clip, !(c > 0 && c.isFinite) { throw .usage("--clip must be a positive number of σ, not \(c)") }
+        guard let base = try baseFactory(s, dimension: d, blocks: blocks, types: types) else {
+            if s.errorFeedback || s.clip != nil {
+                throw .usage("--error-feedback and --clip need a codec to wrap (--scheme is none)")
+            }
+            return nil
+        }
+        let feedback = s.errorFeedback || alwaysFeedsBack, clip = s.clip, clipBlocks = blocks
+        if clip == nil && !feedback { return base }
+        return { rank in
+            var codec = try base(rank)
+            if let clip { codec = ClippingCodec(codec, sigmas: Float(clip), blocks: clipBlocks) }
+            return feedback ? ErrorFeedback(codec) : codec
+        }
+    }
+
+    /// The codec itself, without the wrappers.
+    func baseFactory(
+        _ s: CodecSettings, dimension d: Int, blocks: [(offset: Int, count: Int)], types: [Int]?
     ) throws(FjordError) -> ((_ rank: Int) throws -> any GradientCodec)? {
         if let scheme {  // the four fixed-level quantizers
             let q = try scheme.quantizer(bits: s.bits, bucketSize: s.bucket)
             if s.layerwise && !blocks.isEmpty {
                 let b = blocks.map { (offset: $0.offset, count: $0.count, quantizer: q) }
-                return { _ in QuantizedCodec(blocks: b, code: s.code, scheme: scheme.id) }
+                return { _ in
+                    var c = QuantizedCodec(blocks: b, code: s.code, scheme: scheme.id)
+                    c.fixedWidth = s.fixedWidth
+                    return c
+                }
             }
-            return { _ in QuantizedCodec(quantizer: q, dimension: d, code: s.code, scheme: scheme.id) }
+            return { _ in
+                var c = QuantizedCodec(quantizer: q, dimension: d, code: s.code, scheme: scheme.id)
+                c.fixedWidth = s.fixedWidth
+                return c
+            }
+        }
+        if s.fixedWidth && (self == .none || self == .signsgd || self == .efSignsgd || self == .topk) {
+            throw .usage("--fixed-width packs quantizer indices; \(rawValue) has none")
         }
         switch self {
         case .none: return nil
-        case .signsgd: return { _ in SignCodec(errorFeedback: false) }
-        case .efSignsgd: return { _ in SignCodec(errorFeedback: true) }
+        case .signsgd, .efSignsgd: return { _ in SignCodec() }
         case .topk:
             guard s.topk > 0 && s.topk <= 1 else { throw .usage("--topk must be in (0, 1], not \(s.topk)") }
             return { _ in TopKCodec(fraction: s.topk) }
@@ -73,18 +114,22 @@ public enum CodecKind: String, CaseIterable, Sendable {
             guard t.count == blocks.count else { throw .usage("layer types: \(t.count) for \(blocks.count) blocks") }
             let b = zip(blocks, t).map { (offset: $0.0.offset, count: $0.0.count, type: $0.1) }
             let make = { () throws(FjordError) in
-                try LayerTypeLevelsCodec(
+                var c = try LayerTypeLevelsCodec(
                     method: method, bits: s.bits, bucketSize: s.bucket, blocks: b, schedule: s.adaptiveSchedule,
                     period: s.adaptivePeriod)
+                (c.inner.code, c.inner.fixedWidth) = (s.code, s.fixedWidth)
+                return c
             }
             _ = try make()
             return { _ in try make() }
         case .alq, .amq:
             let method: AdaptiveLevelsCodec.Method = self == .alq ? .alq : .amq
             let make = { () throws(FjordError) in
-                try AdaptiveLevelsCodec(
+                var c = try AdaptiveLevelsCodec(
                     method: method, bits: s.bits, bucketSize: s.bucket, dimension: d,
                     schedule: s.adaptiveSchedule, period: s.adaptivePeriod)
+                (c.inner.code, c.inner.fixedWidth) = (s.code, s.fixedWidth)
+                return c
             }
             _ = try make()
             return { _ in try make() }

@@ -15,7 +15,8 @@ public enum EliasCode: String, Sendable, CaseIterable {
 ///     offset  size  field
 ///     0       4     magic "FJQG"
 ///     4       1     version (3; versions 1 and 2 are still read: see below)
-///     5       1     code: 0 Elias ω, 1 Elias γ
+///     5       1     code: 0 Elias ω, 1 Elias γ, 2 fixed width (version 3 only: every bucket is body 3, no body
+///                   number: the fixed-width b-bit codec, 32 + ⌈log₂(2K−1)⌉·n bits for a bucket of n)
 ///     6       1     norm: 0 L2, 1 L∞
 ///     7       1     rank r of the original shape (≤ 32)
 ///     8       2     K, the number of magnitude levels
@@ -52,59 +53,124 @@ public struct EncodedGradient: Sendable {
 
     public var quantizer: Quantizer
     public var code: EliasCode
+    /// Every bucket packed at ⌈log₂(2K−1)⌉ bits per coordinate, no Elias code (`code` is then unused): the size
+    /// is known before quantizing, and encoding and decoding do no bit counting.
+    public var fixedWidth = false
     public var scheme: SchemeID
     public var shape: [Int]
     public var quantized: Quantized
 
     public init(
-        quantizer: Quantizer, code: EliasCode = .omega, scheme: SchemeID = .custom, shape: [Int], quantized: Quantized
+        quantizer: Quantizer, code: EliasCode = .omega, fixedWidth: Bool = false, scheme: SchemeID = .custom,
+        shape: [Int], quantized: Quantized
     ) {
         self.quantizer = quantizer
         self.code = code
+        self.fixedWidth = fixedWidth
         self.scheme = scheme
         self.shape = shape
         self.quantized = quantized
     }
 
     /// The message bytes (`version` 1 or 2 writes the older formats, for older readers and for tests).
-    public func encoded(version: UInt8 = EncodedGradient.version) -> [UInt8] {
+    ///
+    /// `threads` encode ranges of buckets into their own bit streams at once, then one pass appends them (the
+    /// buckets are not byte-aligned): the bytes are the same for any thread count. One allocation: the header,
+    /// payload and checksum are written straight into the returned array (its capacity is the payload's bound).
+    public func encoded(version: UInt8 = EncodedGradient.version, threads: Int = 1) -> [UInt8] {
         precondition((1...EncodedGradient.version).contains(version), "unknown message version \(version)")
         let q = quantized, d = q.count, bucket = quantizer.bucketSize
         let K = quantizer.levels.count
-        precondition(q.indices.allSatisfy { abs(Int($0)) < K }, "level index outside the quantizer's \(K) levels")
-        let bodies: Int32 = version >= 3 ? 4 : 2
+        let largest = q.indices.withUnsafeBufferPointer { fjq_max_abs_index($0.baseAddress, $0.count) }
+        precondition(Int(largest) < K, "level index outside the quantizer's \(K) levels")
+        precondition(!fixedWidth || version >= 3, "the fixed-width codec needs message version 3")
+        let bodies: Int32 = fixedWidth ? 1 : version >= 3 ? 4 : 2
         let nb = quantizer.buckets(d)
-        let capBits =
-            version >= 3
-            ? d * Int(fjq_fixed_width(Int32(K))) + nb * 34 + 64
-            : d * (code.length(UInt64(K)) + 1) + nb * (33 + code.length(UInt64(bucket) + 1)) + 64
-        var payload = [UInt8](repeating: 0, count: capBits / 8 + 1)
-        let used: Int = payload.withUnsafeMutableBufferPointer { buf in
-            var w = fjq_writer(buf: buf.baseAddress, cap_bytes: buf.count, pos: 0, acc: 0, nacc: 0, overflow: 0)
-            q.indices.withUnsafeBufferPointer { qb in
-                for b in 0..<nb {
-                    let lo = b * bucket, n = min(bucket, d - lo)
-                    fjq_put_bits(&w, UInt64(q.norms[b].bitPattern), 32)
-                    fjq_encode_bucket(&w, qb.baseAddress! + lo, n, code.code, Int32(K), bodies)
+        let (codeID, levelCount) = (code.code, Int32(K))
+        /// An upper bound on the bits of buckets b0..<b1.
+        func capBits(_ b0: Int, _ b1: Int) -> Int {
+            let n = min(d, b1 * bucket) - b0 * bucket, m = b1 - b0
+            return version >= 3
+                ? n * Int(fjq_fixed_width(Int32(K))) + m * 34 + 64
+                : n * (code.length(UInt64(K)) + 1) + m * (33 + code.length(UInt64(bucket) + 1)) + 64
+        }
+        var head =
+            EncodedGradient.magic + [
+                version, UInt8(fixedWidth ? 2 : code == .omega ? 0 : 1), UInt8(quantizer.norm == .l2 ? 0 : 1),
+                UInt8(shape.count),
+            ]
+        head += le(UInt64(K), 2) + [scheme.rawValue, 0] + le(UInt64(bucket), 4) + le(0, 8)  // length patched below
+        for s in shape { head += le(UInt64(s), 8) }
+        for l in quantizer.levels.magnitudes { head += le(UInt64(l.bitPattern), 4) }
+        let capBytes = capBits(0, nb) / 8 + 1
+        // encoded bucket ranges, when threads share the work: (bits, bytes) per range in order
+        let parts = threads > 1 && nb > 1 ? encodedParts(threads: min(threads, nb), bodies: bodies, cap: capBits) : nil
+        defer { parts?.storage.deallocate() }
+        return [UInt8](unsafeUninitializedCapacity: head.count + capBytes + 4) { buf, count in
+            let base = buf.baseAddress!
+            head.withUnsafeBufferPointer { base.initialize(from: $0.baseAddress!, count: $0.count) }
+            var w = fjq_writer(
+                buf: base + head.count, cap_bytes: capBytes, pos: 0, acc: 0, nacc: 0, overflow: 0)
+            if let parts {
+                for (bits, offset) in parts.parts { fjq_put_stream(&w, parts.storage + offset, bits) }
+            } else {
+                q.indices.withUnsafeBufferPointer { qb in
+                    for b in 0..<nb {
+                        let lo = b * bucket, n = min(bucket, d - lo)
+                        fjq_put_bits(&w, UInt64(q.norms[b].bitPattern), 32)
+                        fjq_encode_bucket(&w, qb.baseAddress! + lo, n, codeID, levelCount, bodies)
+                    }
                 }
             }
             fjq_flush(&w)
             precondition(w.overflow == 0, "encoder buffer estimate too small")
-            return (w.pos + 7) / 8
+            let used = (w.pos + 7) / 8
+            for k in 0..<8 { base[16 + k] = UInt8(truncatingIfNeeded: UInt64(used) >> (8 * UInt64(k))) }
+            count = head.count + used
+            if version == 1 { return }
+            let crc = fjq_crc32c(0, base, count)
+            for k in 0..<4 { base[count + k] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(k))) }
+            count += 4
         }
-        payload.removeLast(payload.count - used)
-        var out =
-            EncodedGradient.magic + [
-                version, UInt8(code == .omega ? 0 : 1), UInt8(quantizer.norm == .l2 ? 0 : 1),
-                UInt8(shape.count),
-            ]
-        out += le(UInt64(K), 2) + [scheme.rawValue, 0] + le(UInt64(bucket), 4) + le(UInt64(payload.count), 8)
-        for s in shape { out += le(UInt64(s), 8) }
-        for l in quantizer.levels.magnitudes { out += le(UInt64(l.bitPattern), 4) }
-        out += payload
-        if version == 1 { return out }
-        let crc = out.withUnsafeBufferPointer { fjq_crc32c(0, $0.baseAddress, $0.count) }
-        return out + le(UInt64(crc), 4)
+    }
+
+    /// The payloads of about 4·threads consecutive bucket ranges, encoded on `threads` threads into one scratch
+    /// allocation (the caller deallocates `storage`): each range's bit count and byte offset, in order.
+    private func encodedParts(
+        threads: Int, bodies: Int32, cap: (Int, Int) -> Int
+    ) -> (storage: UnsafeMutablePointer<UInt8>, parts: [(bits: Int, offset: Int)]) {
+        let q = quantized, d = q.count, bucket = quantizer.bucketSize, nb = quantizer.buckets(d)
+        let width = max(1, (nb + 4 * threads - 1) / (4 * threads))
+        let ranges = stride(from: 0, to: nb, by: width).map { ($0, min(nb, $0 + width)) }
+        let caps = ranges.map { cap($0.0, $0.1) / 8 + 1 }
+        let offsets = caps.reduce(into: [0]) { $0.append($0.last! + $1) }
+        let storage = UnsafeMutablePointer<UInt8>.allocate(capacity: offsets.last!)
+        let (codeID, K) = (code.code, Int32(quantizer.levels.count))
+        var bits = [Int](repeating: 0, count: ranges.count)
+        q.indices.withUnsafeBufferPointer { qb in
+            q.norms.withUnsafeBufferPointer { nbp in
+                bits.withUnsafeMutableBufferPointer { bb in
+                    let (qs, ns) = (
+                        UnsafeSendablePointer(readOnly: qb.baseAddress!),
+                        UnsafeSendablePointer(readOnly: nbp.baseAddress!)
+                    )
+                    let (dst, bitsOut) = (UnsafeSendablePointer(storage), UnsafeSendablePointer(bb.baseAddress!))
+                    forEachChunk(count: ranges.count, width: 1, threads: threads) { k, _ in
+                        var w = fjq_writer(
+                            buf: dst.pointer + offsets[k], cap_bytes: caps[k], pos: 0, acc: 0, nacc: 0, overflow: 0)
+                        for b in ranges[k].0..<ranges[k].1 {
+                            let lo = b * bucket, n = min(bucket, d - lo)
+                            fjq_put_bits(&w, UInt64(ns.pointer[b].bitPattern), 32)
+                            fjq_encode_bucket(&w, qs.pointer + lo, n, codeID, K, bodies)
+                        }
+                        fjq_flush(&w)
+                        precondition(w.overflow == 0, "encoder buffer estimate too small")
+                        bitsOut.pointer[k] = w.pos  // this range's own slot
+                    }
+                }
+            }
+        }
+        return (storage, ranges.indices.map { (bits[$0], offsets[$0]) })
     }
 
     /// Reads one message from a source; nil at a clean end of input. Malformed or truncated input is a `.data`
@@ -113,8 +179,17 @@ public struct EncodedGradient: Sendable {
     /// zeros costs 34 bits whatever its size, so a 100-byte message can announce a billion coordinates.
     public static func read(from src: ByteSource, maxElements: Int = 1 << 34) throws(FjordError) -> EncodedGradient? {
         let start = src.offset
-        let head = try src.read(count: 24)
-        if head.isEmpty { return nil }
+        let magic = try src.read(count: 4)
+        if magic.isEmpty { return nil }
+        return try read(from: src, prefix: magic, start: start, maxElements: maxElements)
+    }
+
+    /// The rest of a message whose first (up to 4) bytes, read from `start`, are `prefix` (``QuantMessage`` reads
+    /// them to tell the formats apart).
+    static func read(
+        from src: ByteSource, prefix: [UInt8], start: Int, maxElements: Int
+    ) throws(FjordError) -> EncodedGradient {
+        let head = prefix + (prefix.count == 4 ? try src.read(count: 20) : [])
         func fail(_ at: Int, _ m: String) -> FjordError { .data("\(src.name): byte \(at): \(m)") }
         guard head.count == 24 else {
             throw fail(start, "truncated encoded-gradient header (\(head.count) of 24 bytes)")
@@ -126,7 +201,9 @@ public struct EncodedGradient: Sendable {
         guard (1...version).contains(messageVersion) else {
             throw fail(start + 4, "unsupported encoded-gradient version \(messageVersion)")
         }
-        guard head[5] <= 1, head[6] <= 1 else { throw fail(start + 5, "unknown code or norm") }
+        guard head[5] <= (messageVersion >= 3 ? 2 : 1), head[6] <= 1 else {
+            throw fail(start + 5, "unknown code or norm")
+        }
         guard head[11] == 0 else { throw fail(start + 11, "reserved byte is \(head[11]), not 0") }
         let rank = Int(head[7])
         guard rank <= 32 else { throw fail(start + 7, "rank \(rank) is over 32") }
@@ -154,6 +231,12 @@ public struct EncodedGradient: Sendable {
         guard UInt64(nb) * 34 <= plen * 8 else {
             throw fail(start + 16, "payload of \(plen) bytes cannot hold \(nb) buckets of shape \(shape)")
         }
+        if head[5] == 2 {  // fixed width: the payload's size is known exactly
+            let bits = UInt64(nb) * 32 + UInt64(d) * UInt64(fjq_fixed_width(Int32(K)))
+            guard plen == (bits + 7) / 8 else {
+                throw fail(start + 16, "payload of \(plen) bytes for a fixed-width message of \((bits + 7) / 8)")
+            }
+        }
         let levelBytes = try src.read(count: 4 * K)
         guard levelBytes.count == 4 * K else { throw fail(src.offset, "truncated level table") }
         let mags = (0..<K).map { Float(bitPattern: UInt32(rd(levelBytes, 4 * $0, 4))) }
@@ -175,9 +258,13 @@ public struct EncodedGradient: Sendable {
                 throw fail(src.offset - 4, "checksum mismatch: the message is corrupted")
             }
         }
-        let code: EliasCode = head[5] == 0 ? .omega : .gamma
-        let bodies: Int32 = messageVersion >= 3 ? 4 : 2
-        var q = Quantized(norms: [Float](repeating: 0, count: nb), indices: [Int16](repeating: 0, count: d))
+        let code: EliasCode = head[5] == 1 ? .gamma : .omega
+        let fixedWidth = head[5] == 2
+        let bodies: Int32 = fixedWidth ? 1 : messageVersion >= 3 ? 4 : 2
+        // not zero-filled: every body writes all of its bucket's indices (sparse zeroes its bucket first), and a
+        // message that fails to decode is an error, never a partly filled result
+        var q = Quantized(
+            norms: [Float](repeating: 0, count: nb), indices: [Int16](unsafeUninitializedCapacity: d) { $1 = d })
         var bad: String?
         payload.withUnsafeBufferPointer { pb in
             var r = fjq_reader(buf: pb.baseAddress, len_bits: pb.count * 8, pos: 0, error: 0)
@@ -208,7 +295,7 @@ public struct EncodedGradient: Sendable {
         let scheme = SchemeID(rawValue: head[10]) ?? .custom
         return EncodedGradient(
             quantizer: Quantizer(levels: levels, norm: head[6] == 0 ? .l2 : .linf, bucketSize: bucket),
-            code: code, scheme: scheme, shape: shape, quantized: q)
+            code: code, fixedWidth: fixedWidth, scheme: scheme, shape: shape, quantized: q)
     }
 
     /// Decodes one message held in memory (it must be the whole of `bytes`).

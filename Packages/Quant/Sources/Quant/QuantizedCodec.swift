@@ -11,6 +11,8 @@ public struct QuantizedCodec: GradientCodec {
     /// One quantizer per block of coordinates (offset, count), in order; they must tile the vector.
     public var blocks: [(offset: Int, count: Int, quantizer: Quantizer)]
     public var code: EliasCode
+    /// Fixed-width packing instead of the shortest Elias body (``EncodedGradient/fixedWidth``).
+    public var fixedWidth = false
     public var scheme: EncodedGradient.SchemeID
     /// Messages encoded so far (each uses the next substream of the worker's rounding stream).
     public private(set) var messages: UInt64 = 0
@@ -49,8 +51,10 @@ public struct QuantizedCodec: GradientCodec {
         for (k, b) in blocks.enumerated() {
             let part = UnsafeBufferPointer(rebasing: g[b.offset..<(b.offset + b.count)])
             let q = try b.quantizer.quantize(part, seed: seed, stream: UInt64(k))
-            out += EncodedGradient(quantizer: b.quantizer, code: code, scheme: scheme, shape: [b.count], quantized: q)
-                .encoded()
+            out += EncodedGradient(
+                quantizer: b.quantizer, code: code, fixedWidth: fixedWidth, scheme: scheme, shape: [b.count],
+                quantized: q
+            ).encoded()
         }
         messages += 1
         return out

@@ -46,20 +46,49 @@ public struct Quantizer: Sendable, Equatable {
 
     /// Quantizes `v`; the same (seed, stream) gives the same indices. NaN or ±Inf is a `.data` error.
     public func quantize(
-        _ v: UnsafeBufferPointer<Float>, seed: UInt64, stream: UInt64 = 0
+        _ v: UnsafeBufferPointer<Float>, seed: UInt64, stream: UInt64 = 0, threads: Int = 1
     ) throws(FjordError) -> Quantized {
-        var out = Quantized(
-            norms: [Float](repeating: 0, count: buckets(v.count)), indices: [Int16](repeating: 0, count: v.count))
-        let rc = levels.magnitudes.withUnsafeBufferPointer { lv in
-            out.norms.withUnsafeMutableBufferPointer { nb in
+        var out = Quantized(norms: [], indices: [])
+        try quantize(v, into: &out, seed: seed, stream: stream, threads: threads)
+        return out
+    }
+
+    /// Quantizes `v` into `out`, whose arrays are reused when they already have the right sizes (a training loop
+    /// allocates once) and otherwise replaced without zero-filling (the kernel writes every entry). `threads`
+    /// split the buckets; every bucket draws from its own seed, so the indices are the same for any thread count.
+    /// On a `.data` error `out` is unspecified.
+    public func quantize(
+        _ v: UnsafeBufferPointer<Float>, into out: inout Quantized, seed: UInt64, stream: UInt64 = 0,
+        threads: Int = 1
+    ) throws(FjordError) {
+        let d = v.count, nb = buckets(d)
+        if out.norms.count != nb { out.norms = [Float](unsafeUninitializedCapacity: nb) { $1 = nb } }
+        if out.indices.count != d { out.indices = [Int16](unsafeUninitializedCapacity: d) { $1 = d } }
+        // about four bucket ranges per thread balance uneven buckets (zero buckets are cheap)
+        let width = threads <= 1 ? max(nb, 1) : max(1, (nb + 4 * threads - 1) / (4 * threads))
+        let chunks = (nb + width - 1) / width
+        var codes = [Int32](repeating: 0, count: max(chunks, 1))
+        let (bucket, normCode, K, lookup) = (bucketSize, norm.code, Int32(levels.count), levels.lookup)
+        levels.magnitudes.withUnsafeBufferPointer { lv in
+            out.norms.withUnsafeMutableBufferPointer { nbp in
                 out.indices.withUnsafeMutableBufferPointer { qb in
-                    fjq_quantize(
-                        v.baseAddress, v.count, bucketSize, norm.code, lv.baseAddress, Int32(levels.count),
-                        levels.lookup, seed, stream,
-                        nb.baseAddress, qb.baseAddress)
+                    codes.withUnsafeMutableBufferPointer { cb in
+                        guard let vp = v.baseAddress, let np = nbp.baseAddress, let qp = qb.baseAddress else { return }
+                        let (src, norms, q, rc) = (
+                            UnsafeSendablePointer(readOnly: vp), UnsafeSendablePointer(np), UnsafeSendablePointer(qp),
+                            UnsafeSendablePointer(cb.baseAddress!)
+                        )
+                        let lvs = UnsafeSendablePointer(readOnly: lv.baseAddress!)
+                        forEachChunk(count: nb, width: width, threads: threads) { k, r in
+                            rc.pointer[k] = fjq_quantize_buckets(
+                                src.pointer, d, bucket, normCode, lvs.pointer, K, lookup, seed, stream,
+                                r.lowerBound, r.upperBound, norms.pointer, q.pointer)
+                        }
+                    }
                 }
             }
         }
+        let rc = codes.first { $0 != 0 } ?? 0
         if rc == -2 {
             throw .data(
                 "a bucket's \(norm == .l2 ? "L2" : "L∞") norm exceeds float32's range (values near 3.4e38): "
@@ -68,13 +97,14 @@ public struct Quantizer: Sendable, Equatable {
         if rc != 0 {
             throw .data("the gradient holds NaN or infinite values (refused; fix the training or clip first)")
         }
-        return out
     }
 
-    public func quantize(_ t: Tensor, seed: UInt64, stream: UInt64 = 0) throws(FjordError) -> Quantized {
+    public func quantize(
+        _ t: Tensor, seed: UInt64, stream: UInt64 = 0, threads: Int = 1
+    ) throws(FjordError) -> Quantized {
         var failure: FjordError?
         let q = t.withUnsafeBufferPointer { p -> Quantized? in
-            do throws(FjordError) { return try quantize(p, seed: seed, stream: stream) } catch {
+            do throws(FjordError) { return try quantize(p, seed: seed, stream: stream, threads: threads) } catch {
                 failure = error
                 return nil
             }

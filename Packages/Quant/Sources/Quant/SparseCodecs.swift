@@ -2,36 +2,30 @@ import CQuant
 import Exchange
 import Kernel
 
-/// Scaled sign compression (signSGD with a magnitude, and EF-signSGD; Karimireddy et al., ICML 2019):
+/// Scaled sign compression (signSGD with a magnitude; Karimireddy et al., ICML 2019):
 ///
-///     p = g + e                       (e = 0 without error feedback)
-///     Δ = (‖p‖₁ / d) · sign(p),  e ← p − Δ,  send Δ
+///     Δ = (‖g‖₁ / d) · sign(g),  send Δ        (sign(0) = +1)
 ///
 /// Message: magic "FJQS", u64 d, float32 scale, then d sign bits (1 = negative), MSB first: 32 + 96/d bits per
-/// coordinate in all. With the mean rule the server averages the workers' scaled signs (not a majority vote).
+/// coordinate in all. Biased: EF-signSGD is this codec inside ``ErrorFeedback`` (`ef-signsgd`, or `--error-feedback`).
+/// With the mean rule the server averages the workers' scaled signs (not a majority vote).
 public struct SignCodec: GradientCodec {
-    public let errorFeedback: Bool
-    var memory: [Float] = []
     public static let magic: [UInt8] = Array("FJQS".utf8)
 
-    public init(errorFeedback: Bool) { self.errorFeedback = errorFeedback }
+    public init() {}
 
     public mutating func encode(_ g: UnsafeBufferPointer<Float>, rng: inout RNG) throws(FjordError) -> [UInt8] {
         let d = g.count
-        if errorFeedback && memory.count != d { memory = [Float](repeating: 0, count: d) }
-        var p = Array(g)
-        if errorFeedback { for i in 0..<d { p[i] += memory[i] } }
         var l1 = 0.0
-        for x in p {
+        for x in g {
             guard x.isFinite else { throw .data("the gradient holds NaN or infinite values") }
             l1 += Double(abs(x))
         }
         let scale = Float(l1 / Double(max(d, 1)))
         var out = SignCodec.magic + le(UInt64(d), 8) + le(UInt64(scale.bitPattern), 4)
         var bits = [UInt8](repeating: 0, count: (d + 7) / 8)
-        for i in 0..<d where p[i] < 0 { bits[i >> 3] |= 0x80 >> UInt8(i & 7) }
+        for i in 0..<d where g[i] < 0 { bits[i >> 3] |= 0x80 >> UInt8(i & 7) }
         out += bits
-        if errorFeedback { for i in 0..<d { memory[i] = p[i] - (p[i] < 0 ? -scale : scale) } }
         return out
     }
 
@@ -47,15 +41,19 @@ public struct SignCodec: GradientCodec {
     }
 }
 
-/// Top-k sparsification with error feedback (Stich et al. 2018; Aji & Heafield 2017):
+/// Top-k sparsification (Aji and Heafield 2017; with error feedback, Stich et al. 2018):
 ///
-///     p = g + e,  keep the k coordinates of largest |p|,  e ← p − kept
+///     keep the k = round(fraction·d) coordinates of largest |g| (ties: the lower index), send them
+///
+/// Biased: `topk` training wraps it in ``ErrorFeedback`` (the residual of the dropped coordinates is added to the
+/// next step's vector). Selection is expected O(d) (``fjq_topk``: a quickselect, not a sort).
 ///
 /// Message: magic "FJQK", u64 d, u64 k, then per kept coordinate in index order Elias-ω(gap) (1-based distance
 /// from the previous kept index) and its float32 value, MSB first, zero-padded to a byte.
 public struct TopKCodec: GradientCodec {
     public let fraction: Double
-    var memory: [Float] = []
+    var scratch: [Float] = []
+    var keep: [UInt32] = []
     public static let magic: [UInt8] = Array("FJQK".utf8)
 
     public init(fraction: Double) {
@@ -63,26 +61,36 @@ public struct TopKCodec: GradientCodec {
         self.fraction = fraction
     }
 
-    public mutating func encode(_ g: UnsafeBufferPointer<Float>, rng: inout RNG) throws(FjordError) -> [UInt8] {
-        let d = g.count
-        if memory.count != d { memory = [Float](repeating: 0, count: d) }
-        var p = Array(g)
-        for i in 0..<d {
-            guard p[i].isFinite else { throw .data("the gradient holds NaN or infinite values") }
-            p[i] += memory[i]
+    /// The number of coordinates kept of d.
+    public func kept(of d: Int) -> Int { max(1, min(d, Int((Double(d) * fraction).rounded()))) }
+
+    public mutating func encode(_ p: UnsafeBufferPointer<Float>, rng: inout RNG) throws(FjordError) -> [UInt8] {
+        let d = p.count
+        guard d > 0 else { throw .usage("top-k of an empty vector") }
+        guard d <= Int(UInt32.max) else { throw .usage("top-k of \(d) coordinates (at most 2^32 − 1)") }
+        for x in p where !x.isFinite { throw .data("the gradient holds NaN or infinite values") }
+        let k = kept(of: d)
+        // the buffers are reused across steps (swapped into locals for the call: two stored arrays of self cannot
+        // be borrowed mutably at once)
+        var magnitudes: [Float] = [], kept: [UInt32] = []
+        swap(&magnitudes, &scratch)
+        swap(&kept, &keep)
+        if magnitudes.count != d { magnitudes = [Float](repeating: 0, count: d) }
+        if kept.count != k { kept = [UInt32](repeating: 0, count: k) }
+        magnitudes.withUnsafeMutableBufferPointer { m in
+            kept.withUnsafeMutableBufferPointer { fjq_topk(p.baseAddress, d, k, m.baseAddress, $0.baseAddress) }
         }
-        let k = max(1, min(d, Int((Double(d) * fraction).rounded())))
-        // the k largest magnitudes (ties by index), then in index order
-        let order = (0..<d).sorted { abs(p[$0]) != abs(p[$1]) ? abs(p[$0]) > abs(p[$1]) : $0 < $1 }
-        let kept = order[0..<k].sorted()
-        memory = p
-        for i in kept { memory[i] = 0 }
+        defer {
+            scratch = magnitudes
+            keep = kept
+        }
         let capBits = k * (32 + EliasCode.omega.length(UInt64(d))) + 64
         var payload = [UInt8](repeating: 0, count: capBits / 8 + 1)
         let used: Int = payload.withUnsafeMutableBufferPointer { buf in
             var w = fjq_writer(buf: buf.baseAddress, cap_bytes: buf.count, pos: 0, acc: 0, nacc: 0, overflow: 0)
             var prev = 0
-            for i in kept {
+            for j in kept {
+                let i = Int(j)
                 fjq_put_code(&w, Int32(FJQ_CODE_OMEGA), UInt64(i + 1 - prev))
                 fjq_put_bits(&w, UInt64(p[i].bitPattern), 32)
                 prev = i + 1
@@ -116,6 +124,7 @@ public struct TopKCodec: GradientCodec {
                 pos += Int(gap)
                 out[pos - 1] = v
             }
+            if (b.count - 20) * 8 - r.pos >= 8 { bad = true }  // whole unused bytes after the last value
         }
         if bad { throw .data("corrupt or truncated top-k message") }
     }

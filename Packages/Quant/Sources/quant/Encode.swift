@@ -9,16 +9,32 @@ struct Encode: ParsableCommand {
         discussion: """
             Output: one framed message per array (format in the package README: header, level table, then per \
             bucket a float32 norm and the shortest of four bodies: dense or sparse Elias codes, codes counted from \
-            the top level, or fixed width, so no bucket costs more than b bits a coordinate). The byte count \
-            is the communication cost. NaN or ±Inf in the input is refused (exit 65).
+            the top level, or fixed width, so no bucket costs more than b bits a coordinate). With --codec sign \
+            or topk, the message a training worker sends with signsgd or topk (scaled signs; the --topk largest \
+            coordinates with their positions), framed with the shape and a checksum (FJQF; see the README). The \
+            byte count is the communication cost. NaN or ±Inf in the input is refused (exit 65).
             Example: tensor rand --shape 16,1000000 | quant encode --scheme nuq --bits 4 > g.fjq
+            Example: tensor rand --shape 1000000 | quant encode --codec topk --topk 0.001 | quant decode | tensor info
             """)
+
+    enum MessageCodec: String, CaseIterable, ExpressibleByArgument {
+        case quantized, sign, topk
+    }
 
     @OptionGroup var input: InputOptions
     @OptionGroup var schemeOptions: SchemeOptions
+    @Option(help: "Message: a quantized gradient (--scheme, --bits, …), scaled signs, or top-k.") var codec =
+        MessageCodec.quantized
+    @Option(help: "Fraction of coordinates --codec topk keeps.") var topk = 0.01
     @Option(help: "Seed of the stochastic rounding (array k uses stream k).") var seed: UInt64 = 0
+    @Option(help: "Threads quantizing and encoding (bucket ranges; the same bytes for any count).") var threads = 1
     @Flag(help: "Print bits per coordinate of each array on stderr.") var verbose = false
     @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if !(topk > 0 && topk <= 1) { throw ValidationError("--topk must be in (0, 1], not \(topk)") }
+        if threads < 1 || threads > 256 { throw ValidationError("--threads must be between 1 and 256") }
+    }
 
     func run() throws {
         try runTool("quant encode") {
@@ -27,9 +43,17 @@ struct Encode: ParsableCommand {
             try output.write { sink in
                 try input.forEach { i, a in
                     let t = a.tensor()
-                    let q = try qz.quantize(t, seed: seed, stream: UInt64(i))
-                    let bytes = EncodedGradient(quantizer: qz, code: code, scheme: id, shape: a.shape, quantized: q)
-                        .encoded()
+                    let bytes: [UInt8]
+                    switch codec {
+                    case .quantized:
+                        let q = try qz.quantize(t, seed: seed, stream: UInt64(i), threads: threads)
+                        bytes = EncodedGradient(
+                            quantizer: qz, code: code, fixedWidth: schemeOptions.fixedWidth, scheme: id,
+                            shape: a.shape, quantized: q
+                        ).encoded(threads: threads)
+                    case .sign, .topk:
+                        bytes = try FramedMessage(t, codec: codec == .sign ? .sign : .topk, fraction: topk).encoded()
+                    }
                     try sink.write(bytes)
                     if verbose {
                         printError(
@@ -44,9 +68,10 @@ struct Encode: ParsableCommand {
 
 struct Decode: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Decode Elias-coded messages back into float32 arrays of their original shapes.",
+        abstract: "Decode quant encode's messages back into float32 arrays of their original shapes.",
         discussion: """
-            decode(encode(v)) equals dequantize(quantize(v)) bit for bit. A corrupt or truncated message is exit 65.
+            decode(encode(v)) equals dequantize(quantize(v)) bit for bit (for sign and top-k messages, the values a \
+            training step would apply). A corrupt or truncated message is exit 65.
             Example: quant decode g.fjq | tensor info
             """)
 
@@ -66,7 +91,7 @@ struct Decode: ParsableCommand {
             try output.write { sink in
                 let w = NpyWriter(sink)
                 var n = 0
-                while let m = try EncodedGradient.read(from: src, maxElements: maxElements) {
+                while let m = try QuantMessage.read(from: src, maxElements: maxElements) {
                     try w.write(m.tensor())
                     n += 1
                 }

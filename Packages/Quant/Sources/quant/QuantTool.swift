@@ -35,6 +35,8 @@ struct SchemeOptions: ParsableArguments {
     var levels: String?
     @Option(help: "Norm for --levels.") var norm = NormKind.l2
     @Option(help: "Elias code of the message bodies.") var code = EliasCode.omega
+    @Flag(help: "Pack level indices at a fixed ⌈log₂(2K−1)⌉ bits (b bits at b-bit schemes) instead of Elias codes.")
+    var fixedWidth = false
 
     func validate() throws {
         if bucket < 1 || bucket > 1 << 26 { throw ValidationError("--bucket must be between 1 and 2^26") }

@@ -30,6 +30,56 @@ import Testing
         #expect(r.text.components(separatedBy: "\"shape\":[3,5000]").count == 3)
     }
 
+    /// Sign and top-k messages through a pipe: decode gives what numpy computes from the definition, streams of
+    /// both kinds mix with quantized messages, and a corrupted frame is exit 65.
+    @Test func signAndTopKMessages() throws {
+        let r = try Shell.run(
+            """
+            set -o pipefail
+            tensor rand --shape 3,1000 --seed 4 > v.npy
+            quant encode --codec sign v.npy > s.fjq
+            quant encode --codec topk --topk 0.05 v.npy > k.fjq
+            quant encode --scheme qsgd --bits 4 v.npy > q.fjq
+            quant decode s.fjq > s.npy && quant decode k.fjq > k.npy
+            cat s.fjq k.fjq q.fjq | quant decode | tensor info --json | grep -c '"shape":\\[3,1000\\]'
+            python3 -c "
+            import numpy as np
+            v = np.load('v.npy'); s = np.load('s.npy'); k = np.load('k.npy')
+            scale = np.float32(np.abs(v.astype(np.float64)).sum() / v.size)
+            assert np.array_equal(s, np.where(v < 0, -scale, scale).astype(np.float32)), 'sign'
+            keep = np.argsort(-np.abs(v.ravel()), kind='stable')[:150]
+            want = np.zeros(v.size, np.float32); want[keep] = v.ravel()[keep]
+            assert np.array_equal(k.ravel(), want), 'topk'
+            print('numpy-agrees', s.shape, k.shape)
+            "
+            wc -c < s.fjq; wc -c < k.fjq
+            python3 -c "b=bytearray(open('k.fjq','rb').read()); b[40]^=4; open('bad.fjq','wb').write(b)"
+            quant decode bad.fjq > /dev/null; echo "corrupt=$?"
+            head -c 30 s.fjq | quant decode > /dev/null; echo "truncated=$?"
+            """)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.text.contains("numpy-agrees (3, 1000) (3, 1000)"), "\(r.text) \(r.stderr)")
+        let lines = r.text.split(separator: "\n")
+        #expect(lines.first == "3")
+        // sign: a 36-byte frame (rank 2), a 16-byte header and 3000 sign bits
+        #expect(lines.contains("427"), "\(lines)")
+        #expect(r.text.contains("corrupt=65") && r.text.contains("truncated=65"))
+        #expect(r.stderr.contains("checksum mismatch") && r.stderr.contains("truncated"))
+    }
+
+    /// `reproduce --quick`: variance tables and figures (against the budget and against the bits sent), the MNIST-1D
+    /// accuracy table with a ± interval over seeds and the bits actually sent, the learned levels.
+    @Test func reproduceQuick() throws {
+        let r = try Shell.run("quant reproduce --quick --quiet --out rep && ls rep")
+        #expect(r.status == 0, "\(r.stderr)")
+        for f in ["variance-bits-real.svg", "variance-sent-real.svg", "accuracy-bits-4.svg", "tables.html"] {
+            #expect(r.text.contains(f), "\(f) missing")
+        }
+        #expect(r.text.contains("Test accuracy on MNIST-1D"))
+        #expect(r.text.contains(" ± ") && r.text.contains(" b)"), "\(r.text)")
+        #expect(r.text.contains("Learned 3-bit levels"))
+    }
+
     @Test func badInput() throws {
         let cases: [(String, Int32, String)] = [
             (
@@ -62,6 +112,7 @@ import Testing
             ),
             ("tensor rand --shape 10 | quant encode --scheme nuq --bits 12 > /dev/null", 64, "at most 8 bits"),
             ("tensor rand --shape 10 | quant encode --scheme foo > /dev/null", 64, "--scheme"),
+            ("quant reproduce --seeds 0", 64, "--seeds"),
             (
                 "python3 -c \"import numpy as np; np.save('l.npy', np.array([0, .5, .4, 1], 'f4'))\"; tensor rand --shape 10 | quant encode --levels l.npy > /dev/null",
                 65, "increase strictly"

@@ -91,6 +91,62 @@ func payloadBits(_ q: [Int16], bucket: Int, code: EliasCode, levels K: Int, bodi
         }
     }
 
+    /// The fixed-width codec: every bucket 32 + w·n bits (w = ⌈log₂(2K−1)⌉, b at a b-bit scheme), the same
+    /// floats as the Elias message, and a payload length that disagrees with the shape is refused.
+    @Test(arguments: [(Scheme.qsgd, 4, 8192), (.nuq, 4, 1000), (.qsgdinf, 8, 777), (.terngrad, 2, 64), (.qsgd, 3, 1)])
+    func fixedWidthCodec(scheme: Scheme, bits: Int, bucket: Int) throws {
+        let v = gaussian(10_007, seed: 5, laplace: true)
+        let qz = try scheme.quantizer(bits: bits, bucketSize: bucket)
+        let q = try qz.quantize(v, seed: 9)
+        let bytes = EncodedGradient(quantizer: qz, fixedWidth: true, shape: [10_007], quantized: q).encoded()
+        #expect(bytes[5] == 2)
+        let back = try EncodedGradient.decode(bytes)
+        #expect(back.fixedWidth && back.quantized == q)
+        let elias = try EncodedGradient.decode(EncodedGradient(quantizer: qz, shape: [10_007], quantized: q).encoded())
+        #expect(back.tensor().scalars.map(\.bitPattern) == elias.tensor().scalars.map(\.bitPattern))
+        let K = qz.levels.count, w = Int(fjq_fixed_width(Int32(K)))
+        #expect(w == bits)
+        let nb = (10_007 + bucket - 1) / bucket
+        #expect(bytes.count == 24 + 8 + 4 * K + (32 * nb + w * 10_007 + 7) / 8 + 4)
+        // a payload one byte longer than the shape needs, with its CRC fixed up, is still refused
+        var long = Array(bytes.dropLast(4))
+        long += [0]
+        let plen = UInt64(long.count - 24 - 8 - 4 * K)
+        for k in 0..<8 { long[16 + k] = UInt8(truncatingIfNeeded: plen >> (8 * UInt64(k))) }
+        let crc = long.withUnsafeBufferPointer { fjq_crc32c(0, $0.baseAddress, $0.count) }
+        long += (0..<4).map { UInt8(truncatingIfNeeded: crc >> (8 * UInt32($0))) }
+        #expect(throws: FjordError.self) { try EncodedGradient.decode(long) }
+    }
+
+    /// Threads split the buckets for quantizing and encoding (each range its own bit stream, joined after): the
+    /// same indices and the same bytes for any thread count, every message version and the fixed-width codec, and
+    /// `quantize(into:)` reuses the caller's arrays.
+    @Test(arguments: [(Scheme.qsgd, 4, 1000), (.nuq, 4, 777), (.qsgdinf, 8, 4096), (.terngrad, 2, 1)])
+    func threadsGiveTheSameBytes(scheme: Scheme, bits: Int, bucket: Int) throws {
+        let v = gaussian(100_003, seed: 6, laplace: true)
+        let qz = try scheme.quantizer(bits: bits, bucketSize: bucket)
+        let one = try qz.quantize(v, seed: 2)
+        var reused = Quantized(norms: [], indices: [])
+        for threads in [2, 3, 7] {
+            #expect(try qz.quantize(v, seed: 2, threads: threads) == one)
+            try v.withUnsafeBufferPointer { try qz.quantize($0, into: &reused, seed: 2, threads: threads) }
+            #expect(reused == one)
+        }
+        let address = reused.indices.withUnsafeBufferPointer { $0.baseAddress }
+        try v.withUnsafeBufferPointer { try qz.quantize($0, into: &reused, seed: 2) }
+        #expect(reused.indices.withUnsafeBufferPointer { $0.baseAddress } == address, "the buffer was reallocated")
+        for fixed in [false, true] {
+            let m = EncodedGradient(quantizer: qz, fixedWidth: fixed, shape: [100_003], quantized: one)
+            for version in fixed ? [UInt8(3)] : [1, 2, 3] {
+                let bytes = m.encoded(version: version)
+                for threads in [2, 3, 7, 64] {
+                    #expect(
+                        m.encoded(version: version, threads: threads) == bytes, "v\(version) fixed \(fixed) \(threads)")
+                }
+            }
+        }
+    }
+
     /// QSGD's sparse Elias code at s = √d costs ≈ 2.76 bits per coordinate on Gaussian d = 8192 (≤ 2.8 + 32/d).
     @Test func sparseCodeAtSqrtDMatchesQSGDsFigure() throws {
         var total = 0.0

@@ -18,14 +18,19 @@ public struct MixTailorRule: AggregationRule {
     }
     public var name: String { "mixtailor(\(pool.count) rules)" }
 
-    /// The paper's 64-rule pool for f Byzantine workers.
-    public static func paperPool(f: Int) -> [any AggregationRule] {
+    /// The paper's 64-rule pool for f Byzantine workers. With `code`, as the paper's code builds it
+    /// (`mixtailor-code`): its medians are torch.median's lower median for even n, and the Krum inside its Bulyans
+    /// uses unsquared ℓ2 distances; by default medians average the two middle values (numpy) and Bulyan's Krum is
+    /// the Blanchard et al. one (squared distances).
+    public static func paperPool(f: Int, code: Bool = false) -> [any AggregationRule] {
         var pool: [any AggregationRule] = []
         for p in 1...16 { pool.append(KrumRule(f: f, p: Double(p), squared: false)) }
-        for _ in 0..<16 { pool.append(MedianRule()) }
+        for _ in 0..<16 { pool.append(MedianRule(lower: code)) }
         for _ in 0..<16 { pool.append(GeometricMedianRule()) }
         for s in ["krum", "geomed", "median", "mean"] {
-            for a in ["krum", "geomed", "median", "mean"] { pool.append(BulyanRule(f: f, selection: s, final: a)) }
+            for a in ["krum", "geomed", "median", "mean"] {
+                pool.append(BulyanRule(f: f, selection: s, final: a, paperCode: code))
+            }
         }
         return pool
     }

@@ -6,7 +6,7 @@ import Kernel
 public enum RuleKind: String, CaseIterable, Sendable {
     case mean, median, medianLower = "median-lower", trimmedMean = "trimmed-mean", krum, multiKrum = "multi-krum"
     case geomed, bulyan, centeredClipping = "centered-clipping", mda, smea, signMajority = "sign-majority"
-    case mixtailor, mixtailorSmall = "mixtailor-small"
+    case mixtailor, mixtailorCode = "mixtailor-code", mixtailorSmall = "mixtailor-small"
 
     public var help: String {
         switch self {
@@ -23,6 +23,8 @@ public enum RuleKind: String, CaseIterable, Sendable {
         case .smea: return "subset of n−f rows with the smallest top eigenvalue, averaged; at most 10⁷ subsets"
         case .signMajority: return "sign of the sum of signs (signSGD with majority vote)"
         case .mixtailor: return "MixTailor: each step a rule drawn from the paper's 64-rule pool"
+        case .mixtailorCode:
+            return "MixTailor's pool as the paper's code builds it: lower medians, unsquared distances in Bulyan's Krum"
         case .mixtailorSmall: return "MixTailor over {krum, median, geomed, bulyan}"
         }
     }
@@ -44,6 +46,7 @@ public enum RuleKind: String, CaseIterable, Sendable {
         case .mda: base = SubsetRule(f: o.f, criterion: .diameter)
         case .smea: base = SubsetRule(f: o.f, criterion: .eigenvalue)
         case .mixtailor: base = MixTailorRule(pool: MixTailorRule.paperPool(f: o.f))
+        case .mixtailorCode: base = MixTailorRule(pool: MixTailorRule.paperPool(f: o.f, code: true))
         case .mixtailorSmall:
             base = MixTailorRule(pool: [KrumRule(f: o.f), MedianRule(), GeometricMedianRule(), BulyanRule(f: o.f)])
         }

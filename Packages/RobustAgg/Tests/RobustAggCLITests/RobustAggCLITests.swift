@@ -14,6 +14,14 @@ import Testing
         #expect(r.text.contains("\"shape\":[1000]") && r.stderr.contains("drew #"))
     }
 
+    /// `reproduce --quick`: the digits table, then the MNIST-1D one with a ± interval over seeds.
+    @Test func reproduceQuick() throws {
+        let r = try Shell.run("robust-agg reproduce --quick --quiet --out rep && ls rep")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.text.contains("MNIST-1D, iid: final test accuracy") && r.text.contains("2 seeds"), "\(r.text)")
+        #expect(r.text.contains(" ± ") && r.text.contains("min-max") && r.text.contains("tables.html"))
+    }
+
     /// Median, trimmed mean and Krum (Blanchard: n−f−2 neighbours, squared distances) against numpy written
     /// from the definitions (the same as Flower's `aggregate_median`, `aggregate_trimmed_avg`, `aggregate_krum`);
     /// MDA and SMEA by enumerating the subsets in numpy, SMEA's eigenvalue from an SVD of the centred rows; Bulyan
@@ -87,6 +95,7 @@ import Testing
             ("tensor rand --shape 5,4 | robust-agg attack --kind alie -f 7", 64, "s = ⌊n/2 + 1⌋ − f"),
             ("tensor rand --shape 5,4 | robust-agg attack --kind alie-variant -f 7", 64, "alie"),
             ("robust-agg reproduce --steps=-1", 64, "--steps"),
+            ("robust-agg reproduce --seeds 0", 64, "--seeds"),
             ("tensor rand --shape 5,4 | robust-agg attack --kind sign-flip -f 1000000000", 64, "would need"),
             ("robust-agg train --workers 4 -f 4 --steps 1", 64, "below the number of workers"),
         ]

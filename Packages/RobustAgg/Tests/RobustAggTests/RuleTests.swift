@@ -358,6 +358,44 @@ func agg(_ r: some AggregationRule, _ x: Tensor) throws -> [Float] {
         #expect(counts.allSatisfy { abs($0 - 1000) < 120 }, "\(counts)")
         #expect(MixTailorRule.paperPool(f: 2).count == 64)
     }
+
+    /// `mixtailor-code`: Bulyan(krum, median) as MixTailor's code computes it, against a direct transcription of
+    /// that code's definition (θ = n − 2f rounds of Krum with unsquared ℓ2 distances among the remaining rows,
+    /// k = max(1, m − f − 2), then torch.median's lower median of the θ rows); the default pool differs from it.
+    @Test func mixTailorCodeVariant() throws {
+        var rng = RNG(seed: 12)
+        var differs = 0
+        for trial in 0..<40 {
+            let n = 12, f = 2, d = 3
+            let rows: [[Float]] = (0..<n).map { i in
+                (0..<d).map { _ in Float(rng.normal()) * (i < 3 ? 4 : 1) + (i == 0 ? 6 : 0) }
+            }
+            // the oracle
+            func dist(_ a: [Float], _ b: [Float]) -> Double {
+                zip(a, b).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }.squareRoot()
+            }
+            var remaining = Array(0..<n), chosen: [Int] = []
+            while chosen.count < n - 2 * f {
+                let m = remaining.count, k = min(m - 1, max(1, m - f - 2))
+                let scores = remaining.map { i in
+                    remaining.filter { $0 != i }.map { dist(rows[i], rows[$0]) }.sorted()[0..<k].reduce(0, +)
+                }
+                let best = scores.indices.min { scores[$0] != scores[$1] ? scores[$0] < scores[$1] : $0 < $1 }!
+                chosen.append(remaining.remove(at: best))
+            }
+            let theta = chosen.count
+            let want: [Float] = (0..<d).map { j in chosen.map { rows[$0][j] }.sorted()[(theta - 1) / 2] }
+            let code = try agg(BulyanRule(f: f, selection: "krum", final: "median", paperCode: true), stack(rows))
+            #expect(code == want, "trial \(trial)")
+            let plain = try agg(BulyanRule(f: f, selection: "krum", final: "median"), stack(rows))
+            if plain != code { differs += 1 }
+        }
+        #expect(differs > 0, "θ = 8 is even: the averaged and the lower median must differ somewhere")
+        let pool = MixTailorRule.paperPool(f: 2, code: true)
+        #expect(pool.count == 64 && pool.compactMap { $0 as? MedianRule }.allSatisfy { $0.lower })
+        #expect(pool.compactMap { $0 as? BulyanRule }.allSatisfy { $0.paperCode })
+        #expect(RuleKind(rawValue: "mixtailor-code") != nil)
+    }
 }
 
 @Suite struct AttackTests {

@@ -22,6 +22,11 @@ enum { FJQ_LEVELS_UNIFORM = 0, FJQ_LEVELS_SEARCH = 1, FJQ_LEVELS_POW2 = 2 };
 int fjq_quantize(const float *v, size_t d, size_t bucket, int norm_kind, const float *levels, int K, int lookup,
                  uint64_t seed, uint64_t stream, float *norms, int16_t *q);
 
+/* fjq_quantize on the buckets b0 ≤ b < b1 only (v, norms and q are the whole arrays). Each bucket draws from its
+ * own seed, so threads quantizing disjoint bucket ranges give the same result as one call. */
+int fjq_quantize_buckets(const float *v, size_t d, size_t bucket, int norm_kind, const float *levels, int K,
+                         int lookup, uint64_t seed, uint64_t stream, size_t b0, size_t b1, float *norms, int16_t *q);
+
 /* out_i = n_b · sign(q_i) · levels[|q_i|]. */
 void fjq_dequantize(const int16_t *q, const float *norms, size_t d, size_t bucket, const float *levels, float *out);
 
@@ -33,18 +38,30 @@ void fjq_exact_variance(const float *v, size_t d, size_t bucket, int norm_kind, 
 /* The seed of bucket b's generator. */
 uint64_t fjq_bucket_seed(uint64_t seed, uint64_t stream, uint64_t b);
 
+/* Top-k selection: writes to keep[0..k) the indices of the k largest |p_i| of p[0..d) in increasing index order
+ * (ties at the k-th magnitude broken by the lower index), 1 ≤ k ≤ d. Expected O(d): a quickselect over the
+ * magnitudes in scratch[0..d) (overwritten) finds the k-th largest, then one pass collects the larger ones and the
+ * first ties. Deterministic (median-of-three pivots). p must be finite. */
+void fjq_topk(const float *p, size_t d, size_t k, float *scratch, uint32_t *keep);
+
 /* ---- Elias codes (Elias 1975) over positive integers n ≥ 1 ----
  * ω: recursive; lengths 1, 3, 3, 6 (4..7), 7 (8..15), 11 (16..31), …   γ: ⌊log₂n⌋ zeros then n in binary. */
 enum { FJQ_CODE_OMEGA = 0, FJQ_CODE_GAMMA = 1 };
 int fjq_code_length(int code, uint64_t n);
 
 /* A bit writer over a caller buffer (MSB first within each byte). `pos` counts bits written; bits wait in
- * `acc` (fewer than 8 of them between calls) until a whole byte is ready; fjq_flush writes the last partial
- * byte, zero-padded. Writing past `cap_bytes` sets `overflow` and drops the bits. */
+ * `acc` (fewer than 32 of them between calls) until a 32-bit word is ready, stored as 4 bytes; fjq_flush writes
+ * the last 0–31 bits, the final byte zero-padded, and ends the stream. Writing past `cap_bytes` sets `overflow`
+ * and drops the bits. */
 typedef struct { uint8_t *buf; size_t cap_bytes; size_t pos; uint64_t acc; int nacc; int overflow; } fjq_writer;
 void fjq_put_bits(fjq_writer *w, uint64_t value, int nbits);
 void fjq_put_code(fjq_writer *w, int code, uint64_t n);
 void fjq_flush(fjq_writer *w);
+/* Appends the first `nbits` bits of the MSB-first stream at src (a finished writer's buffer) to w, 32 at a time:
+ * how bucket ranges encoded on several threads are joined into one message. */
+void fjq_put_stream(fjq_writer *w, const uint8_t *src, size_t nbits);
+/* max |q_i| over q[0..n) (0 when n = 0), vectorized: the encoder's check that every index has a level. */
+int fjq_max_abs_index(const int16_t *q, size_t n);
 
 /* A bit reader; `error` becomes nonzero on reading past the end or on a malformed code. */
 typedef struct { const uint8_t *buf; size_t len_bits; size_t pos; int error; } fjq_reader;
@@ -53,7 +70,8 @@ uint64_t fjq_get_bits(fjq_reader *r, int nbits);
 uint64_t fjq_get_code(fjq_reader *r, int code, uint64_t max);
 
 /* The bucket body, after its 32-bit float norm: the body's number (2 bits; 1 bit in message versions 1 and 2,
- * which have only bodies 0 and 1), then
+ * which have only bodies 0 and 1; none when `bodies` is 1, the fixed-width codec, whose every bucket is body 3),
+ * then
  *   0 dense:  for each coordinate code(|q| + 1) and, when q ≠ 0, a sign bit (short when most |q| are small);
  *   1 sparse: for each nonzero, code(gap) where gap = index − previous index (the first index + 1), a sign bit
  *             and code(|q|); closed by code(gap to one past the bucket end) = code(len − prev);
