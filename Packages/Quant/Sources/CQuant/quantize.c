@@ -186,10 +186,18 @@ int fjq_quantize_buckets(const float *v, size_t d, size_t bucket, int norm_kind,
 }
 
 void fjq_dequantize(const int16_t *q, const float *norms, size_t d, size_t bucket, const float *levels, float *out) {
-    for (size_t i = 0; i < d; i++) {
-        int16_t k = q[i];
-        float m = levels[k < 0 ? -k : k] * norms[i / bucket];
-        out[i] = k < 0 ? -m : m;
+    /* per bucket, not a division per coordinate; the product levels[|k|]·n_b is the same float either way */
+    for (size_t lo = 0, b = 0; lo < d; lo += bucket, b++) {
+        size_t hi = d - lo < bucket ? d : lo + bucket;
+        float n = norms[b];
+        for (size_t i = lo; i < hi; i++) { /* the sign by its bit, not a branch on data */
+            int16_t k = q[i];
+            float m = levels[k < 0 ? -k : k] * n;
+            uint32_t u;
+            memcpy(&u, &m, 4);
+            u |= (uint32_t)(k < 0) << 31;
+            memcpy(out + i, &u, 4);
+        }
     }
 }
 
