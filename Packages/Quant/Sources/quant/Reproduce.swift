@@ -221,7 +221,7 @@ struct Reproduce: ParsableCommand {
             bar.clear()
             try sink.write("\n## \(title)\n" + table.headerLine)
             var plot = SVGPlot(
-                title: "MNIST-1D, \(w) workers: accuracy vs bits sent (\(runs) seeds, 95%)",
+                title: "MNIST-1D, \(w) workers: accuracy vs bits sent",
                 xLabel: "bits per coordinate actually sent", yLabel: "test accuracy")
             var points = [String: [(x: Double, y: Double, half: Double)]]()
             for b in bitsGrid {
