@@ -15,7 +15,8 @@ struct Reproduce: ParsableCommand {
             one encoded message actually costs; then test accuracy on MNIST-1D (40-point signals, 4000 training \
             examples) of 4 and 12 simulated workers training a 40-100-100-10 MLP with each scheme and bit width, \
             mean ± 95% t interval over --seeds seeds (the data fixed; initialization, batches and rounding per seed); \
-            then the learned 3-bit levels. Tables on stdout; SVG figures into --out. Takes about three minutes in a \
+            then, with 4 workers, signSGD with and without error feedback, top-k, TernGrad with and without 2.5σ \
+            clipping and error feedback around NUQSGD and QSGD; then the learned 3-bit levels. Tables on stdout; SVG figures into --out. Takes about three minutes in a \
             release build on 2 cores.
             Example: quant reproduce --out figures/
             """)
@@ -169,9 +170,21 @@ struct Reproduce: ParsableCommand {
         let workerGrid = quick ? [4] : [4, 12]
         let names: [CodecKind] = [.qsgd, .qsgdinf, .nuq, .alq]
         let runs = quick ? 2 : seeds, passes = quick ? 2 : epochs
+        // the wrappers and the biased codecs, 4 workers: (label, codec, bits, error feedback, clip)
+        let wrapped: [(String, CodecKind, Int, Bool, Double?)] =
+            quick
+            ? [("signSGD", .signsgd, 4, false, nil), ("EF-signSGD", .efSignsgd, 4, false, nil)]
+            : [
+                ("signSGD", .signsgd, 4, false, nil), ("EF-signSGD", .efSignsgd, 4, false, nil),
+                ("top-k 1 % (with EF)", .topk, 4, false, nil), ("TernGrad", .terngrad, 2, false, nil),
+                ("TernGrad, clip 2.5σ", .terngrad, 2, false, 2.5), ("NUQSGD 4 bits + EF", .nuq, 4, true, nil),
+                // error feedback needs a contraction, E‖C(x) − x‖² < ‖x‖²: QSGD's variance at 4 bits is about 6‖x‖²
+                ("QSGD 4 bits + EF", .qsgd, 4, true, nil),
+            ]
         var tables: [TextTable] = []
         let bar = ProgressBar(
-            "quant reproduce", total: workerGrid.count * (1 + bitsGrid.count * names.count) * runs, quiet: quiet)
+            "quant reproduce", total: (workerGrid.count * (1 + bitsGrid.count * names.count) + wrapped.count) * runs,
+            quiet: quiet)
         defer { bar.finish() }
         try sink.write(
             "\n# Test accuracy on MNIST-1D (\(tr.count) training, \(te.count) test examples; MLP 40-100-100-10, SGD "
@@ -182,7 +195,9 @@ struct Reproduce: ParsableCommand {
             let steps = Int((Double(passes) * Double(tr.count) / Double(w * 32)).rounded(.up))
             let lr = 0.05 * Float(w) / 4
             /// Every seed's test accuracy and bits per coordinate (nil: that seed diverged).
-            func train(_ kind: CodecKind?, bits: Int) throws -> [(accuracy: Double, bits: Double)?] {
+            func train(
+                _ kind: CodecKind?, bits: Int, feedback: Bool = false, clip: Double? = nil
+            ) throws -> [(accuracy: Double, bits: Double)?] {
                 try (0..<runs).map { k in
                     let runSeed = seed &+ UInt64(k)
                     var config = TrainingConfig(steps: steps, batchSize: 32)
@@ -194,7 +209,12 @@ struct Reproduce: ParsableCommand {
                         var codec = CodecSettings()
                         codec.bits = bits
                         codec.adaptiveSchedule = [20, 200]  // a short run: refit early
-                        if let make = try kind.factory(codec, dimension: try setup.makeModel().parameterCount) {
+                        (codec.errorFeedback, codec.clip) = (feedback, clip)
+                        let model = try setup.makeModel()
+                        if let make = try kind.factory(
+                            codec, dimension: model.parameterCount,
+                            blocks: model.views.map { (offset: $0.offset, count: $0.count) })
+                        {
                             setup.makeCodec = make
                         }
                     }
@@ -254,6 +274,19 @@ struct Reproduce: ParsableCommand {
                         label: "full precision (\(NumberFormat.fixed(f.bits, 0)) bits)", x: [lo, hi], y: [mean, mean]))
             }
             try AtomicFile.write(plot.render(), to: out + "/accuracy-bits-\(w).svg")
+            guard w == workerGrid[0] else { continue }
+            // error feedback and clipping around codecs, and the biased ones (the same runs, one table)
+            var wrappers = TextTable(
+                title: "Test accuracy on MNIST-1D, \(w) workers: biased codecs, error feedback, clipping (full "
+                    + "precision \(cell(full)))", header: ["codec", "accuracy (bits sent)"], first: 22, rest: 26)
+            bar.clear()
+            try sink.write("\n## \(w) workers: biased codecs, error feedback, clipping\n" + wrappers.headerLine)
+            for (label, kind, bits, feedback, clip) in wrapped {
+                let r = try train(kind, bits: bits, feedback: feedback, clip: clip)
+                bar.clear()
+                try sink.write(wrappers.add([label, cell(r)]))
+            }
+            tables.append(wrappers)
         }
         return tables
     }
