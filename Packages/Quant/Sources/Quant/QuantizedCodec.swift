@@ -16,6 +16,8 @@ public struct QuantizedCodec: GradientCodec {
     public var scheme: EncodedGradient.SchemeID
     /// Messages encoded so far (each uses the next substream of the worker's rounding stream).
     public private(set) var messages: UInt64 = 0
+    /// Each block's indices and norms, reused from step to step (quantized into, never reallocated).
+    var scratch: [Quantized] = []
 
     /// The same quantizer over the whole gradient of `dimension` coordinates.
     public init(
@@ -48,13 +50,15 @@ public struct QuantizedCodec: GradientCodec {
         }
         let seed = UInt64(rng.next()) << 32 | UInt64(rng.next())
         var out: [UInt8] = []
+        if scratch.count != blocks.count { scratch = blocks.map { _ in Quantized(norms: [], indices: []) } }
         for (k, b) in blocks.enumerated() {
             let part = UnsafeBufferPointer(rebasing: g[b.offset..<(b.offset + b.count)])
-            let q = try b.quantizer.quantize(part, seed: seed, stream: UInt64(k))
-            out += EncodedGradient(
+            try b.quantizer.quantize(part, into: &scratch[k], seed: seed, stream: UInt64(k))
+            let m = EncodedGradient(
                 quantizer: b.quantizer, code: code, fixedWidth: fixedWidth, scheme: scheme, shape: [b.count],
-                quantized: q
+                quantized: scratch[k]
             ).encoded()
+            if out.isEmpty { out = m } else { out += m }  // one block: the message itself, not a copy
         }
         messages += 1
         return out
