@@ -8,9 +8,11 @@ import Kernel
 ///
 /// The receiver decodes m with the inner codec unchanged: error feedback costs no bits and no wire format. With a
 /// biased compressor (scaled sign, top-k) it is what restores convergence at the uncompressed rate (the paper's
-/// Theorem II); with an unbiased quantizer the rounding noise of one step is paid back at the next instead of
-/// accumulating in the parameters. The memory is per worker (codecs are), `d` floats, allocated at the first call;
-/// a call that throws (a non-finite gradient) leaves it cleared.
+/// Theorem II). It needs a contraction, E‖decode(encode(x)) − x‖² ≤ (1 − δ)‖x‖²: scaled sign, top-k and 4-bit
+/// NUQSGD are; QSGD at 4 bits and bucket 8192 (normalized variance about 6) is not, its residual outgrows the
+/// vector and training diverges (Quant's README, measured): scale such a quantizer by 1/(1 + ω) first. The memory
+/// is per worker (codecs are), `d` floats, allocated at the first call; a call that throws (a non-finite gradient)
+/// leaves it cleared.
 public struct ErrorFeedback: GradientCodec {
     public private(set) var inner: any GradientCodec
     /// e, the part of the vectors so far that no message has carried yet.
