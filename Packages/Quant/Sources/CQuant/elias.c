@@ -1,5 +1,6 @@
 /* Elias ω and γ codes, a bit writer/reader, and the per-bucket sparse/dense body of an encoded gradient. */
 #include "cquant.h"
+#include <string.h>
 
 static inline int bit_length(uint64_t n) { return 64 - __builtin_clzll(n); } /* n ≥ 1 */
 
@@ -343,6 +344,17 @@ void fjq_encode_bucket(fjq_writer *dst, const int16_t *q, size_t len, int code, 
     }
     }
     *dst = local;
+}
+
+void fjq_encode_buckets(fjq_writer *w, const int16_t *q, const float *norms, size_t d, size_t bucket, size_t b0,
+                        size_t b1, int code, int K, int bodies) {
+    for (size_t b = b0; b < b1; b++) {
+        size_t lo = b * bucket, n = d - lo < bucket ? d - lo : bucket;
+        uint32_t bits;
+        memcpy(&bits, norms + b, 4);
+        put_bits(w, bits, 32);
+        fjq_encode_bucket(w, q + lo, n, code, K, bodies);
+    }
 }
 
 /* The bit-serial body readers, from coordinate `from` (dense, top, fixed) or after the nonzero ending at `pos`

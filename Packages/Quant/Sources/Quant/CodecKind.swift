@@ -17,6 +17,9 @@ public struct CodecSettings: Sendable {
     /// ALQ/AMQ refits at these steps, then every `adaptivePeriod` (the paper: 100, 2000, then every 10000).
     public var adaptiveSchedule = [100, 2000]
     public var adaptivePeriod = 10000
+
+    /// The message-body settings (`code`, `fixedWidth`) on a codec that builds the messages.
+    func configure(_ c: inout QuantizedCodec) { (c.code, c.fixedWidth) = (code, fixedWidth) }
     /// Wrap the codec in ``ErrorFeedback`` (always on for `ef-signsgd` and `topk`).
     public var errorFeedback = false
     /// Clip each block at ±c·σ before encoding (``ClippingCodec``; TernGrad's c = 2.5); nil: no clipping.
@@ -87,14 +90,14 @@ public enum CodecKind: String, CaseIterable, Sendable {
             if s.layerwise && !blocks.isEmpty {
                 let b = blocks.map { (offset: $0.offset, count: $0.count, quantizer: q) }
                 return { _ in
-                    var c = QuantizedCodec(blocks: b, code: s.code, scheme: scheme.id)
-                    c.fixedWidth = s.fixedWidth
+                    var c = QuantizedCodec(blocks: b, scheme: scheme.id)
+                    s.configure(&c)
                     return c
                 }
             }
             return { _ in
-                var c = QuantizedCodec(quantizer: q, dimension: d, code: s.code, scheme: scheme.id)
-                c.fixedWidth = s.fixedWidth
+                var c = QuantizedCodec(quantizer: q, dimension: d, scheme: scheme.id)
+                s.configure(&c)
                 return c
             }
         }
@@ -117,7 +120,7 @@ public enum CodecKind: String, CaseIterable, Sendable {
                 var c = try LayerTypeLevelsCodec(
                     method: method, bits: s.bits, bucketSize: s.bucket, blocks: b, schedule: s.adaptiveSchedule,
                     period: s.adaptivePeriod)
-                (c.inner.code, c.inner.fixedWidth) = (s.code, s.fixedWidth)
+                s.configure(&c.inner)
                 return c
             }
             _ = try make()
@@ -128,7 +131,7 @@ public enum CodecKind: String, CaseIterable, Sendable {
                 var c = try AdaptiveLevelsCodec(
                     method: method, bits: s.bits, bucketSize: s.bucket, dimension: d,
                     schedule: s.adaptiveSchedule, period: s.adaptivePeriod)
-                (c.inner.code, c.inner.fixedWidth) = (s.code, s.fixedWidth)
+                s.configure(&c.inner)
                 return c
             }
             _ = try make()

@@ -115,10 +115,9 @@ public struct EncodedGradient: Sendable {
                 for (bits, offset) in parts.parts { fjq_put_stream(&w, parts.storage + offset, bits) }
             } else {
                 q.indices.withUnsafeBufferPointer { qb in
-                    for b in 0..<nb {
-                        let lo = b * bucket, n = min(bucket, d - lo)
-                        fjq_put_bits(&w, UInt64(q.norms[b].bitPattern), 32)
-                        fjq_encode_bucket(&w, qb.baseAddress! + lo, n, codeID, levelCount, bodies)
+                    q.norms.withUnsafeBufferPointer {
+                        fjq_encode_buckets(
+                            &w, qb.baseAddress, $0.baseAddress, d, bucket, 0, nb, codeID, levelCount, bodies)
                     }
                 }
             }
@@ -158,11 +157,8 @@ public struct EncodedGradient: Sendable {
                     forEachChunk(count: ranges.count, width: 1, threads: threads) { k, _ in
                         var w = fjq_writer(
                             buf: dst.pointer + offsets[k], cap_bytes: caps[k], pos: 0, acc: 0, nacc: 0, overflow: 0)
-                        for b in ranges[k].0..<ranges[k].1 {
-                            let lo = b * bucket, n = min(bucket, d - lo)
-                            fjq_put_bits(&w, UInt64(ns.pointer[b].bitPattern), 32)
-                            fjq_encode_bucket(&w, qs.pointer + lo, n, codeID, K, bodies)
-                        }
+                        fjq_encode_buckets(
+                            &w, qs.pointer, ns.pointer, d, bucket, ranges[k].0, ranges[k].1, codeID, K, bodies)
                         fjq_flush(&w)
                         precondition(w.overflow == 0, "encoder buffer estimate too small")
                         bitsOut.pointer[k] = w.pos  // this range's own slot
@@ -250,11 +246,7 @@ public struct EncodedGradient: Sendable {
         if messageVersion >= 2 {
             let stored = try src.read(count: 4)
             guard stored.count == 4 else { throw fail(src.offset, "truncated checksum") }
-            var crc: UInt32 = 0
-            for part in [head, dimsBytes, levelBytes, payload] {
-                crc = part.withUnsafeBufferPointer { fjq_crc32c(crc, $0.baseAddress, $0.count) }
-            }
-            guard UInt32(rd(stored, 0, 4)) == crc else {
+            guard UInt32(rd(stored, 0, 4)) == crc32c(head, dimsBytes, levelBytes, payload) else {
                 throw fail(src.offset - 4, "checksum mismatch: the message is corrupted")
             }
         }
@@ -310,6 +302,11 @@ public struct EncodedGradient: Sendable {
 
     /// The dequantized values in the original shape.
     public func tensor() -> Tensor { quantizer.dequantize(quantized).reshaped(shape) }
+}
+
+/// CRC-32C of the parts in order, as of their concatenation (the messages' checksum).
+func crc32c(_ parts: [UInt8]...) -> UInt32 {
+    parts.reduce(0) { crc, part in part.withUnsafeBufferPointer { fjq_crc32c(crc, $0.baseAddress, $0.count) } }
 }
 
 @inline(__always) func le(_ v: UInt64, _ n: Int) -> [UInt8] {

@@ -1,4 +1,3 @@
-import CQuant
 import Exchange
 import Kernel
 
@@ -50,8 +49,7 @@ public struct FramedMessage: Sendable, Equatable {
         out += le(UInt64(message.count), 8)
         for s in shape { out += le(UInt64(s), 8) }
         out += message
-        let crc = out.withUnsafeBufferPointer { fjq_crc32c(0, $0.baseAddress, $0.count) }
-        return out + le(UInt64(crc), 4)
+        return out + le(UInt64(crc32c(out)), 4)
     }
 
     /// The decoded values in the original shape; a message that does not fit the shape is a `.data` error.
@@ -93,11 +91,7 @@ public struct FramedMessage: Sendable, Equatable {
         }
         let stored = try src.read(count: 4)
         guard stored.count == 4 else { throw fail(src.offset, "truncated checksum") }
-        var crc: UInt32 = 0
-        for part in [head, dims, message] {
-            crc = part.withUnsafeBufferPointer { fjq_crc32c(crc, $0.baseAddress, $0.count) }
-        }
-        guard UInt32(rd(stored, 0, 4)) == crc else {
+        guard UInt32(rd(stored, 0, 4)) == crc32c(head, dims, message) else {
             throw fail(src.offset - 4, "checksum mismatch: the message is corrupted")
         }
         return FramedMessage(codec: codec, shape: shape, message: message)

@@ -86,6 +86,10 @@ int fjq_fixed_width(int K);
 void fjq_bucket_bits(const int16_t *q, size_t len, int code, int K, size_t bits[FJQ_BODIES]);
 int fjq_bucket_body(const size_t bits[FJQ_BODIES], int bodies);
 void fjq_encode_bucket(fjq_writer *w, const int16_t *q, size_t len, int code, int K, int bodies);
+/* Buckets b0 ≤ b < b1 of q[0..d) (norms[b] as float32 bits, then the body): a message's payload or, on a thread,
+ * one range of it. */
+void fjq_encode_buckets(fjq_writer *w, const int16_t *q, const float *norms, size_t d, size_t bucket, size_t b0,
+                        size_t b1, int code, int K, int bodies);
 /* Decodes a bucket body (`bodies` as written) of `len` coordinates with level indices < K; returns 0, -1 on
  * malformed input, or -2 when the body is not the one fjq_encode_bucket picks for these indices (a
  * non-canonical encoding: every tensor has exactly one message). */
